@@ -1,0 +1,11 @@
+import { errorCode } from '@opsplane/core';
+
+export const CatalogErrors = {
+  environmentNotFound: errorCode('environment.not_found', 'not_found', 'Environment not found'),
+  environmentSlugTaken: errorCode('environment.slug_taken', 'conflict', 'Environment slug already taken'),
+  environmentArchived: errorCode('environment.archived', 'conflict', 'Environment is archived'),
+  factsTooLarge: errorCode('environment.facts_too_large', 'invalid', 'Environment facts too large'),
+  serviceNotFound: errorCode('service.not_found', 'not_found', 'Service not found'),
+  serviceSlugTaken: errorCode('service.slug_taken', 'conflict', 'Service slug already taken'),
+  serviceArchived: errorCode('service.archived', 'conflict', 'Service is archived'),
+} as const;

@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiParam, ApiTags } from '@nestjs/swagger';
+import { Actor, ApiIfMatch, CurrentActor, Idempotent, IfMatchVersion, Operation, Requires } from '@opsplane/core';
+import { CreateEnvironmentInput, ListEnvironmentsArgs, UpdateEnvironmentInput } from './dto/environment.inputs';
+import { EnvironmentModel, EnvironmentPage } from './dto/environment.model';
+import { EnvironmentsService } from './environments.service';
+
+const ID_OR_SLUG = { name: 'idOrSlug', description: 'The environment id (UUID) or slug.' };
+
+@ApiTags('environments')
+@Controller('v1/environments')
+export class EnvironmentsController {
+  constructor(private readonly environments: EnvironmentsService) {}
+
+  @Post()
+  @Requires('administer')
+  @Idempotent()
+  @Operation({ operationId: 'createEnvironment', summary: 'Create an environment', status: 201, response: EnvironmentModel, problems: [409, 422] })
+  create(@CurrentActor() actor: Actor, @Body() input: CreateEnvironmentInput) {
+    return this.environments.create(actor, input);
+  }
+
+  @Get()
+  @Requires('read')
+  @Operation({ operationId: 'listEnvironments', summary: 'List environments in promotion order (rank, then id)', response: EnvironmentPage })
+  list(@Query() args: ListEnvironmentsArgs) {
+    return this.environments.list(args);
+  }
+
+  @Get(':idOrSlug')
+  @Requires('read')
+  @ApiParam(ID_OR_SLUG)
+  @Operation({ operationId: 'getEnvironment', summary: 'Get an environment by id or slug', response: EnvironmentModel, problems: [404] })
+  get(@Param('idOrSlug') idOrSlug: string) {
+    return this.environments.get(idOrSlug);
+  }
+
+  @Patch(':idOrSlug')
+  @Requires('administer')
+  @ApiParam(ID_OR_SLUG)
+  @ApiIfMatch()
+  @Operation({ operationId: 'updateEnvironment', summary: 'Change an environment', response: EnvironmentModel, problems: [404, 409, 412] })
+  update(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string, @Body() input: UpdateEnvironmentInput, @IfMatchVersion() version?: number) {
+    return this.environments.update(actor, idOrSlug, input, version);
+  }
+
+  @Delete(':idOrSlug')
+  @Requires('administer')
+  @ApiParam(ID_OR_SLUG)
+  @ApiIfMatch()
+  @Operation({ operationId: 'archiveEnvironment', summary: 'Archive an environment (kept for history, hidden from lists)', response: EnvironmentModel, problems: [404, 409, 412] })
+  archive(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string, @IfMatchVersion() version?: number) {
+    return this.environments.archive(actor, idOrSlug, version);
+  }
+}

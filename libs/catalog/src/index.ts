@@ -1,0 +1,7 @@
+export { CatalogModule } from './catalog.module';
+export { CatalogApiModule } from './catalog-api.module';
+export { ServicesService } from './services.service';
+export { EnvironmentsService } from './environments.service';
+export { ServiceModel, ServiceLink, ServiceCriticality, SERVICE_CRITICALITIES } from './dto/service.model';
+export { EnvironmentModel, EnvironmentTier, ENVIRONMENT_TIERS } from './dto/environment.model';
+export { CatalogErrors } from './catalog.errors';

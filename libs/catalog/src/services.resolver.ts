@@ -1,0 +1,47 @@
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, Requires } from '@opsplane/core';
+import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
+import { ServiceModel, ServicePage } from './dto/service.model';
+import { ServicesService } from './services.service';
+
+const EXPECTED_VERSION = { type: () => Int, nullable: true, description: 'Refuse the change unless this is the current version.' };
+
+@Resolver(() => ServiceModel)
+export class ServicesResolver {
+  constructor(private readonly services: ServicesService) {}
+
+  @Query(() => ServicePage, { name: 'services', description: 'Services, alphabetical by slug.' })
+  @Requires('read')
+  list(@Args() args: ListServicesArgs) {
+    return this.services.list(args);
+  }
+
+  @Query(() => ServiceModel, { name: 'service' })
+  @Requires('read')
+  get(@Args('idOrSlug') idOrSlug: string) {
+    return this.services.get(idOrSlug);
+  }
+
+  @Mutation(() => ServiceModel, { name: 'createService' })
+  @Requires('operate')
+  create(@CurrentActor() actor: Actor, @Args('input') input: CreateServiceInput) {
+    return this.services.create(actor, input);
+  }
+
+  @Mutation(() => ServiceModel, { name: 'updateService' })
+  @Requires('operate')
+  update(
+    @CurrentActor() actor: Actor,
+    @Args('idOrSlug') idOrSlug: string,
+    @Args('input') input: UpdateServiceInput,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.services.update(actor, idOrSlug, input, expectedVersion ?? undefined);
+  }
+
+  @Mutation(() => ServiceModel, { name: 'archiveService' })
+  @Requires('operate')
+  archive(@CurrentActor() actor: Actor, @Args('idOrSlug') idOrSlug: string, @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number) {
+    return this.services.archive(actor, idOrSlug, expectedVersion ?? undefined);
+  }
+}

@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import {
+  Actor,
+  AppError,
+  ChangeRecorder,
+  definedOnly,
+  isUuid,
+  likePattern,
+  loadForUpdate,
+  newId,
+  onUniqueViolation,
+  Page,
+  paginate,
+  selectColumns,
+  toPage,
+  Transactions,
+} from '@opsplane/core';
+import { DataSource } from 'typeorm';
+import { CatalogErrors } from './catalog.errors';
+import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
+import { SERVICE_COLUMNS, ServiceModel, toServiceModel } from './dto/service.model';
+import { ServiceEntity } from './service.entity';
+
+@Injectable()
+export class ServicesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly changes: ChangeRecorder,
+  ) {}
+
+  create(actor: Actor, input: CreateServiceInput): Promise<ServiceModel> {
+    const now = new Date();
+    const entity: ServiceEntity = {
+      id: newId(),
+      slug: input.slug,
+      name: input.name,
+      ownerTeam: input.ownerTeam,
+      repositoryUrl: input.repositoryUrl ?? null,
+      criticality: input.criticality ?? 'medium',
+      links: (input.links ?? []).map(({ title, url }) => ({ title, url })),
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      archivedAt: null,
+    };
+    return this.guardSlug(entity.slug, () =>
+      this.transactions.run(async (manager) => {
+        await manager.insert(ServiceEntity, entity);
+        const created = toServiceModel(entity);
+        await this.changes.record(manager, actor, { action: 'service.created', targetType: 'service', targetId: entity.id, after: created });
+        return created;
+      }),
+    );
+  }
+
+  /** By id or by slug. */
+  async get(idOrSlug: string): Promise<ServiceModel> {
+    const found = await this.find(idOrSlug);
+    if (!found) throw notFound(idOrSlug);
+    return found;
+  }
+
+  async find(idOrSlug: string): Promise<ServiceModel | null> {
+    const row = await this.selectServices()
+      .where(isUuid(idOrSlug) ? 'service.id = :key' : 'service.slug = :key', { key: idOrSlug })
+      .getRawOne<ServiceModel>();
+    return row ? toServiceModel(row) : null;
+  }
+
+  /** Alphabetical by slug. */
+  async list(args: ListServicesArgs): Promise<Page<ServiceModel>> {
+    const query = this.selectServices();
+    if (!args.includeArchived) query.andWhere('service.archivedAt IS NULL');
+    if (args.ownerTeam) query.andWhere('service.ownerTeam = :ownerTeam', { ownerTeam: args.ownerTeam });
+    if (args.criticality) query.andWhere('service.criticality = :criticality', { criticality: args.criticality });
+    if (args.q) query.andWhere('(service.slug ILIKE :q OR service.name ILIKE :q)', { q: likePattern(args.q) });
+    const rows = await paginate(query, args, { sortColumn: 'service.slug', idColumn: 'service.id' }).getRawMany<ServiceModel>();
+    return toPage(rows, args, (row) => ({ sort: row.slug, id: row.id }), toServiceModel);
+  }
+
+  async update(actor: Actor, idOrSlug: string, input: UpdateServiceInput, expectedVersion?: number): Promise<ServiceModel> {
+    const { id } = await this.get(idOrSlug);
+    const changes = definedOnly({ ...input, links: input.links?.map(({ title, url }) => ({ title, url })) });
+    return this.guardSlug(input.slug, () =>
+      this.transactions.run(async (manager) => {
+        const entity = await loadForUpdate(manager, ServiceEntity, id, expectedVersion, () => notFound(idOrSlug));
+        if (entity.archivedAt) throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} is archived and cannot change.`);
+        const before = toServiceModel(entity);
+        const after = toServiceModel(await manager.save(ServiceEntity, { ...entity, ...changes, updatedAt: new Date() }));
+        await this.changes.record(manager, actor, { action: 'service.updated', targetType: 'service', targetId: id, before, after });
+        return after;
+      }),
+    );
+  }
+
+  async archive(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<ServiceModel> {
+    const { id } = await this.get(idOrSlug);
+    return this.transactions.run(async (manager) => {
+      const entity = await loadForUpdate(manager, ServiceEntity, id, expectedVersion, () => notFound(idOrSlug));
+      if (entity.archivedAt) throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} is already archived.`);
+      const before = toServiceModel(entity);
+      const now = new Date();
+      const after = toServiceModel(await manager.save(ServiceEntity, { ...entity, archivedAt: now, updatedAt: now }));
+      await this.changes.record(manager, actor, { action: 'service.archived', targetType: 'service', targetId: id, before, after });
+      return after;
+    });
+  }
+
+  private selectServices() {
+    return selectColumns(this.dataSource.getRepository(ServiceEntity).createQueryBuilder('service'), SERVICE_COLUMNS);
+  }
+
+  private guardSlug<T>(slug: string | undefined, work: () => Promise<T>): Promise<T> {
+    return onUniqueViolation(work, 'services_slug_key', () =>
+      new AppError(CatalogErrors.serviceSlugTaken, `A service with slug "${slug}" already exists.`, {
+        errors: [{ path: 'slug', message: 'already taken' }],
+      }),
+    );
+  }
+}
+
+function notFound(idOrSlug: string): AppError {
+  return new AppError(CatalogErrors.serviceNotFound, `No service with id or slug "${idOrSlug}".`);
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Requires } from '../auth/access.decorators';
+import { Operation } from '../http/rest.decorators';
+import { AuditLogService } from './audit-log.service';
+import { AuditChainVerificationModel, AuditEventPage, ListAuditEventsArgs } from './audit.models';
+
+@ApiTags('audit')
+@Controller('v1/audit-events')
+@Requires('audit')
+export class AuditController {
+  constructor(private readonly auditLog: AuditLogService) {}
+
+  @Get()
+  @Operation({ operationId: 'listAuditEvents', summary: 'List audit events in chain order', response: AuditEventPage })
+  list(@Query() args: ListAuditEventsArgs) {
+    return this.auditLog.list(args);
+  }
+
+  @Get('verify')
+  @Operation({
+    operationId: 'verifyAuditChain',
+    summary: 'Recompute the hash chain and report the first altered, removed or reordered event',
+    response: AuditChainVerificationModel,
+  })
+  verify() {
+    return this.auditLog.verify();
+  }
+}

@@ -1,0 +1,49 @@
+import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { AppError, CommonErrors } from '../errors/app-error';
+import { IS_PUBLIC, REQUIRED_PERMISSION, requestOf } from './access.decorators';
+import { Actor } from './actor';
+import { isAllowed, Permission } from './roles';
+
+/**
+ * The single gate for REST and GraphQL: closed unless `@Public()`, authenticated through passport,
+ * then the role checked against the operation's `@Requires()` permission. An operation that
+ * declares neither is refused, so a forgotten decorator fails closed.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('bearer') {
+  private readonly logger = new Logger(AccessGuard.name);
+
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    await super.canActivate(context);
+    const actor = requestOf(context).user as Actor;
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
+    if (!permission) {
+      this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no permission; refusing`);
+      throw new AppError(CommonErrors.forbidden, 'This operation is not available.');
+    }
+    if (!isAllowed(actor.role, permission)) {
+      throw new AppError(CommonErrors.forbidden, `The ${actor.role} role may not do this (needs "${permission}").`);
+    }
+    return true;
+  }
+
+  override getRequest(context: ExecutionContext) {
+    return requestOf(context);
+  }
+
+  override handleRequest<T>(error: unknown, actor: T | false): T {
+    if (error) throw error;
+    if (!actor) {
+      throw new AppError(CommonErrors.unauthenticated, 'Send a valid API key: Authorization: Bearer opk_…');
+    }
+    return actor;
+  }
+}

@@ -1,0 +1,81 @@
+import { Args, Input, Model, Prop } from '../schema/fields';
+import { PageArgs, PageOf } from '../pagination/pagination';
+import { ApiKeyEntity } from './api-key.entity';
+import { Role, ROLES } from './roles';
+
+@Model('ApiKey', 'A credential for scripts and portals. The token is shown once, at creation.')
+export class ApiKeyModel {
+  @Prop.uuid()
+  id: string;
+
+  @Prop.string()
+  name: string;
+
+  @Prop.enum(ROLES, 'Role')
+  role: Role;
+
+  @Prop.string({ description: 'The first characters of the token, to tell keys apart.', example: 'opk_3fK9' })
+  tokenPrefix: string;
+
+  @Prop.date({ optional: true })
+  expiresAt: Date | null;
+
+  @Prop.date({ optional: true })
+  revokedAt: Date | null;
+
+  @Prop.date({ optional: true, description: 'Updated at most once a minute.' })
+  lastUsedAt: Date | null;
+
+  @Prop.string()
+  createdBy: string;
+
+  @Prop.date()
+  createdAt: Date;
+
+  @Prop.bool({ description: 'Neither revoked nor expired.' })
+  isActive: boolean;
+}
+
+@Model('CreatedApiKey')
+export class CreatedApiKeyModel {
+  @Prop.nested(() => ApiKeyModel)
+  apiKey: ApiKeyModel;
+
+  @Prop.string({ description: 'The bearer token. Shown only in this response; store it now.' })
+  token: string;
+}
+
+export const ApiKeyPage = PageOf(ApiKeyModel, 'ApiKeyPage');
+
+@Input('CreateApiKeyInput')
+export class CreateApiKeyInput {
+  @Prop.string({ maxLength: 100, example: 'deploy-pipeline' })
+  name: string;
+
+  @Prop.enum(ROLES, 'Role')
+  role: Role;
+
+  @Prop.date({ optional: true, description: 'When the key stops working; must be in the future. Default: never.' })
+  expiresAt?: Date;
+}
+
+@Args()
+export class ListApiKeysArgs extends PageArgs {
+  @Prop.bool({ optional: true, description: 'Include revoked and expired keys (default false).' })
+  includeInactive?: boolean;
+}
+
+export function toApiKeyModel(entity: ApiKeyEntity, now = new Date()): ApiKeyModel {
+  return {
+    id: entity.id,
+    name: entity.name,
+    role: entity.role,
+    tokenPrefix: entity.tokenPrefix,
+    expiresAt: entity.expiresAt,
+    revokedAt: entity.revokedAt,
+    lastUsedAt: entity.lastUsedAt,
+    createdBy: entity.createdBy,
+    createdAt: entity.createdAt,
+    isActive: entity.revokedAt === null && (entity.expiresAt === null || entity.expiresAt > now),
+  };
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Operation } from '../http/rest.decorators';
+import { uuidParam } from '../http/params';
+import { Idempotent } from '../http/idempotency.interceptor';
+import { CurrentActor, Requires } from './access.decorators';
+import { Actor } from './actor';
+import { ApiKeyModel, ApiKeyPage, CreateApiKeyInput, CreatedApiKeyModel, ListApiKeysArgs } from './api-key.models';
+import { ApiKeysService } from './api-keys.service';
+
+@ApiTags('api-keys')
+@Controller('v1/api-keys')
+@Requires('administer')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @Idempotent()
+  @Operation({ operationId: 'createApiKey', summary: 'Create an API key; the token is in this response only', status: 201, response: CreatedApiKeyModel, problems: [422] })
+  create(@CurrentActor() actor: Actor, @Body() input: CreateApiKeyInput) {
+    return this.apiKeys.create(actor, input);
+  }
+
+  @Get()
+  @Operation({ operationId: 'listApiKeys', summary: 'List API keys (active only unless includeInactive)', response: ApiKeyPage })
+  list(@Query() args: ListApiKeysArgs) {
+    return this.apiKeys.list(args);
+  }
+
+  @Get(':id')
+  @Operation({ operationId: 'getApiKey', summary: 'Get an API key', response: ApiKeyModel, problems: [404] })
+  get(@Param('id', uuidParam) id: string) {
+    return this.apiKeys.get(id);
+  }
+
+  @Post(':id/revoke')
+  @Operation({ operationId: 'revokeApiKey', summary: 'Revoke an API key; it stops working at once', response: ApiKeyModel, problems: [404, 409] })
+  revoke(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
+    return this.apiKeys.revoke(actor, id);
+  }
+}

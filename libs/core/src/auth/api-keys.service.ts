@@ -1,0 +1,167 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuthConfig } from '../config/config';
+import { ChangeRecorder } from '../audit/change-recorder.service';
+import { Transactions } from '../database/transactions';
+import { AppError } from '../errors/app-error';
+import { newId } from '../ids';
+import { Page, paginate, toPage } from '../pagination/pagination';
+import { Actor } from './actor';
+import { ApiKeyEntity } from './api-key.entity';
+import { ApiKeyModel, CreateApiKeyInput, CreatedApiKeyModel, ListApiKeysArgs, toApiKeyModel } from './api-key.models';
+import { AuthErrors } from './auth.errors';
+import { Role } from './roles';
+
+const TOKEN_PREFIX = 'opk_';
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+interface CachedKey {
+  id: string;
+  name: string;
+  role: Role;
+  expiresAt: Date | null;
+  cachedUntil: number;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+@Injectable()
+export class ApiKeysService {
+  private readonly logger = new Logger(ApiKeysService.name);
+  /** Verified keys by token hash, so a busy client costs one lookup per `keyCacheMs`, not one per request. */
+  private readonly verified = new Map<string, CachedKey>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly changes: ChangeRecorder,
+    private readonly config: AuthConfig,
+  ) {}
+
+  async create(actor: Actor, input: CreateApiKeyInput, token = generateToken()): Promise<CreatedApiKeyModel> {
+    const now = new Date();
+    if (input.expiresAt && input.expiresAt <= now) {
+      throw new AppError(AuthErrors.expiryInPast, 'expiresAt must be in the future.', {
+        errors: [{ path: 'expiresAt', message: 'expiresAt must be in the future' }],
+      });
+    }
+    const entity: ApiKeyEntity = {
+      id: newId(),
+      name: input.name,
+      role: input.role,
+      tokenHash: hashToken(token),
+      tokenPrefix: token.slice(0, TOKEN_PREFIX.length + 6),
+      expiresAt: input.expiresAt ?? null,
+      revokedAt: null,
+      lastUsedAt: null,
+      createdBy: actor.id,
+      createdAt: now,
+    };
+    return this.transactions.run(async (manager) => {
+      await manager.insert(ApiKeyEntity, entity);
+      const apiKey = toApiKeyModel(entity, now);
+      await this.changes.record(manager, actor, { action: 'api_key.created', targetType: 'api_key', targetId: entity.id, after: apiKey });
+      return { apiKey, token };
+    });
+  }
+
+  async list(args: ListApiKeysArgs): Promise<Page<ApiKeyModel>> {
+    const query = this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder('key');
+    if (!args.includeInactive) {
+      query.andWhere('key.revokedAt IS NULL').andWhere('(key.expiresAt IS NULL OR key.expiresAt > now())');
+    }
+    const rows = await paginate(query, args, { idColumn: 'key.id' }).getMany();
+    const now = new Date();
+    return toPage(rows, args, (row) => ({ id: row.id }), (row) => toApiKeyModel(row, now));
+  }
+
+  async get(id: string): Promise<ApiKeyModel> {
+    const entity = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id });
+    if (!entity) throw new AppError(AuthErrors.apiKeyNotFound, `No API key with id ${id}.`);
+    return toApiKeyModel(entity);
+  }
+
+  async revoke(actor: Actor, id: string): Promise<ApiKeyModel> {
+    const revoked = await this.transactions.run(async (manager) => {
+      const entity = await manager.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!entity) throw new AppError(AuthErrors.apiKeyNotFound, `No API key with id ${id}.`);
+      if (entity.revokedAt) throw new AppError(AuthErrors.alreadyRevoked, `API key ${id} was revoked at ${entity.revokedAt.toISOString()}.`);
+      const before = toApiKeyModel(entity);
+      entity.revokedAt = new Date();
+      await manager.update(ApiKeyEntity, { id }, { revokedAt: entity.revokedAt });
+      const after = toApiKeyModel(entity);
+      await this.changes.record(manager, actor, { action: 'api_key.revoked', targetType: 'api_key', targetId: id, before, after });
+      return { after, tokenHash: entity.tokenHash };
+    });
+    // Other processes notice within keyCacheMs; this one at once.
+    this.verified.delete(revoked.tokenHash);
+    return revoked.after;
+  }
+
+  /** The actor behind a bearer token, or null when the token is unknown, revoked or expired. */
+  async authenticate(token: string, requestId: string): Promise<Actor | null> {
+    if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
+    const tokenHash = hashToken(token);
+    const now = Date.now();
+    let key = this.verified.get(tokenHash);
+    if (!key || key.cachedUntil <= now) {
+      key = await this.lookUp(tokenHash, now);
+      if (!key) {
+        this.verified.delete(tokenHash);
+        return null;
+      }
+    }
+    if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
+    this.touch(key.id, now);
+    return { kind: 'api_key', id: key.id, name: key.name, role: key.role, requestId };
+  }
+
+  /** Creates the first admin key on an empty key table; returns its token, or null when keys exist. */
+  async bootstrapAdminKey(actor: Actor): Promise<string | null> {
+    if (await this.dataSource.getRepository(ApiKeyEntity).exists()) return null;
+    const created = await this.create(actor, { name: 'bootstrap admin', role: 'admin' }, this.config.bootstrapToken);
+    return created.token;
+  }
+
+  async deleteExpired(olderThan: Date): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(ApiKeyEntity)
+      .where('(expires_at < :olderThan OR revoked_at < :olderThan)', { olderThan })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  private async lookUp(tokenHash: string, now: number): Promise<CachedKey | undefined> {
+    const row = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('key')
+      .select(['key.id', 'key.name', 'key.role', 'key.expiresAt'])
+      .where('key.tokenHash = :tokenHash AND key.revokedAt IS NULL', { tokenHash })
+      .getOne();
+    if (!row) return undefined;
+    const key: CachedKey = { id: row.id, name: row.name, role: row.role, expiresAt: row.expiresAt, cachedUntil: now + this.config.keyCacheMs };
+    if (this.config.keyCacheMs > 0) this.verified.set(tokenHash, key);
+    return key;
+  }
+
+  /** Records last use at most once a minute per key and process; a failure only costs accuracy. */
+  private touch(id: string, now: number): void {
+    const last = this.lastUsedWritten.get(id) ?? 0;
+    if (now - last < LAST_USED_WRITE_INTERVAL_MS) return;
+    this.lastUsedWritten.set(id, now);
+    this.dataSource
+      .getRepository(ApiKeyEntity)
+      .update({ id }, { lastUsedAt: new Date(now) })
+      .catch((error: unknown) => this.logger.warn(`Could not record last use of API key ${id}: ${String(error)}`));
+  }
+}
+
+function generateToken(): string {
+  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}

@@ -1,0 +1,7 @@
+import { errorCode } from '../errors/app-error';
+
+export const AuthErrors = {
+  apiKeyNotFound: errorCode('api_key.not_found', 'not_found', 'API key not found'),
+  expiryInPast: errorCode('api_key.expiry_in_past', 'invalid', 'Expiry must be in the future'),
+  alreadyRevoked: errorCode('api_key.already_revoked', 'conflict', 'API key already revoked'),
+} as const;

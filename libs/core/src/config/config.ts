@@ -1,0 +1,149 @@
+/**
+ * Typed configuration, one class per area. Values come only from the environment (and the
+ * overrides tests pass); nothing else in the code base reads `process.env`.
+ * Every variable is documented with its default in `.env.example`.
+ */
+export class HttpConfig {
+  port: number;
+  host: string;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  bodyLimitBytes: number;
+  /** Trust X-Forwarded-* from a reverse proxy. */
+  trustProxy: boolean;
+}
+
+export class DatabaseConfig {
+  /** External PostgreSQL; when unset an embedded PostgreSQL is started in `embeddedDir`. */
+  url: string | undefined;
+  embeddedDir: string;
+  runMigrations: boolean;
+  poolMax: number;
+}
+
+export class AuthConfig {
+  /** Token for the first admin key on an empty database; generated and printed when unset. */
+  bootstrapToken: string | undefined;
+  /** How long a verified API key is trusted from memory before it is looked up again. */
+  keyCacheMs: number;
+}
+
+export class JobsConfig {
+  enabled: boolean;
+  housekeepingCron: string;
+  idempotencyTtlHours: number;
+  /** A run still marked running after this long is considered abandoned by a dead process. */
+  runLeaseSeconds: number;
+}
+
+export class LogConfig {
+  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class GraphqlConfig {
+  maxDepth: number;
+  maxComplexity: number;
+}
+
+export interface AppConfig {
+  http: HttpConfig;
+  database: DatabaseConfig;
+  auth: AuthConfig;
+  jobs: JobsConfig;
+  log: LogConfig;
+  graphql: GraphqlConfig;
+}
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+/** Reads and validates the whole configuration at once, reporting every bad variable together. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const problems: string[] = [];
+  const read = new EnvReader(env, problems);
+  const config: AppConfig = {
+    http: {
+      port: read.int('PORT', 3000, 0, 65535),
+      host: read.string('HOST', '0.0.0.0'),
+      bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', 1_048_576, 1024),
+      trustProxy: read.bool('HTTP_TRUST_PROXY', false),
+    },
+    database: {
+      url: read.optional('DATABASE_URL'),
+      embeddedDir: read.string('DB_EMBEDDED_DIR', '.data/postgres'),
+      runMigrations: read.bool('DB_MIGRATIONS', true),
+      poolMax: read.int('DB_POOL_MAX', 10, 1, 1000),
+    },
+    auth: {
+      bootstrapToken: read.optional('OPSPLANE_BOOTSTRAP_TOKEN'),
+      keyCacheMs: read.int('AUTH_KEY_CACHE_MS', 5000, 0, 300_000),
+    },
+    jobs: {
+      enabled: read.bool('JOBS_ENABLED', true),
+      housekeepingCron: read.string('JOBS_HOUSEKEEPING_CRON', '*/5 * * * *'),
+      idempotencyTtlHours: read.int('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
+      runLeaseSeconds: read.int('JOBS_RUN_LEASE_SECONDS', 900, 1),
+    },
+    log: {
+      level: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    },
+    graphql: {
+      maxDepth: read.int('GRAPHQL_MAX_DEPTH', 10, 1, 100),
+      maxComplexity: read.int('GRAPHQL_MAX_COMPLEXITY', 2000, 10),
+    },
+  };
+  const token = config.auth.bootstrapToken;
+  if (token !== undefined && !/^opk_[A-Za-z0-9_-]{32,}$/.test(token)) {
+    problems.push('OPSPLANE_BOOTSTRAP_TOKEN must look like opk_ followed by at least 32 letters, digits, _ or -');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+class EnvReader {
+  constructor(
+    private readonly env: Env,
+    private readonly problems: string[],
+  ) {}
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  string(name: string, fallback: string): string {
+    return this.optional(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  }
+}

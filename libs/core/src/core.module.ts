@@ -1,0 +1,92 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditEventEntity } from './audit/audit-event.entity';
+import { AuditLogService } from './audit/audit-log.service';
+import { ChangeRecorder } from './audit/change-recorder.service';
+import { AccessGuard } from './auth/access.guard';
+import { ApiKeyEntity } from './auth/api-key.entity';
+import { ApiKeysService } from './auth/api-keys.service';
+import { BearerStrategy } from './auth/bearer.strategy';
+import { AppConfig, DatabaseConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { runMigrationsLocked } from './database/migrate';
+import { Transactions } from './database/transactions';
+import { ProblemDetailsFilter } from './errors/problem-details.filter';
+import { EtagInterceptor } from './http/etag.interceptor';
+import { IdempotencyKeyEntity } from './http/idempotency-key.entity';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { createValidationPipe } from './http/validation';
+import { HousekeepingJob } from './jobs/housekeeping.job';
+import { JobRunEntity } from './jobs/job-run.entity';
+import { JobRunner } from './jobs/job-runner.service';
+import { Metrics } from './observability/metrics';
+import { OperationsController } from './observability/operations.controller';
+import { OutboxEventEntity } from './outbox/outbox-event.entity';
+import { OutboxService } from './outbox/outbox.service';
+
+export interface CoreModuleOptions {
+  config: AppConfig;
+  /** Migration classes, in order; they run at start unless DB_MIGRATIONS=false. */
+  migrations: (new () => unknown)[];
+}
+
+const CORE_SERVICES = [Transactions, ChangeRecorder, AuditLogService, OutboxService, ApiKeysService, Metrics, JobRunner];
+
+/**
+ * Infrastructure every process needs (API and worker): config, database and migrations, audit
+ * and outbox, API keys and the access guard, jobs, health and metrics. Feature modules use its
+ * exports; they never build a second version of any of these.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [
+        ConfigModule.forRoot(options.config),
+        DiscoveryModule,
+        ScheduleModule.forRoot(),
+        PassportModule,
+        TypeOrmModule.forRootAsync({
+          inject: [DatabaseConfig],
+          useFactory: (database: DatabaseConfig) => ({
+            ...dataSourceOptions({ url: requireUrl(database), poolMax: database.poolMax, entities: [], migrations: options.migrations }),
+            autoLoadEntities: true,
+            retryAttempts: 3,
+          }),
+          // Migrate before anything else touches the database (start-up work, jobs, requests).
+          dataSourceFactory: async (dataSourceOptions) => {
+            const dataSource = await new DataSource(dataSourceOptions!).initialize();
+            if (options.config.database.runMigrations) await runMigrationsLocked(dataSource);
+            return dataSource;
+          },
+        }),
+        TypeOrmModule.forFeature([AuditEventEntity, OutboxEventEntity, ApiKeyEntity, IdempotencyKeyEntity, JobRunEntity]),
+      ],
+      controllers: [OperationsController],
+      providers: [
+        ...CORE_SERVICES,
+        BearerStrategy,
+        HousekeepingJob,
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        // Order matters: ETag wraps idempotency so replayed responses carry it too.
+        { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+      exports: [...CORE_SERVICES, TypeOrmModule],
+    };
+  }
+}
+
+function requireUrl(database: DatabaseConfig): string {
+  if (!database.url) throw new Error('DATABASE_URL is not set and no embedded PostgreSQL was started');
+  return database.url;
+}

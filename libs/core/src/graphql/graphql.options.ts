@@ -1,0 +1,95 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { Logger } from '@nestjs/common';
+import { renderAltair } from 'altair-static';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import depthLimit from 'graphql-depth-limit';
+import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { GraphqlConfig } from '../config/config';
+import { DEFAULT_PAGE_SIZE } from '../pagination/pagination';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Where the GraphQL IDE's files are served from (from the installed altair-static package). */
+export const GRAPHQL_IDE_ASSETS = '/graphql-ide/';
+
+const logger = new Logger('GraphQL');
+
+type ApolloServerPlugin = NonNullable<ApolloDriverConfig['plugins']>[number];
+
+export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
+  return {
+    driver: ApolloDriver,
+    path: GRAPHQL_PATH,
+    autoSchemaFile: true,
+    sortSchema: true,
+    introspection: true,
+    // Nest's GraphiQL and Apollo's landing page both load from a CDN; ours works offline.
+    graphiql: false,
+    validationRules: [depthLimit(config.maxDepth)],
+    plugins: [offlineIdeLandingPage(), complexityLimit(config.maxComplexity)],
+    formatError,
+  };
+}
+
+/**
+ * Errors raised in resolvers were already shaped by the problem-details filter. What is left are
+ * graphql-js parse/validation errors (kept with Apollo's code, plus a status) and anything
+ * unexpected, whose message must not leak.
+ */
+function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && code.includes('.')) return formatted; // ours: `<area>.<reason>`
+  if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+    logger.error(`Unhandled GraphQL error: ${String(error)}`, error instanceof Error ? error.stack : undefined);
+    return { message: 'An unexpected error occurred.', path: formatted.path, extensions: { code: 'internal', status: 500 } };
+  }
+  return { ...formatted, extensions: { ...formatted.extensions, status: 400 } };
+}
+
+function offlineIdeLandingPage(): ApolloServerPlugin {
+  return {
+    async serverWillStart() {
+      const html = renderAltair({
+        baseURL: GRAPHQL_IDE_ASSETS,
+        endpointURL: GRAPHQL_PATH,
+        initialName: 'Opsplane',
+        initialQuery: '# Set the Authorization header to "Bearer opk_…" (Headers, top left), then:\n{\n  environments(limit: 10) {\n    items { id slug name tier rank }\n    nextCursor\n  }\n}\n',
+        disableAccount: true,
+      });
+      return { renderLandingPage: () => Promise.resolve({ html }) };
+    },
+  };
+}
+
+/**
+ * Refuses operations whose estimated cost is above the limit before running them. A field's
+ * cost is 1 plus its children's, times the page size for list fields taking `limit`.
+ */
+function complexityLimit(maximum: number): ApolloServerPlugin {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        didResolveOperation({ request, document, schema }) {
+          const complexity = getComplexity({
+            schema,
+            query: document,
+            operationName: request.operationName,
+            variables: request.variables,
+            estimators: [
+              ({ args, childComplexity }) =>
+                'limit' in args || 'cursor' in args
+                  ? 1 + childComplexity * (typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE)
+                  : undefined,
+              simpleEstimator({ defaultComplexity: 1 }),
+            ],
+          });
+          if (complexity > maximum) {
+            throw new GraphQLError(`Query is too complex: ${complexity} > ${maximum}. Ask for fewer fields or smaller pages.`, {
+              extensions: { code: 'request.too_complex', status: 400 },
+            });
+          }
+          return Promise.resolve();
+        },
+      });
+    },
+  };
+}

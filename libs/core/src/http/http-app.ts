@@ -1,0 +1,65 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as Pino } from 'pino';
+import { v7 } from 'uuid';
+import { AppConfig } from '../config/config';
+import { Metrics } from '../observability/metrics';
+import { PinoNestLogger } from '../observability/logger';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface HttpAppOptions {
+  config: AppConfig;
+  logger: Pino;
+  /** Build the module graph without connecting anything (OpenAPI/schema generation). */
+  preview?: boolean;
+}
+
+/**
+ * Builds a Nest application on Fastify with the request plumbing every process shares: request
+ * ids (taken from `x-request-id` when sane, else a new UUIDv7) echoed on every response, one
+ * access-log line and one metrics observation per request, and JSON bodies with a size limit.
+ * (Errors Fastify raises before a handler runs, like malformed JSON, reach Nest's exception
+ * layer and so the problem-details filter.)
+ */
+export async function createHttpApp(rootModule: Type | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const { config, logger } = options;
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    logger: false,
+    requestIdHeader: false,
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : v7();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
+    logger: new PinoNestLogger(logger),
+    preview: options.preview,
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain']);
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+
+  if (!options.preview) {
+    const metrics = app.get(Metrics);
+    fastify.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      const seconds = reply.elapsedTime / 1000;
+      metrics.httpDuration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
+      logger.info(
+        { requestId: request.id, method: request.method, route, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        'request completed',
+      );
+      done();
+    });
+  }
+  return app;
+}

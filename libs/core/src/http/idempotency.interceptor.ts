@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiHeader } from '@nestjs/swagger';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { EntityManager } from 'typeorm';
+import { Actor } from '../auth/actor';
+import { canonicalJson, toJson } from '../audit/canonical-json';
+import { JobsConfig } from '../config/config';
+import { Transactions } from '../database/transactions';
+import { AppError, CommonErrors } from '../errors/app-error';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+
+const IDEMPOTENT = 'opsplane:idempotent';
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/** Marks a creating POST that honours `Idempotency-Key`. */
+export const Idempotent = () =>
+  applyDecorators(
+    SetMetadata(IDEMPOTENT, true),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the ' +
+        'original response instead of creating again; the same key with a different body is refused with 422.',
+    }),
+  );
+
+/**
+ * Runs an idempotent POST and its stored response in one transaction. The key row is inserted
+ * first, so a concurrent retry waits on it and then replays the committed answer; a failed
+ * request rolls the key back with everything else and can be retried.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly transactions: Transactions,
+    private readonly jobs: JobsConfig,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) {
+      return next.handle();
+    }
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Actor }>();
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return next.handle();
+    if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
+      throw new AppError(CommonErrors.invalidIdempotencyKey, 'Idempotency-Key must be 1–255 visible ASCII characters.', {
+        errors: [{ path: 'header.idempotency-key', message: 'must be 1–255 visible ASCII characters' }],
+      });
+    }
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const requestHash = createHash('sha256')
+      .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${canonicalJson(request.body ?? null)}`)
+      .digest('hex');
+    return from(this.transactions.run((manager) => this.once(manager, request.user.id, header, requestHash, reply, next)));
+  }
+
+  private async once(
+    manager: EntityManager,
+    actorId: string,
+    key: string,
+    requestHash: string,
+    reply: FastifyReply,
+    next: CallHandler,
+  ): Promise<unknown> {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + this.jobs.idempotencyTtlHours * 3_600_000);
+    // Claims the key, or takes over one whose retention has passed.
+    const claimed = (await manager.query(
+      `INSERT INTO idempotency_keys (actor_id, key, request_hash, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (actor_id, key) DO UPDATE
+         SET request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at,
+             expires_at = EXCLUDED.expires_at, response_body = NULL
+         WHERE idempotency_keys.expires_at < $4
+       RETURNING key`,
+      [actorId, key, requestHash, now, expiresAt],
+    )) as unknown[];
+    if (claimed.length === 0) {
+      const stored = await manager.findOneByOrFail(IdempotencyKeyEntity, { actorId, key });
+      if (stored.requestHash !== requestHash) {
+        throw new AppError(
+          CommonErrors.idempotencyKeyReused,
+          'This Idempotency-Key was used for a different request; use a new key for a new request.',
+          { errors: [{ path: 'header.idempotency-key', message: 'already used with a different method, route or body' }] },
+        );
+      }
+      void reply.header('idempotent-replayed', 'true');
+      return stored.responseBody;
+    }
+    const result = (await lastValueFrom(next.handle())) as object;
+    await manager.update(IdempotencyKeyEntity, { actorId, key }, { responseBody: toJson(result) });
+    return result;
+  }
+}

@@ -1,0 +1,85 @@
+import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, Type } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
+import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { AppError, CommonErrors } from '../errors/app-error';
+import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
+import { ProblemDetailsModel } from '../errors/problem-details.model';
+import { jsonSchemaOf } from '../schema/fields';
+
+export interface OperationOptions {
+  /** Stable SDK method name, e.g. `listEnvironments`. */
+  operationId: string;
+  summary: string;
+  description?: string;
+  /** The success body; its JSON schema also drives Fastify's serialiser for speed. */
+  response?: Type;
+  status?: number;
+  /** Extra problem statuses this operation documents besides 400/401/403/500. */
+  problems?: number[];
+}
+
+const problemResponse = (status: number, description: string) =>
+  ApiResponse({
+    status,
+    description,
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetailsModel) } } },
+  });
+
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input; `errors` names each failing field.',
+  401: 'Missing, unknown, revoked or expired API key.',
+  403: 'The key’s role may not do this.',
+  404: 'Not found.',
+  409: 'Conflicts with the current state (e.g. a slug already taken).',
+  412: 'If-Match does not match the current version.',
+  413: 'Body larger than the configured limit.',
+  415: 'Body is not JSON.',
+  422: 'Idempotency-Key reused with a different request.',
+  500: 'Unexpected server error; quote requestId when reporting it.',
+};
+
+/**
+ * Everything a REST operation declares in one place: OpenAPI id and docs, the success schema
+ * (also Fastify's serialiser: fast, and drops anything the model does not declare), and its
+ * problem+json responses.
+ */
+export function Operation(options: OperationOptions): MethodDecorator {
+  const status = options.status ?? 200;
+  const problems = [...new Set([400, 401, 403, 500, ...(options.problems ?? [])])].sort();
+  return applyDecorators(
+    ApiOperation({ operationId: options.operationId, summary: options.summary, description: options.description }),
+    ApiExtraModels(ProblemDetailsModel),
+    HttpCode(status),
+    ...(options.response
+      ? [
+          ApiResponse({ status, type: options.response, description: 'Success.' }),
+          RouteSchema({ response: { [status]: jsonSchemaOf(options.response) } }),
+        ]
+      : [ApiResponse({ status, description: 'Success.' })]),
+    ...problems.map((code) => problemResponse(code, PROBLEM_DESCRIPTIONS[code] ?? 'Error.')),
+  );
+}
+
+/** Documents `If-Match` and hands the expected version (or undefined) to the handler. */
+export const ApiIfMatch = () =>
+  ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag from a previous GET; the change is refused with 412 if the resource changed since.',
+  });
+
+export const IfMatchVersion = createParamDecorator((_data: unknown, context: ExecutionContext): number | undefined => {
+  const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers['if-match'];
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+  if (!match) {
+    throw new AppError(CommonErrors.invalidIfMatch, 'If-Match must be an ETag returned by this API, e.g. "3".', {
+      errors: [{ path: 'header.if-match', message: 'must be a quoted version such as "3"' }],
+    });
+  }
+  return Number(match[1]);
+});
+
+export function etagOf(version: number): string {
+  return `"${version}"`;
+}

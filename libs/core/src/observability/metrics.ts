@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+
+interface PgPool {
+  totalCount: number;
+  idleCount: number;
+  waitingCount: number;
+}
+
+/** Prometheus metrics about this process; feature modules register theirs on `registry`. */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'opsplane_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route template and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor(dataSource: DataSource) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'opsplane_' });
+    const pool = () => (dataSource.driver as unknown as { master?: PgPool }).master;
+    new Gauge({
+      name: 'opsplane_db_pool_connections',
+      help: 'Database pool connections by state.',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      collect() {
+        const current = pool();
+        if (!current) return;
+        this.set({ state: 'total' }, current.totalCount);
+        this.set({ state: 'idle' }, current.idleCount);
+        this.set({ state: 'waiting' }, current.waitingCount);
+      },
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { JsonObject } from '../json';
+
+/**
+ * Transactional outbox: written in the same transaction as the change it announces, read later
+ * by webhook delivery and subscriptions, so no event is sent for a rolled-back change and none
+ * is lost for a committed one.
+ */
+@Entity({ name: 'outbox_events' })
+@Index('outbox_events_unpublished_idx', ['id'], { where: 'published_at IS NULL' })
+export class OutboxEventEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('text')
+  type: string;
+
+  @Column('text')
+  aggregateType: string;
+
+  @Column('text')
+  aggregateId: string;
+
+  @Column('jsonb')
+  payload: JsonObject;
+
+  @Column('text')
+  requestId: string;
+
+  @Column('timestamptz')
+  occurredAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  publishedAt: Date | null;
+}

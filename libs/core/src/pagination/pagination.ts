@@ -1,0 +1,124 @@
+import { Type as ClassType } from '@nestjs/common';
+import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { isUuid } from '../database/query-helpers';
+import { AppError, CommonErrors } from '../errors/app-error';
+import { Args, Model, Prop } from '../schema/fields';
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 200;
+
+/** `limit` + opaque `cursor`; every list in REST (query string) and GraphQL (arguments) takes these. */
+@Args()
+export class PageArgs {
+  @Prop.int({ optional: true, min: 1, max: MAX_PAGE_SIZE, description: `Page size, default ${DEFAULT_PAGE_SIZE}.` })
+  limit?: number;
+
+  @Prop.string({ optional: true, maxLength: 500, description: 'The `nextCursor` of the previous page.' })
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}
+
+/** A named page type, e.g. `EnvironmentPage { items: [Environment!]!, nextCursor: String }`. */
+export function PageOf<T>(item: ClassType<T>, name: string): ClassType<Page<T>> {
+  @Model(name)
+  class PageModel implements Page<T> {
+    @Prop.nested(() => item, { isArray: true, maxItems: MAX_PAGE_SIZE })
+    items: T[];
+
+    @Prop.string({ optional: true, description: 'Pass as `cursor` to get the next page; null on the last page.' })
+    nextCursor: string | null;
+  }
+  return PageModel;
+}
+
+type SortValue = string | number;
+
+export interface KeysetOrder {
+  /** Column expression of the sort key, e.g. `environment.rank`; omit to sort by id alone. */
+  sortColumn?: string;
+  sortType?: 'string' | 'number' | 'date';
+  /** Column expression of the tie-breaker, unique and time-ordered (UUIDv7). */
+  idColumn: string;
+  direction?: 'ASC' | 'DESC';
+}
+
+/**
+ * Keyset pagination: fetches `limit + 1` rows after the cursor position in (sort key, id) order,
+ * so page N costs the same as page 1 and concurrent inserts never shift or repeat rows.
+ */
+export function paginate<E extends ObjectLiteral>(
+  query: SelectQueryBuilder<E>,
+  args: PageArgs,
+  order: KeysetOrder,
+): SelectQueryBuilder<E> {
+  const limit = args.limit ?? DEFAULT_PAGE_SIZE;
+  const direction = order.direction ?? 'ASC';
+  const comparator = direction === 'ASC' ? '>' : '<';
+  if (args.cursor !== undefined) {
+    const [sortValue, id] = decodeCursor(args.cursor, order);
+    if (order.sortColumn) {
+      query.andWhere(`(${order.sortColumn}, ${order.idColumn}) ${comparator} (:cursorSort, :cursorId)`, {
+        cursorSort: order.sortType === 'date' ? new Date(sortValue as string) : sortValue,
+        cursorId: id,
+      });
+    } else {
+      query.andWhere(`${order.idColumn} ${comparator} :cursorId`, { cursorId: id });
+    }
+  }
+  if (order.sortColumn) query.orderBy(order.sortColumn, direction).addOrderBy(order.idColumn, direction);
+  else query.orderBy(order.idColumn, direction);
+  return query.limit(limit + 1);
+}
+
+/** Cuts the extra row off and turns it into the next cursor. */
+export function toPage<R, T>(
+  rows: R[],
+  args: PageArgs,
+  keyOf: (row: R) => { sort?: SortValue | Date; id: string },
+  toModel: (row: R) => T,
+): Page<T> {
+  const limit = args.limit ?? DEFAULT_PAGE_SIZE;
+  const hasMore = rows.length > limit;
+  const pageRows = hasMore ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return { items: pageRows.map(toModel), nextCursor: hasMore && last ? encodeCursor(keyOf(last)) : null };
+}
+
+function encodeCursor(key: { sort?: SortValue | Date; id: string }): string {
+  const sort = key.sort instanceof Date ? key.sort.toISOString() : key.sort;
+  return Buffer.from(JSON.stringify(sort === undefined ? [key.id] : [sort, key.id])).toString('base64url');
+}
+
+
+
+function decodeCursor(cursor: string, order: KeysetOrder): [SortValue | undefined, string] {
+  const invalid = () =>
+    new AppError(CommonErrors.invalidCursor, 'The cursor is not one this list returned; start again without it.', {
+      errors: [{ path: 'cursor', message: 'cursor is malformed or belongs to another list' }],
+    });
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(decoded)) throw invalid();
+  const expectedLength = order.sortColumn ? 2 : 1;
+  if (decoded.length !== expectedLength) throw invalid();
+  const id: unknown = decoded[decoded.length - 1];
+  if (typeof id !== 'string' || !isUuid(id)) throw invalid();
+  if (!order.sortColumn) return [undefined, id];
+  const sort: unknown = decoded[0];
+  const sortType = order.sortType ?? 'string';
+  const valid =
+    sortType === 'number'
+      ? typeof sort === 'number' && Number.isFinite(sort)
+      : typeof sort === 'string' && (sortType === 'string' || !Number.isNaN(Date.parse(sort)));
+  if (!valid) throw invalid();
+  return [sort as SortValue, id];
+}

@@ -1,0 +1,309 @@
+import { applyDecorators, Type as ClassType } from '@nestjs/common';
+import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { GraphQLJSONObject } from 'graphql-scalars';
+
+/**
+ * One decorator per field gives it everything at once: the class-validator rules (REST body,
+ * query and GraphQL args alike), the OpenAPI property, the GraphQL field, and a JSON schema
+ * fragment Fastify uses to serialise hot responses. Without it every field carries a wall of
+ * four decorators that drift apart.
+ */
+export interface FieldOptions {
+  description?: string;
+  /** Input may omit it (REST) / it is nullable (GraphQL). On outputs: may be null. */
+  optional?: boolean;
+  example?: unknown;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+const JSON_SCHEMA_KEY = Symbol('opsplane:json-schema');
+const FIELDS_KEY = Symbol('opsplane:fields');
+
+/** How each property was declared, so `PartialOf` can declare it again as optional. */
+type FieldDeclarations = Record<string, (options: { optional: true }) => PropertyDecorator>;
+
+interface FieldSpec {
+  graphqlType: () => unknown;
+  openapi: Record<string, unknown>;
+  json: JsonSchema;
+  validators: PropertyDecorator[];
+  isArray?: boolean;
+}
+
+function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
+  const optional = options.optional ?? false;
+  const record: PropertyDecorator = (target, key) => {
+    const declared = (Reflect.getMetadata(FIELDS_KEY, target) as FieldDeclarations | undefined) ?? {};
+    Reflect.defineMetadata(FIELDS_KEY, { ...declared, [key]: (o: { optional: true }) => field(spec, { ...options, ...o }) }, target);
+    const properties = (Reflect.getMetadata(JSON_SCHEMA_KEY, target) as Record<string, JsonSchema> | undefined) ?? {};
+    const json = spec.isArray ? { type: 'array', items: spec.json } : spec.json;
+    Reflect.defineMetadata(
+      JSON_SCHEMA_KEY,
+      { ...properties, [key]: optional ? orNull(json) : json },
+      target,
+    );
+  };
+  const graphqlType = spec.isArray ? () => [spec.graphqlType()] : spec.graphqlType;
+  return applyDecorators(
+    record,
+    Field(graphqlType as () => ClassType, { nullable: optional, description: options.description }),
+    ApiProperty({
+      ...spec.openapi,
+      ...(spec.isArray ? { isArray: true } : {}),
+      required: !optional,
+      nullable: optional || undefined,
+      description: options.description,
+      example: options.example,
+    }),
+    ...(optional ? [IsOptional()] : []),
+    ...spec.validators,
+  );
+}
+
+function orNull(json: JsonSchema): JsonSchema {
+  return typeof json.type === 'string' ? { ...json, type: [json.type, 'null'] } : { anyOf: [json, { type: 'null' }] };
+}
+
+const each = (isArray: boolean | undefined) => ({ each: isArray === true });
+
+export const Prop = {
+  string(options: FieldOptions & { minLength?: number; maxLength?: number; pattern?: RegExp; patternHint?: string; isArray?: boolean } = {}) {
+    const { minLength = 1, maxLength = 200, pattern, patternHint } = options;
+    return field(
+      {
+        graphqlType: () => String,
+        openapi: { type: String, minLength, maxLength, pattern: pattern?.source },
+        json: { type: 'string' },
+        isArray: options.isArray,
+        validators: [
+          IsString(each(options.isArray)),
+          MinLength(minLength, each(options.isArray)),
+          MaxLength(maxLength, each(options.isArray)),
+          ...(pattern ? [Matches(pattern, { ...each(options.isArray), message: `$property ${patternHint ?? `must match ${pattern.source}`}` })] : []),
+          ...(options.isArray ? [ArrayMaxSize(100)] : []),
+        ],
+      },
+      options,
+    );
+  },
+
+  /** Lower-case identifier users type in URLs and filters; stable across renames of `name`. */
+  slug(options: FieldOptions = {}) {
+    return Prop.string({
+      ...options,
+      maxLength: 63,
+      pattern: /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+      patternHint: 'must be lower-case letters, digits and inner hyphens (at most 63)',
+      example: options.example ?? 'checkout-api',
+    });
+  },
+
+  url(options: FieldOptions & { isArray?: boolean } = {}) {
+    return field(
+      {
+        graphqlType: () => String,
+        openapi: { type: String, format: 'uri', maxLength: 2048 },
+        json: { type: 'string' },
+        isArray: options.isArray,
+        validators: [
+          IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, each(options.isArray)),
+          MaxLength(2048, each(options.isArray)),
+          ...(options.isArray ? [ArrayMaxSize(50)] : []),
+        ],
+      },
+      options,
+    );
+  },
+
+  int(options: FieldOptions & { min?: number; max?: number } = {}) {
+    const { min = -2_147_483_648, max = 2_147_483_647 } = options;
+    return field(
+      {
+        graphqlType: () => Int,
+        openapi: { type: 'integer', minimum: min, maximum: max },
+        json: { type: 'integer' },
+        validators: [
+          // Query strings arrive as text; only exact integers are converted so "1.5" or "abc" still fail.
+          Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value)),
+          IsInt(),
+          Min(min),
+          Max(max),
+        ],
+      },
+      options,
+    );
+  },
+
+  bool(options: FieldOptions = {}) {
+    return field(
+      {
+        graphqlType: () => Boolean,
+        openapi: { type: Boolean },
+        json: { type: 'boolean' },
+        validators: [
+          Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
+          IsBoolean(),
+        ],
+      },
+      options,
+    );
+  },
+
+  enum<T extends string>(values: readonly T[], enumName: string, options: FieldOptions & { isArray?: boolean } = {}) {
+    const graphqlEnum = registerEnum(values, enumName);
+    return field(
+      {
+        graphqlType: () => graphqlEnum,
+        openapi: { enum: values, enumName },
+        json: { type: 'string', enum: values },
+        isArray: options.isArray,
+        validators: [IsIn(values, { ...each(options.isArray), message: `$property must be one of: ${values.join(', ')}` })],
+      },
+      options,
+    );
+  },
+
+  uuid(options: FieldOptions & { isArray?: boolean } = {}) {
+    return field(
+      {
+        graphqlType: () => ID,
+        openapi: { type: String, format: 'uuid' },
+        json: { type: 'string' },
+        isArray: options.isArray,
+        validators: [IsUUID('all', each(options.isArray))],
+      },
+      options,
+    );
+  },
+
+  /** ISO-8601 timestamp, always UTC on the way out. */
+  date(options: FieldOptions = {}) {
+    return field(
+      {
+        graphqlType: () => GraphQLISODateTime,
+        openapi: { type: String, format: 'date-time' },
+        json: { type: 'string', format: 'date-time' },
+        validators: [
+          Transform(({ value }: { value: unknown }) => (typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value)),
+          IsDate({ message: '$property must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z' }),
+        ],
+      },
+      options,
+    );
+  },
+
+  /** A free-form JSON object (e.g. environment facts). */
+  json(options: FieldOptions = {}) {
+    return field(
+      {
+        graphqlType: () => GraphQLJSONObject,
+        openapi: { type: 'object', additionalProperties: true },
+        json: { type: 'object', additionalProperties: true },
+        validators: [IsObject()],
+      },
+      options,
+    );
+  },
+
+  /** A nested object (or array of them) of another decorated class. */
+  nested(type: () => ClassType, options: FieldOptions & { isArray?: boolean; maxItems?: number } = {}) {
+    return field(
+      {
+        graphqlType: type,
+        openapi: { type },
+        json: { $ref: type },
+        isArray: options.isArray,
+        validators: [
+          ValidateNested(each(options.isArray)),
+          Type(type),
+          ...(options.isArray ? [ArrayMaxSize(options.maxItems ?? 100)] : []),
+        ],
+      },
+      options,
+    );
+  },
+};
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+const enums = new Map<string, object>();
+function registerEnum(values: readonly string[], name: string): object {
+  const existing = enums.get(name);
+  if (existing) return existing;
+  const enumObject = Object.fromEntries(values.map((value) => [value, value]));
+  registerEnumType(enumObject, { name });
+  enums.set(name, enumObject);
+  return enumObject;
+}
+
+/** An output type: named the same in OpenAPI and GraphQL. */
+export function Model(name: string, description?: string): ClassDecorator {
+  return applyDecorators(ObjectType(name, { description }), ApiSchema({ name, description }));
+}
+
+/** A request body / GraphQL input type. */
+export function Input(name: string, description?: string): ClassDecorator {
+  return applyDecorators(InputType(name, { description }), ApiSchema({ name, description }));
+}
+
+/**
+ * The same fields with every one optional (PATCH bodies, update mutations), declared anew so
+ * validation, OpenAPI and GraphQL all see the optional version. Extend it and name the subclass:
+ * `@Input('UpdateXInput') class UpdateXInput extends PartialOf(CreateXInput) {}`.
+ */
+export function PartialOf<T>(base: ClassType<T>): ClassType<Partial<T>> {
+  class PartialInput {}
+  const declared = (Reflect.getMetadata(FIELDS_KEY, base.prototype as object) as FieldDeclarations | undefined) ?? {};
+  for (const [key, declare] of Object.entries(declared)) declare({ optional: true })(PartialInput.prototype, key);
+  InputType({ isAbstract: true })(PartialInput);
+  return PartialInput as ClassType<Partial<T>>;
+}
+
+/** Query-string filters (REST) and field arguments (GraphQL). */
+export function Args(): ClassDecorator {
+  return ArgsType();
+}
+
+/**
+ * The JSON schema of a decorated model, for Fastify's response serialiser. Nested models are
+ * expanded; unknown properties are dropped, so nothing leaks that the model does not declare.
+ */
+export function jsonSchemaOf(model: ClassType): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  let proto: object | null = model.prototype as object;
+  while (proto && proto !== Object.prototype) {
+    const own = (Reflect.getOwnMetadata(JSON_SCHEMA_KEY, proto) as Record<string, JsonSchema> | undefined) ?? {};
+    for (const [key, schema] of Object.entries(own)) properties[key] ??= expandRefs(schema);
+    proto = Object.getPrototypeOf(proto) as object | null;
+  }
+  return { type: 'object', properties, required: Object.keys(properties) };
+}
+
+function expandRefs(schema: JsonSchema): JsonSchema {
+  if (typeof schema.$ref === 'function') return jsonSchemaOf((schema.$ref as () => ClassType)());
+  const out: JsonSchema = { ...schema };
+  if (schema.items) out.items = expandRefs(schema.items as JsonSchema);
+  if (Array.isArray(schema.anyOf)) out.anyOf = (schema.anyOf as JsonSchema[]).map(expandRefs);
+  return out;
+}

@@ -1,0 +1,5 @@
+import { CreateCore1764230400000 } from './1764230400000-CreateCore';
+import { CreateCatalog1764230500000 } from './1764230500000-CreateCatalog';
+
+/** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
+export const MIGRATIONS: (new () => unknown)[] = [CreateCore1764230400000, CreateCatalog1764230500000];
