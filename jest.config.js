@@ -1,0 +1,43 @@
+/**
+ * Three projects: unit specs beside the code, integration specs against a real PostgreSQL through
+ * real HTTP and GraphQL, and e2e journeys through the SDK against a listening server.
+ * One PostgreSQL serves the whole run (test/support/global-setup.mjs): embedded by default, or
+ * the server in DATABASE_URL; each run gets a fresh database.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const shared = {
+  testEnvironment: 'node',
+  // Nest 12 and some of its dependencies ship ESM only; transform them too.
+  transform: { '^.+\\.(t|j|mj|cj)s$': swc },
+  transformIgnorePatterns: [],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  moduleNameMapper: {
+    '^@opsplane/core$': '<rootDir>/libs/core/src/index.ts',
+    '^@opsplane/catalog$': '<rootDir>/libs/catalog/src/index.ts',
+    '^@opsplane/sdk$': '<rootDir>/sdk/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+  ],
+};

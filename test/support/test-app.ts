@@ -1,0 +1,51 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ApiKeysService, createRootLogger, Env, loadConfig, Role, ROLES, systemActor } from '@opsplane/core';
+import request from 'supertest';
+import { createApiApp } from '../../apps/api/api-app';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; path?: string[]; extensions: { code: string; status?: number; errors?: { path: string; message: string }[]; requestId?: string } }[];
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** A bearer token per role, minted for this app. */
+  tokens: Record<Role, string>;
+  /** supertest against the app's server, optionally authenticated. */
+  http(token?: string): request.Agent;
+  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** The real API application (Fastify, Apollo, PostgreSQL from the global setup), not listening on a port. */
+export async function createTestApp(env: Env = {}): Promise<TestApp> {
+  const config = loadConfig({ ...process.env, JOBS_ENABLED: 'false', ...env });
+  const app = await createApiApp(config, createRootLogger(config.log));
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const apiKeys = app.get(ApiKeysService);
+  const tokens = {} as Record<Role, string>;
+  for (const role of ROLES) {
+    tokens[role] = (await apiKeys.create(systemActor('tests', 'test-setup'), { name: `test ${role}`, role })).token;
+  }
+  const http = (token?: string) => {
+    const agent = request.agent(app.getHttpServer());
+    return token ? agent.set('authorization', `Bearer ${token}`) : agent;
+  };
+  return {
+    app,
+    tokens,
+    http,
+    async graphql(query, variables = {}, token = tokens.admin) {
+      const response = await http(token).post('/graphql').send({ query, variables });
+      return response.body as never;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** A name no other test (or earlier run on a shared server) has used. */
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
