@@ -30,7 +30,9 @@ async function main(): Promise<number> {
     url.pathname = `/${database}`;
     config.database.url = url.toString();
     // Importing ApiModule registered every entity class of every feature with TypeORM.
-    const entities = getMetadataArgsStorage().tables.map((table) => table.target);
+    const entities = getMetadataArgsStorage()
+      .tables.map((table) => table.target)
+      .filter((target): target is Function => typeof target === 'function');
     const dataSource = await new DataSource(
       dataSourceOptions({ url: config.database.url, poolMax: 2, entities, migrations: MIGRATIONS }),
     ).initialize();

@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -10,7 +9,6 @@ import { ChangeRecorder } from './audit/change-recorder.service';
 import { AccessGuard } from './auth/access.guard';
 import { ApiKeyEntity } from './auth/api-key.entity';
 import { ApiKeysService } from './auth/api-keys.service';
-import { BearerStrategy } from './auth/bearer.strategy';
 import { AppConfig, DatabaseConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
@@ -52,7 +50,6 @@ export class CoreModule {
         ConfigModule.forRoot(options.config),
         DiscoveryModule,
         ScheduleModule.forRoot(),
-        PassportModule,
         TypeOrmModule.forRootAsync({
           inject: [DatabaseConfig],
           useFactory: (database: DatabaseConfig) => ({
@@ -72,7 +69,6 @@ export class CoreModule {
       controllers: [OperationsController],
       providers: [
         ...CORE_SERVICES,
-        BearerStrategy,
         HousekeepingJob,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

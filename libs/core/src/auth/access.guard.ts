@@ -1,9 +1,9 @@
-import { ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { IS_PUBLIC, REQUIRED_PERMISSION, requestOf } from './access.decorators';
-import { Actor } from './actor';
+import { ApiKeysService } from './api-keys.service';
+import { authenticateRequest, createAuthenticator, PassportAuthenticator } from './bearer.strategy';
 import { isAllowed, Permission } from './roles';
 
 /**
@@ -12,18 +12,26 @@ import { isAllowed, Permission } from './roles';
  * declares neither is refused, so a forgotten decorator fails closed.
  */
 @Injectable()
-export class AccessGuard extends AuthGuard('bearer') {
+export class AccessGuard implements CanActivate {
   private readonly logger = new Logger(AccessGuard.name);
+  private readonly authenticator: PassportAuthenticator;
 
-  constructor(private readonly reflector: Reflector) {
-    super();
+  constructor(
+    private readonly reflector: Reflector,
+    apiKeys: ApiKeysService,
+  ) {
+    this.authenticator = createAuthenticator(apiKeys);
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    await super.canActivate(context);
-    const actor = requestOf(context).user as Actor;
+
+    const request = requestOf(context);
+    const actor = await authenticateRequest(this.authenticator, request);
+    if (!actor) throw new AppError(CommonErrors.unauthenticated, 'Send a valid API key: Authorization: Bearer opk_…');
+    request.user = actor;
+
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
     if (!permission) {
       this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no permission; refusing`);
@@ -33,17 +41,5 @@ export class AccessGuard extends AuthGuard('bearer') {
       throw new AppError(CommonErrors.forbidden, `The ${actor.role} role may not do this (needs "${permission}").`);
     }
     return true;
-  }
-
-  override getRequest(context: ExecutionContext) {
-    return requestOf(context);
-  }
-
-  override handleRequest<T>(error: unknown, actor: T | false): T {
-    if (error) throw error;
-    if (!actor) {
-      throw new AppError(CommonErrors.unauthenticated, 'Send a valid API key: Authorization: Bearer opk_…');
-    }
-    return actor;
   }
 }

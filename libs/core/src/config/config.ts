@@ -61,8 +61,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the whole configuration at once, reporting every bad variable together. */
-export function loadConfig(env: Env = process.env): AppConfig {
+/**
+ * Reads and validates the whole configuration at once, reporting every bad variable together.
+ * `defaults` lets a process change a default (the worker listens on 3001) without reading the
+ * environment itself.
+ */
+export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfig {
+  env = { ...defaults, ...env };
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
   const config: AppConfig = {

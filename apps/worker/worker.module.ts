@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CatalogModule } from '@opsplane/catalog';
+import { AppConfig, CoreModule } from '@opsplane/core';
+import { MIGRATIONS } from '../../migrations';
+
+/**
+ * A worker process: the same feature modules as the API with their jobs, but no API routes (only
+ * /health and /metrics). Large installs run N API replicas with JOBS_ENABLED=false and M workers.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot({ config, migrations: MIGRATIONS }), CatalogModule],
+    };
+  }
+}
