@@ -1,0 +1,80 @@
+// Lint: type-checked TypeScript rules plus the architecture rules of DESIGN.md §2 and §8:
+// layers import only downwards, another lib only through its index, and only config reads the
+// environment.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Layer of each lib; a lib may import only libs of a lower layer (DESIGN.md §2). */
+const LAYERS = {
+  core: 1,
+  catalog: 2,
+  integrations: 2,
+  releases: 3,
+  findings: 3,
+  incidents: 4,
+  compliance: 4,
+  security: 4,
+  performance: 4,
+  insights: 5,
+};
+
+const forbiddenFor = (lib) =>
+  Object.entries(LAYERS)
+    .filter(([other, layer]) => other !== lib && layer >= LAYERS[lib])
+    .map(([other]) => `@opsplane/${other}`);
+
+const boundaries = Object.keys(LAYERS).map((lib) => ({
+  files: [`libs/${lib}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: forbiddenFor(lib).map((name) => ({ name, message: `libs/${lib} sits below ${name} (DESIGN.md §2 layers).` })),
+        patterns: [
+          { group: ['@opsplane/*/*'], message: 'Import another lib only through its index (@opsplane/<lib>).' },
+          { group: ['../../*/src/*', '../../../libs/*'], message: 'Import another lib through @opsplane/<lib>, not a relative path.' },
+        ],
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', 'sdk/src/openapi.d.ts', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Nest decorators and TypeORM use Function types and empty classes by design.
+      '@typescript-eslint/no-unsafe-function-type': 'off',
+      '@typescript-eslint/no-extraneous-class': 'off',
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through loadConfig (libs/core/src/config) only.' },
+      ],
+    },
+  },
+  ...boundaries,
+  {
+    // Configuration itself, and the tools and tests around the app, may read the environment.
+    files: ['libs/core/src/config/**', 'scripts/**', 'test/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    // Tests poke at responses and internals; strict unsafe-any rules there cost more than they catch.
+    files: ['test/**', '**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);
