@@ -1,0 +1,24 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpApp, createRootLogger, JobRunner, loadConfig } from '@opsplane/core';
+import request from 'supertest';
+import { WorkerModule } from '../../../apps/worker/worker.module';
+
+describe('worker process', () => {
+  let app: NestFastifyApplication;
+  beforeAll(async () => {
+    const config = loadConfig({ ...process.env, JOBS_ENABLED: 'true' });
+    app = await createHttpApp(WorkerModule.forRoot(config), { config, logger: createRootLogger(config.log) });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+
+  it('runs the jobs and serves health and metrics, but no API', async () => {
+    expect(app.get(JobRunner).names()).toContain('core.housekeeping');
+    await request(app.getHttpServer()).get('/health/ready').expect(200);
+    await request(app.getHttpServer()).get('/metrics').expect(200);
+    const api = await request(app.getHttpServer()).get('/v1/environments').expect(404);
+    expect(api.body.code).toBe('request.route_not_found');
+    await request(app.getHttpServer()).post('/graphql').send({ query: '{ __typename }' }).expect(404);
+  });
+});
