@@ -28,7 +28,10 @@ export class AccessGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = requestOf(context);
-    const actor = await authenticateRequest(this.authenticator, request);
+    // Only the Authorization header may carry the key. passport-http-bearer also takes `access_token`
+    // from the query string and body, where tokens end up in access logs, proxies and browser
+    // history (RFC 6750 §5.3), so the strategy sees the headers alone.
+    const actor = await authenticateRequest(this.authenticator, { id: request.id, headers: request.headers });
     if (!actor) throw new AppError(CommonErrors.unauthenticated, 'Send a valid API key: Authorization: Bearer opk_…');
     request.user = actor;
 

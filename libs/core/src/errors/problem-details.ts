@@ -30,6 +30,13 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 /**
+ * PostgreSQL data errors that only client input can cause: a NUL character in text (22021) or
+ * in jsonb (22P05). Fields refuse NUL in validation (naming the field); this catches the rest,
+ * such as path parameters, so they are a 400 rather than a 500.
+ */
+const POSTGRES_INPUT_ERRORS = new Set(['22021', '22P05']);
+
+/**
  * Turns anything thrown into the problem it should be reported as. Unknown errors become a
  * generic 500: their message may hold internals, so it is logged, never sent.
  */
@@ -45,6 +52,7 @@ export function toAppError(error: unknown): { appError: AppError; unexpected: bo
   if (framework && typeof framework.code === 'string') {
     const mapped = FASTIFY_CODES[framework.code];
     if (mapped) return known(mapped, framework.message ?? mapped.title);
+    if (POSTGRES_INPUT_ERRORS.has(framework.code)) return known(CommonErrors.malformed, 'The request contains a character that cannot be stored (NUL).');
   }
   if (error instanceof SyntaxError && 'body' in error) {
     return known(CommonErrors.malformed, 'The request body is not valid JSON.');

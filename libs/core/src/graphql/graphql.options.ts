@@ -37,7 +37,9 @@ export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
  */
 function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && code.includes('.')) return formatted; // ours: `<area>.<reason>`
+  // Ours carry their status already (`<area>.<reason>`, and also `internal` / `unavailable` from the
+  // problem-details filter, which logged them): keep it, or a 500 would be reported as a 400.
+  if (typeof code === 'string' && (code.includes('.') || typeof formatted.extensions?.status === 'number')) return formatted;
   if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
     logger.error(`Unhandled GraphQL error: ${String(error)}`, error instanceof Error ? error.stack : undefined);
     return { message: 'An unexpected error occurred.', path: formatted.path, extensions: { code: 'internal', status: 500 } };
@@ -69,22 +71,32 @@ function complexityLimit(maximum: number): ApolloServerPlugin {
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ request, document, schema }) {
-          const complexity = getComplexity({
-            schema,
-            query: document,
-            operationName: request.operationName,
-            variables: request.variables,
-            estimators: [
-              ({ args, childComplexity }) =>
-                'limit' in args || 'cursor' in args
-                  ? 1 + childComplexity * (typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE)
-                  : undefined,
-              simpleEstimator({ defaultComplexity: 1 }),
-            ],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              query: document,
+              operationName: request.operationName,
+              variables: request.variables,
+              estimators: [
+                ({ args, childComplexity }) =>
+                  'limit' in args || 'cursor' in args
+                    ? 1 + childComplexity * (typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE)
+                    : undefined,
+                simpleEstimator({ defaultComplexity: 1 }),
+              ],
+            });
+          } catch (error) {
+            // getComplexity coerces the variables before execution does; a wrong type, unknown enum
+            // value or unknown input field there is the client's mistake (400 BAD_USER_INPUT, as
+            // execution would report it), not an unexpected 500.
+            if (!(error instanceof GraphQLError)) throw error;
+            throw new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
           if (complexity > maximum) {
+            // Errors thrown from didResolveOperation default to HTTP 500 in Apollo; `http` sets the real one.
             throw new GraphQLError(`Query is too complex: ${complexity} > ${maximum}. Ask for fewer fields or smaller pages.`, {
-              extensions: { code: 'request.too_complex', status: 400 },
+              extensions: { code: 'request.too_complex', status: 400, http: { status: 400 } },
             });
           }
           return Promise.resolve();

@@ -18,6 +18,8 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
@@ -32,6 +34,12 @@ export interface FieldOptions {
   description?: string;
   /** Input may omit it (REST) / it is nullable (GraphQL). On outputs: may be null. */
   optional?: boolean;
+  /**
+   * With `optional`, on inputs: whether an explicit `null` is accepted rather than refused as a
+   * wrong type. Default true, except in `PartialOf` copies: there null would be written over the
+   * stored value, so only fields declared `nullable: true` (null clears them) take it.
+   */
+  nullable?: boolean;
   example?: unknown;
 }
 
@@ -41,7 +49,7 @@ const JSON_SCHEMA_KEY = Symbol('opsplane:json-schema');
 const FIELDS_KEY = Symbol('opsplane:fields');
 
 /** How each property was declared, so `PartialOf` can declare it again as optional. */
-type FieldDeclarations = Record<string, (options: { optional: true }) => PropertyDecorator>;
+type FieldDeclarations = Record<string, () => PropertyDecorator>;
 
 interface FieldSpec {
   graphqlType: () => unknown;
@@ -53,9 +61,12 @@ interface FieldSpec {
 
 function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
   const optional = options.optional ?? false;
+  const nullable = optional && options.nullable !== false;
+  // The partial version (PATCH): may be omitted; null only where declared to clear the field.
+  const asPartial = () => field(spec, { ...options, optional: true, nullable: options.nullable === true });
   const record: PropertyDecorator = (target, key) => {
     const declared = (Reflect.getMetadata(FIELDS_KEY, target) as FieldDeclarations | undefined) ?? {};
-    Reflect.defineMetadata(FIELDS_KEY, { ...declared, [key]: (o: { optional: true }) => field(spec, { ...options, ...o }) }, target);
+    Reflect.defineMetadata(FIELDS_KEY, { ...declared, [key]: asPartial }, target);
     const properties = (Reflect.getMetadata(JSON_SCHEMA_KEY, target) as Record<string, JsonSchema> | undefined) ?? {};
     const json = spec.isArray ? { type: 'array', items: spec.json } : spec.json;
     Reflect.defineMetadata(
@@ -72,11 +83,12 @@ function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
       ...spec.openapi,
       ...(spec.isArray ? { isArray: true } : {}),
       required: !optional,
-      nullable: optional || undefined,
+      nullable: nullable || undefined,
       description: options.description,
       example: options.example,
     }),
-    ...(optional ? [IsOptional()] : []),
+    // IsOptional also skips validation for null; a non-nullable optional field validates null (and fails).
+    ...(optional ? [nullable ? IsOptional() : ValidateIf((_object, value) => value !== undefined)] : []),
     ...spec.validators,
   );
 }
@@ -98,6 +110,7 @@ export const Prop = {
         isArray: options.isArray,
         validators: [
           IsString(each(options.isArray)),
+          NoNulCharacter(each(options.isArray)),
           MinLength(minLength, each(options.isArray)),
           MaxLength(maxLength, each(options.isArray)),
           ...(pattern ? [Matches(pattern, { ...each(options.isArray), message: `$property ${patternHint ?? `must match ${pattern.source}`}` })] : []),
@@ -220,7 +233,7 @@ export const Prop = {
         graphqlType: () => GraphQLJSONObject,
         openapi: { type: 'object', additionalProperties: true },
         json: { type: 'object', additionalProperties: true },
-        validators: [IsObject()],
+        validators: [IsObject(), NoNulCharacter()],
       },
       options,
     );
@@ -231,7 +244,9 @@ export const Prop = {
     return field(
       {
         graphqlType: type,
-        openapi: { type },
+        // @nestjs/swagger takes a function for a lazy type only when it is named `type` (as this
+        // arrow is); the caller's anonymous thunk was read as a class named '' (`$ref: …/schemas/`).
+        openapi: { type: () => type() },
         json: { $ref: type },
         isArray: options.isArray,
         validators: [
@@ -244,6 +259,27 @@ export const Prop = {
     );
   },
 };
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb; refused here it is a 400 naming the field
+ * instead of a 500 from the database. Looks inside JSON objects too (keys and values).
+ */
+function NoNulCharacter(options: { each?: boolean } = {}): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'noNulCharacter',
+      validator: { validate: (value: unknown) => !containsNul(value), defaultMessage: () => '$property must not contain NUL (\\u0000) characters' },
+    },
+    options,
+  );
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  return false;
+}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -275,7 +311,7 @@ export function Input(name: string, description?: string): ClassDecorator {
 export function PartialOf<T>(base: ClassType<T>): ClassType<Partial<T>> {
   class PartialInput {}
   const declared = (Reflect.getMetadata(FIELDS_KEY, base.prototype as object) as FieldDeclarations | undefined) ?? {};
-  for (const [key, declare] of Object.entries(declared)) declare({ optional: true })(PartialInput.prototype, key);
+  for (const [key, declare] of Object.entries(declared)) declare()(PartialInput.prototype, key);
   InputType({ isAbstract: true })(PartialInput);
   return PartialInput as ClassType<Partial<T>>;
 }
