@@ -79,7 +79,7 @@ export class EnvironmentsService {
     if (args.tier) query.andWhere('environment.tier = :tier', { tier: args.tier });
     if (args.isProtected !== undefined) query.andWhere('environment.isProtected = :isProtected', { isProtected: args.isProtected });
     if (args.q) query.andWhere('(environment.slug ILIKE :q OR environment.name ILIKE :q)', { q: likePattern(args.q) });
-    const rows = await paginate(query, args, { sortColumn: 'environment.rank', sortType: 'number', idColumn: 'environment.id' }).getRawMany<EnvironmentModel>();
+    const rows = await paginate(query, args, { sortColumn: 'environment.rank', sortType: 'int', idColumn: 'environment.id' }).getRawMany<EnvironmentModel>();
     return toPage(rows, args, (row) => ({ sort: row.rank, id: row.id }), toEnvironmentModel);
   }
 

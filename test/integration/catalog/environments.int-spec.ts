@@ -123,8 +123,8 @@ describe('environments', () => {
       const team = unique('gqlpage');
       for (let i = 0; i < 3; i += 1) await create({ slug: `${team}-${i}`, name: `E${i}`, tier: 'testing', rank: i }).expect(201);
       const first = await t.graphql<{ environments: { items: { slug: string }[]; nextCursor: string } }>(
-        `query($q: String) { environments(q: $q, limit: 2) { items { slug } nextCursor } }`,
-        { q: team },
+        `query($q: String, $cursor: String) { environments(q: $q, limit: 2, cursor: $cursor) { items { slug } nextCursor } }`,
+        { q: team, cursor: null },
         t.tokens.viewer,
       );
       expect(first.data!.environments.items.map((e) => e.slug)).toEqual([`${team}-0`, `${team}-1`]);

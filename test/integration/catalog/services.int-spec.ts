@@ -16,6 +16,8 @@ describe('services', () => {
     expect(created.body).toMatchObject({ slug, criticality: 'medium', version: 1, links: [{ title: 'Runbook', url: 'https://wiki.example.com/runbook' }] });
     const read = await t.http(t.tokens.viewer).get(`/v1/services/${slug}`).expect(200);
     expect(read.body).toEqual(created.body);
+    const cleared = await t.http(t.tokens.operator).patch(`/v1/services/${slug}`).send({ repositoryUrl: null }).expect(200);
+    expect(cleared.body).toMatchObject({ repositoryUrl: null, version: 2 });
   });
 
   it('lists alphabetically by slug with filters by owner team and criticality', async () => {

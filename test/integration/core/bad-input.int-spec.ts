@@ -396,10 +396,7 @@ describe('bad input', () => {
       );
     });
 
-    // KNOWN BUG (reported, libs/core/src/http/http-app.ts): Nest's Fastify adapter registers an
-    // application/x-www-form-urlencoded parser by default, so a form body is parsed and can create
-    // an environment. Turn `it.failing` into `it` once createHttpApp drops that parser.
-    it.failing('REST: a form-encoded body is a 415, and creates nothing', async () => {
+    it('REST: a form-encoded body is a 415, and creates nothing', async () => {
       const form = { slug: unique('form'), name: 'Form', tier: 'testing', rank: '1' };
       const response = await admin().post('/v1/environments').type('form').send(form);
       expect(await listed('environments', form.slug)).toEqual([]);
@@ -532,11 +529,9 @@ describe('bad input', () => {
       );
     });
 
-    // KNOWN BUG (reported, libs/core/src/pagination/pagination.ts decodeCursor): a numeric sort key is
-    // only checked to be a finite number, so 1.5 or 1e300 reach PostgreSQL's integer comparison and
-    // fail there with a 500. Turn `it.failing` into `it` once decodeCursor refuses them.
-    it.failing.each([
+    it.each([
       ['a fractional rank', 1.5],
+      ['a rank beyond the integer column', 2 ** 31],
       ['a rank beyond any integer column', 1e300],
     ])('REST: refuses a well-formed cursor with %s, naming cursor', async (_what, rank) => {
       expectProblem(

@@ -38,7 +38,7 @@ export class EnvironmentModel {
   @Prop.date()
   updatedAt: Date;
 
-  @Prop.date({ optional: true, description: 'Set when archived; archived environments are hidden from lists by default.' })
+  @Prop.date({ nullable: true, description: 'Set when archived; archived environments are hidden from lists by default.' })
   archivedAt: Date | null;
 }
 

@@ -12,8 +12,8 @@ export class CreateServiceInput {
   @Prop.string({ maxLength: 100, example: 'payments' })
   ownerTeam: string;
 
-  @Prop.url({ optional: true })
-  repositoryUrl?: string;
+  @Prop.url({ optional: true, nullable: true, description: 'null (on update) clears it.' })
+  repositoryUrl?: string | null;
 
   @Prop.enum(SERVICE_CRITICALITIES, 'ServiceCriticality', { optional: true, description: 'Default: medium.' })
   criticality?: ServiceCriticality;

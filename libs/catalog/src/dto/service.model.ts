@@ -27,7 +27,7 @@ export class ServiceModel {
   @Prop.string({ maxLength: 100, example: 'payments' })
   ownerTeam: string;
 
-  @Prop.url({ optional: true, example: 'https://git.example.com/payments/checkout-api' })
+  @Prop.url({ nullable: true, example: 'https://git.example.com/payments/checkout-api' })
   repositoryUrl: string | null;
 
   @Prop.enum(SERVICE_CRITICALITIES, 'ServiceCriticality')
@@ -45,7 +45,7 @@ export class ServiceModel {
   @Prop.date()
   updatedAt: Date;
 
-  @Prop.date({ optional: true })
+  @Prop.date({ nullable: true })
   archivedAt: Date | null;
 }
 

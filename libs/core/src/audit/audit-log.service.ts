@@ -66,7 +66,7 @@ export class AuditLogService {
     if (args.action) query.andWhere('event.action = :action', { action: args.action });
     if (args.from) query.andWhere('event.occurredAt >= :from', { from: args.from });
     if (args.to) query.andWhere('event.occurredAt < :to', { to: args.to });
-    const rows = await paginate(query, args, { sortColumn: 'event.seq', sortType: 'number', idColumn: 'event.id' }).getMany();
+    const rows = await paginate(query, args, { sortColumn: 'event.seq', sortType: 'bigint', idColumn: 'event.id' }).getMany();
     return toPage(rows, args, (row) => ({ sort: row.seq, id: row.id }), toAuditEventModel);
   }
 

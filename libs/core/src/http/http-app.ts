@@ -39,6 +39,9 @@ export async function createHttpApp(rootModule: Type | DynamicModule, options: H
     logger: new PinoNestLogger(logger),
     preview: options.preview,
     abortOnError: false,
+    // Fastify's own JSON parser only: Nest's default adds a form-urlencoded one, and a JSON API
+    // should answer a form post with 415, not act on it.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);

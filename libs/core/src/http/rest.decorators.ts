@@ -46,14 +46,20 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 export function Operation(options: OperationOptions): MethodDecorator {
   const status = options.status ?? 200;
   const problems = [...new Set([400, 401, 403, 500, ...(options.problems ?? [])])].sort();
+  const responseSchema = options.response ? jsonSchemaOf(options.response) : undefined;
+  // Versioned resources answer with an ETag (EtagInterceptor); say so, so SDK users find it.
+  const isVersioned = (responseSchema?.properties as Record<string, unknown> | undefined)?.version !== undefined;
+  const headers = isVersioned
+    ? { ETag: { description: 'The resource version, for If-Match on a later change.', schema: { type: 'string', example: '"3"' } } }
+    : undefined;
   return applyDecorators(
     ApiOperation({ operationId: options.operationId, summary: options.summary, description: options.description }),
     ApiExtraModels(ProblemDetailsModel),
     HttpCode(status),
-    ...(options.response
+    ...(options.response && responseSchema
       ? [
-          ApiResponse({ status, type: options.response, description: 'Success.' }),
-          RouteSchema({ response: { [status]: jsonSchemaOf(options.response) } }),
+          ApiResponse({ status, type: options.response, description: 'Success.', headers }),
+          RouteSchema({ response: { [status]: responseSchema } }),
         ]
       : [ApiResponse({ status, description: 'Success.' })]),
     ...problems.map((code) => problemResponse(code, PROBLEM_DESCRIPTIONS[code] ?? 'Error.')),

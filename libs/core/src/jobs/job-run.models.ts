@@ -27,13 +27,13 @@ export class JobRunModel {
   @Prop.date()
   startedAt: Date;
 
-  @Prop.date({ optional: true })
+  @Prop.date({ nullable: true })
   finishedAt: Date | null;
 
   @Prop.json({ description: 'What the run did, e.g. {"idempotencyKeysDeleted": 12}.' })
   counts: Record<string, number>;
 
-  @Prop.string({ optional: true })
+  @Prop.string({ nullable: true })
   error: string | null;
 }
 

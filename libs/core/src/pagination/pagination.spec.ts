@@ -25,7 +25,7 @@ function fakeQuery() {
   return { query: query as never, calls };
 }
 
-const order = { sortColumn: 'e.rank', sortType: 'number' as const, idColumn: 'e.id' };
+const order = { sortColumn: 'e.rank', sortType: 'int' as const, idColumn: 'e.id' };
 const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
 
 describe('keyset pagination', () => {

@@ -30,7 +30,7 @@ export function PageOf<T>(item: ClassType<T>, name: string): ClassType<Page<T>> 
     @Prop.nested(() => item, { isArray: true, maxItems: MAX_PAGE_SIZE })
     items: T[];
 
-    @Prop.string({ optional: true, description: 'Pass as `cursor` to get the next page; null on the last page.' })
+    @Prop.string({ nullable: true, description: 'Pass as `cursor` to get the next page; null on the last page.' })
     nextCursor: string | null;
   }
   return PageModel;
@@ -38,10 +38,13 @@ export function PageOf<T>(item: ClassType<T>, name: string): ClassType<Page<T>> 
 
 type SortValue = string | number;
 
+const INT32_MAX = 2_147_483_647;
+
 export interface KeysetOrder {
   /** Column expression of the sort key, e.g. `environment.rank`; omit to sort by id alone. */
   sortColumn?: string;
-  sortType?: 'string' | 'number' | 'date';
+  /** Type of the sort column; a cursor value outside it is refused before it reaches SQL. */
+  sortType?: 'string' | 'int' | 'bigint' | 'date';
   /** Column expression of the tie-breaker, unique and time-ordered (UUIDv7). */
   idColumn: string;
   direction?: 'ASC' | 'DESC';
@@ -59,7 +62,8 @@ export function paginate<E extends ObjectLiteral>(
   const limit = args.limit ?? DEFAULT_PAGE_SIZE;
   const direction = order.direction ?? 'ASC';
   const comparator = direction === 'ASC' ? '>' : '<';
-  if (args.cursor !== undefined) {
+  // GraphQL clients often send `cursor: null` for the first page.
+  if (args.cursor != null) {
     const [sortValue, id] = decodeCursor(args.cursor, order);
     if (order.sortColumn) {
       query.andWhere(`(${order.sortColumn}, ${order.idColumn}) ${comparator} (:cursorSort, :cursorId)`, {
@@ -116,9 +120,11 @@ function decodeCursor(cursor: string, order: KeysetOrder): [SortValue | undefine
   const sort: unknown = decoded[0];
   const sortType = order.sortType ?? 'string';
   const valid =
-    sortType === 'number'
-      ? typeof sort === 'number' && Number.isFinite(sort)
-      : typeof sort === 'string' && (sortType === 'string' || !Number.isNaN(Date.parse(sort)));
+    sortType === 'int'
+      ? Number.isInteger(sort) && Math.abs(sort as number) <= INT32_MAX
+      : sortType === 'bigint'
+        ? Number.isSafeInteger(sort)
+        : typeof sort === 'string' && (sortType === 'string' || !Number.isNaN(Date.parse(sort)));
   if (!valid) throw invalid();
   return [sort as SortValue, id];
 }

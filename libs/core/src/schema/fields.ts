@@ -32,12 +32,12 @@ import { GraphQLJSONObject } from 'graphql-scalars';
  */
 export interface FieldOptions {
   description?: string;
-  /** Input may omit it (REST) / it is nullable (GraphQL). On outputs: may be null. */
+  /** Inputs: may be omitted. */
   optional?: boolean;
   /**
-   * With `optional`, on inputs: whether an explicit `null` is accepted rather than refused as a
-   * wrong type. Default true, except in `PartialOf` copies: there null would be written over the
-   * stored value, so only fields declared `nullable: true` (null clears them) take it.
+   * May be null. Outputs: the field is always sent, possibly null. Inputs: an explicit null is
+   * accepted; the default for optional inputs, except in `PartialOf` copies, where null would be
+   * written over the stored value, so only fields declared `nullable: true` (null clears them) take it.
    */
   nullable?: boolean;
   example?: unknown;
@@ -61,7 +61,7 @@ interface FieldSpec {
 
 function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
   const optional = options.optional ?? false;
-  const nullable = optional && options.nullable !== false;
+  const nullable = options.nullable ?? optional;
   // The partial version (PATCH): may be omitted; null only where declared to clear the field.
   const asPartial = () => field(spec, { ...options, optional: true, nullable: options.nullable === true });
   const record: PropertyDecorator = (target, key) => {
@@ -71,14 +71,14 @@ function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
     const json = spec.isArray ? { type: 'array', items: spec.json } : spec.json;
     Reflect.defineMetadata(
       JSON_SCHEMA_KEY,
-      { ...properties, [key]: optional ? orNull(json) : json },
+      { ...properties, [key]: nullable || optional ? orNull(json) : json },
       target,
     );
   };
   const graphqlType = spec.isArray ? () => [spec.graphqlType()] : spec.graphqlType;
   return applyDecorators(
     record,
-    Field(graphqlType as () => ClassType, { nullable: optional, description: options.description }),
+    Field(graphqlType as () => ClassType, { nullable: optional || nullable, description: options.description }),
     ApiProperty({
       ...spec.openapi,
       ...(spec.isArray ? { isArray: true } : {}),

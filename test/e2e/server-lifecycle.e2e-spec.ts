@@ -1,0 +1,149 @@
+import { createOpsplaneClient, unwrap } from '@opsplane/sdk';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unique } from '../support/test-app';
+import { ApiProcess, freePort, spawnApi, stopIfRunning, waitUntilReady } from './support/api-process';
+
+// Two cold starts of the real process (source compiled on the fly, PostgreSQL created once).
+jest.setTimeout(120_000);
+
+const KEY_BANNER = 'Opsplane admin API key';
+
+/**
+ * `npm start` on a fresh machine: no DATABASE_URL, so the process runs its own PostgreSQL in a
+ * data directory, prints the first admin key once, and on SIGTERM stops cleanly, PostgreSQL
+ * included. Started again on the same directory, everything is still there.
+ */
+describe('npm start: the API process with its embedded PostgreSQL', () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let api: ApiProcess | undefined;
+  /** Carried from the first start to the restart. */
+  let firstStart: { adminKey: string; environmentSlug: string } | undefined;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'opsplane-e2e-start-'));
+    chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when the tests run as root
+    // The test run's own database and token must not leak in: this is a machine with nothing set up.
+    const { DATABASE_URL: _database, OPSPLANE_BOOTSTRAP_TOKEN: _token, ...inherited } = process.env;
+    env = {
+      ...inherited,
+      DB_EMBEDDED_DIR: join(dir, 'postgres'),
+      SWC_NODE_IGNORE_DYNAMIC: '1',
+      LOG_LEVEL: 'info',
+    };
+  });
+
+  afterAll(async () => {
+    await stopIfRunning(api);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<ApiProcess> {
+    const port = await freePort();
+    api = spawnApi({ ...env, PORT: String(port) }, port);
+    await waitUntilReady(api);
+    return api;
+  }
+
+  /** SIGTERM, as an orchestrator sends it: the process must exit 0 with its PostgreSQL stopped. */
+  async function stop(running: ApiProcess, postgres: { pid: number; dataDir: string }): Promise<void> {
+    running.child.kill('SIGTERM');
+    const exit = await running.exited;
+    expect({ exit, output: exit.code === 0 ? '' : running.output() }).toEqual({
+      exit: { code: 0, signal: null },
+      output: '',
+    });
+    expect(running.stdout()).toContain('"msg":"Stopped"');
+    // PostgreSQL removes its pid file only after a clean shutdown; the process itself is gone too.
+    expect(existsSync(join(postgres.dataDir, 'postmaster.pid'))).toBe(false);
+    expect(isAlive(postgres.pid)).toBe(false);
+  }
+
+  it('first start: creates the database, prints an admin key once, and stops cleanly on SIGTERM', async () => {
+    const running = await start();
+    const postgres = embeddedPostgresOf(running);
+
+    const adminKey = printedAdminKey(running.stdout());
+    expect(running.stdout().split(KEY_BANNER)).toHaveLength(2);
+    // Printed for the operator's eyes only: no structured log line carries it.
+    expect(logLines(running.stdout()).filter((line) => line.includes(adminKey))).toEqual([]);
+
+    const client = createOpsplaneClient({ baseUrl: running.baseUrl, token: adminKey });
+    const initial = await unwrap(client.GET('/v1/environments'));
+    expect(initial.items).toEqual([]);
+    const environmentSlug = unique('production');
+    const created = await unwrap(
+      client.POST('/v1/environments', {
+        body: { slug: environmentSlug, name: 'Production', tier: 'production', rank: 1 },
+      }),
+    );
+    expect(created).toMatchObject({ slug: environmentSlug, version: 1 });
+
+    await stop(running, postgres);
+    firstStart = { adminKey, environmentSlug };
+  });
+
+  it('restart on the same data: the environment and the key survive, and no new key is printed', async () => {
+    if (!firstStart) throw new Error('the first start did not complete; see the test above');
+    const running = await start();
+    const postgres = embeddedPostgresOf(running);
+
+    expect(running.stdout()).not.toContain(KEY_BANNER);
+    expect(running.stdout()).not.toContain('opk_');
+
+    const client = createOpsplaneClient({ baseUrl: running.baseUrl, token: firstStart.adminKey });
+    const environment = await unwrap(
+      client.GET('/v1/environments/{idOrSlug}', {
+        params: { path: { idOrSlug: firstStart.environmentSlug } },
+      }),
+    );
+    expect(environment).toMatchObject({
+      slug: firstStart.environmentSlug,
+      name: 'Production',
+      tier: 'production',
+      version: 1,
+    });
+    const listed = await unwrap(client.GET('/v1/environments'));
+    expect(listed.items.map((item) => item.slug)).toEqual([firstStart.environmentSlug]);
+
+    await stop(running, postgres);
+  });
+});
+
+/** The key from the one-time banner (`Opsplane admin API key (shown once, …):` then the key alone on a line). */
+function printedAdminKey(stdout: string): string {
+  const match = new RegExp(`${KEY_BANNER}[^\\n]*\\n\\s*\\n\\s*(opk_[A-Za-z0-9_-]+)\\s*\\n`).exec(stdout);
+  if (!match) throw new Error(`no admin key banner on stdout:\n${stdout}`);
+  return match[1];
+}
+
+function logLines(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => line.startsWith('{'));
+}
+
+/**
+ * Where the process says its PostgreSQL keeps its data (as root it may choose another directory
+ * than DB_EMBEDDED_DIR), and the postmaster's pid from the pid file PostgreSQL keeps there.
+ */
+function embeddedPostgresOf(running: ApiProcess): { pid: number; dataDir: string } {
+  const messages = logLines(running.stdout()).map((line) => (JSON.parse(line) as { msg?: string }).msg ?? '');
+  const listening = messages
+    .map((message) => /^Embedded PostgreSQL listening on \S+ \(data in (.+)\)$/.exec(message))
+    .find(Boolean);
+  if (!listening) throw new Error(`the process did not say where PostgreSQL runs:\n${running.output()}`);
+  const dataDir = listening[1];
+  const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  expect(isAlive(pid)).toBe(true);
+  return { pid, dataDir };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
