@@ -49,7 +49,9 @@ export class CreateCore1764230400000 implements MigrationInterface {
         published_at timestamptz,
         CONSTRAINT outbox_events_pkey PRIMARY KEY (id)
       )`);
-    await db.query(`CREATE INDEX outbox_events_unpublished_idx ON outbox_events (id) WHERE published_at IS NULL`);
+    await db.query(
+      `CREATE INDEX outbox_events_unpublished_idx ON outbox_events (id) WHERE published_at IS NULL`,
+    );
 
     await db.query(`
       CREATE TABLE api_keys (

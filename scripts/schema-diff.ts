@@ -9,7 +9,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRootLogger, dataSourceOptions, loadConfig, runMigrationsLocked, startEmbeddedPostgres } from '@opsplane/core';
+import {
+  createRootLogger,
+  dataSourceOptions,
+  loadConfig,
+  runMigrationsLocked,
+  startEmbeddedPostgres,
+} from '@opsplane/core';
 import { Client } from 'pg';
 import { DataSource, getMetadataArgsStorage } from 'typeorm';
 import '../apps/api/api.module';
@@ -19,7 +25,9 @@ async function main(): Promise<number> {
   const config = loadConfig({ ...process.env, JOBS_ENABLED: 'false', LOG_LEVEL: 'warn' });
   const logger = createRootLogger(config.log);
   const scratch = mkdtempSync(join(tmpdir(), 'opsplane-diff-'));
-  const embedded = config.database.url ? undefined : await startEmbeddedPostgres(join(scratch, 'pg'), { log: () => undefined, warn: (m) => logger.warn(m) });
+  const embedded = config.database.url
+    ? undefined
+    : await startEmbeddedPostgres(join(scratch, 'pg'), { log: () => undefined, warn: (m) => logger.warn(m) });
   const serverUrl = config.database.url ?? embedded!.url;
   const database = `opsplane_diff_${Date.now()}`;
   const admin = new Client({ connectionString: serverUrl });

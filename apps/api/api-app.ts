@@ -11,7 +11,11 @@ import { buildOpenApiDocument } from './openapi';
  * The API application, ready to `listen()`: used by `main.ts`, the tests and the generators.
  * Docs are served from installed packages so they work without internet access.
  */
-export async function createApiApp(config: AppConfig, logger: Pino, options: { preview?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  logger: Pino,
+  options: { preview?: boolean } = {},
+): Promise<NestFastifyApplication> {
   const app = await createHttpApp(ApiModule.forRoot(config), { config, logger, preview: options.preview });
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {
@@ -20,6 +24,10 @@ export async function createApiApp(config: AppConfig, logger: Pino, options: { p
     customSiteTitle: 'Opsplane API',
     swaggerOptions: { persistAuthorization: true },
   });
-  await app.register(fastifyStatic, { root: getDistDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
+  await app.register(fastifyStatic, {
+    root: getDistDirectory(),
+    prefix: GRAPHQL_IDE_ASSETS,
+    decorateReply: false,
+  });
   return app;
 }

@@ -1,4 +1,10 @@
-import { ConfigError, createRootLogger, EmbeddedDatabase, loadConfig, startEmbeddedPostgres } from '@opsplane/core';
+import {
+  ConfigError,
+  createRootLogger,
+  EmbeddedDatabase,
+  loadConfig,
+  startEmbeddedPostgres,
+} from '@opsplane/core';
 import { createApiApp } from './api-app';
 
 /**
@@ -19,7 +25,9 @@ async function main(): Promise<void> {
   }
   const app = await createApiApp(config, logger);
   await app.listen({ port: config.http.port, host: config.http.host });
-  logger.info(`Opsplane API listening on http://localhost:${config.http.port} (docs /docs, GraphQL /graphql)`);
+  logger.info(
+    `Opsplane API listening on http://localhost:${config.http.port} (docs /docs, GraphQL /graphql)`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -37,6 +45,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Opsplane failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `Opsplane failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -7,7 +7,8 @@ import { WorkerModule } from './worker.module';
  */
 async function main(): Promise<void> {
   const config = loadConfig(undefined, { PORT: '3001' });
-  if (!config.database.url) throw new ConfigError(['DATABASE_URL is required for a worker: it joins an existing install']);
+  if (!config.database.url)
+    throw new ConfigError(['DATABASE_URL is required for a worker: it joins an existing install']);
   const logger = createRootLogger(config.log);
   const app = await createHttpApp(WorkerModule.forRoot(config), { config, logger });
   await app.listen({ port: config.http.port, host: config.http.host });
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `Opsplane worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `Opsplane worker failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

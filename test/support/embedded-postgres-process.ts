@@ -8,7 +8,10 @@ import { startEmbeddedPostgres } from '../../libs/core/src/database/embedded-pos
 async function main(): Promise<void> {
   const [dataDir] = process.argv.slice(2);
   if (!dataDir) throw new Error('usage: embedded-postgres-process <data dir>');
-  const database = await startEmbeddedPostgres(dataDir, { log: () => undefined, warn: (m) => process.stderr.write(`${m}\n`) });
+  const database = await startEmbeddedPostgres(dataDir, {
+    log: () => undefined,
+    warn: (m) => process.stderr.write(`${m}\n`),
+  });
   process.stdout.write(`${JSON.stringify({ url: database.url })}\n`);
   let stopping = false;
   const stop = () => {

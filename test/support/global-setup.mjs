@@ -18,10 +18,14 @@ export default async function globalSetup() {
   if (!serverUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'opsplane-test-'));
     chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when the tests run as root
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(here, 'embedded-postgres-process.ts'), join(dir, 'postgres')], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, SWC_NODE_IGNORE_DYNAMIC: '1' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', join(here, 'embedded-postgres-process.ts'), join(dir, 'postgres')],
+      {
+        stdio: ['pipe', 'pipe', 'inherit'],
+        env: { ...process.env, SWC_NODE_IGNORE_DYNAMIC: '1' },
+      },
+    );
     serverUrl = await new Promise((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited with code ${code}`)));
       createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line).url));

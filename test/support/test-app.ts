@@ -5,7 +5,16 @@ import { createApiApp } from '../../apps/api/api-app';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
-  errors?: { message: string; path?: string[]; extensions: { code: string; status?: number; errors?: { path: string; message: string }[]; requestId?: string } }[];
+  errors?: {
+    message: string;
+    path?: string[];
+    extensions: {
+      code: string;
+      status?: number;
+      errors?: { path: string; message: string }[];
+      requestId?: string;
+    };
+  }[];
 }
 
 export interface TestApp {
@@ -14,7 +23,11 @@ export interface TestApp {
   tokens: Record<Role, string>;
   /** supertest against the app's server, optionally authenticated. */
   http(token?: string): request.Agent;
-  graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  graphql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -27,7 +40,9 @@ export async function createTestApp(env: Env = {}): Promise<TestApp> {
   const apiKeys = app.get(ApiKeysService);
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {
-    tokens[role] = (await apiKeys.create(systemActor('tests', 'test-setup'), { name: `test ${role}`, role })).token;
+    tokens[role] = (
+      await apiKeys.create(systemActor('tests', 'test-setup'), { name: `test ${role}`, role })
+    ).token;
   }
   const http = (token?: string) => {
     const agent = request.agent(app.getHttpServer());

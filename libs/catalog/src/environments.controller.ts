@@ -1,7 +1,19 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiIfMatch, CurrentActor, Idempotent, IfMatchVersion, Operation, Requires } from '@opsplane/core';
-import { CreateEnvironmentInput, ListEnvironmentsArgs, UpdateEnvironmentInput } from './dto/environment.inputs';
+import {
+  Actor,
+  ApiIfMatch,
+  CurrentActor,
+  Idempotent,
+  IfMatchVersion,
+  Operation,
+  Requires,
+} from '@opsplane/core';
+import {
+  CreateEnvironmentInput,
+  ListEnvironmentsArgs,
+  UpdateEnvironmentInput,
+} from './dto/environment.inputs';
 import { EnvironmentModel, EnvironmentPage } from './dto/environment.model';
 import { EnvironmentsService } from './environments.service';
 
@@ -15,14 +27,24 @@ export class EnvironmentsController {
   @Post()
   @Requires('administer')
   @Idempotent()
-  @Operation({ operationId: 'createEnvironment', summary: 'Create an environment', status: 201, response: EnvironmentModel, problems: [409, 422] })
+  @Operation({
+    operationId: 'createEnvironment',
+    summary: 'Create an environment',
+    status: 201,
+    response: EnvironmentModel,
+    problems: [409, 422],
+  })
   create(@CurrentActor() actor: Actor, @Body() input: CreateEnvironmentInput) {
     return this.environments.create(actor, input);
   }
 
   @Get()
   @Requires('read')
-  @Operation({ operationId: 'listEnvironments', summary: 'List environments in promotion order (rank, then id)', response: EnvironmentPage })
+  @Operation({
+    operationId: 'listEnvironments',
+    summary: 'List environments in promotion order (rank, then id)',
+    response: EnvironmentPage,
+  })
   list(@Query() args: ListEnvironmentsArgs) {
     return this.environments.list(args);
   }
@@ -30,7 +52,12 @@ export class EnvironmentsController {
   @Get(':idOrSlug')
   @Requires('read')
   @ApiParam(ID_OR_SLUG)
-  @Operation({ operationId: 'getEnvironment', summary: 'Get an environment by id or slug', response: EnvironmentModel, problems: [404] })
+  @Operation({
+    operationId: 'getEnvironment',
+    summary: 'Get an environment by id or slug',
+    response: EnvironmentModel,
+    problems: [404],
+  })
   get(@Param('idOrSlug') idOrSlug: string) {
     return this.environments.get(idOrSlug);
   }
@@ -39,8 +66,18 @@ export class EnvironmentsController {
   @Requires('administer')
   @ApiParam(ID_OR_SLUG)
   @ApiIfMatch()
-  @Operation({ operationId: 'updateEnvironment', summary: 'Change an environment', response: EnvironmentModel, problems: [404, 409, 412] })
-  update(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string, @Body() input: UpdateEnvironmentInput, @IfMatchVersion() version?: number) {
+  @Operation({
+    operationId: 'updateEnvironment',
+    summary: 'Change an environment',
+    response: EnvironmentModel,
+    problems: [404, 409, 412],
+  })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('idOrSlug') idOrSlug: string,
+    @Body() input: UpdateEnvironmentInput,
+    @IfMatchVersion() version?: number,
+  ) {
     return this.environments.update(actor, idOrSlug, input, version);
   }
 
@@ -48,8 +85,17 @@ export class EnvironmentsController {
   @Requires('administer')
   @ApiParam(ID_OR_SLUG)
   @ApiIfMatch()
-  @Operation({ operationId: 'archiveEnvironment', summary: 'Archive an environment (kept for history, hidden from lists)', response: EnvironmentModel, problems: [404, 409, 412] })
-  archive(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string, @IfMatchVersion() version?: number) {
+  @Operation({
+    operationId: 'archiveEnvironment',
+    summary: 'Archive an environment (kept for history, hidden from lists)',
+    response: EnvironmentModel,
+    problems: [404, 409, 412],
+  })
+  archive(
+    @CurrentActor() actor: Actor,
+    @Param('idOrSlug') idOrSlug: string,
+    @IfMatchVersion() version?: number,
+  ) {
     return this.environments.archive(actor, idOrSlug, version);
   }
 }

@@ -1,16 +1,27 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Actor, CurrentActor, Requires } from '@opsplane/core';
-import { CreateEnvironmentInput, ListEnvironmentsArgs, UpdateEnvironmentInput } from './dto/environment.inputs';
+import {
+  CreateEnvironmentInput,
+  ListEnvironmentsArgs,
+  UpdateEnvironmentInput,
+} from './dto/environment.inputs';
 import { EnvironmentModel, EnvironmentPage } from './dto/environment.model';
 import { EnvironmentsService } from './environments.service';
 
-const EXPECTED_VERSION = { type: () => Int, nullable: true, description: 'Refuse the change unless this is the current version.' };
+const EXPECTED_VERSION = {
+  type: () => Int,
+  nullable: true,
+  description: 'Refuse the change unless this is the current version.',
+};
 
 @Resolver(() => EnvironmentModel)
 export class EnvironmentsResolver {
   constructor(private readonly environments: EnvironmentsService) {}
 
-  @Query(() => EnvironmentPage, { name: 'environments', description: 'Environments in promotion order (rank, then id).' })
+  @Query(() => EnvironmentPage, {
+    name: 'environments',
+    description: 'Environments in promotion order (rank, then id).',
+  })
   @Requires('read')
   list(@Args() args: ListEnvironmentsArgs) {
     return this.environments.list(args);
@@ -41,7 +52,11 @@ export class EnvironmentsResolver {
 
   @Mutation(() => EnvironmentModel, { name: 'archiveEnvironment' })
   @Requires('administer')
-  archive(@CurrentActor() actor: Actor, @Args('idOrSlug') idOrSlug: string, @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number) {
+  archive(
+    @CurrentActor() actor: Actor,
+    @Args('idOrSlug') idOrSlug: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
     return this.environments.archive(actor, idOrSlug, expectedVersion ?? undefined);
   }
 }

@@ -18,7 +18,11 @@ import {
 } from '@opsplane/core';
 import { DataSource } from 'typeorm';
 import { CatalogErrors } from './catalog.errors';
-import { CreateEnvironmentInput, ListEnvironmentsArgs, UpdateEnvironmentInput } from './dto/environment.inputs';
+import {
+  CreateEnvironmentInput,
+  ListEnvironmentsArgs,
+  UpdateEnvironmentInput,
+} from './dto/environment.inputs';
 import { ENVIRONMENT_COLUMNS, EnvironmentModel, toEnvironmentModel } from './dto/environment.model';
 import { EnvironmentEntity } from './environment.entity';
 
@@ -53,7 +57,12 @@ export class EnvironmentsService {
       this.transactions.run(async (manager) => {
         await manager.insert(EnvironmentEntity, entity);
         const created = toEnvironmentModel(entity);
-        await this.changes.record(manager, actor, { action: 'environment.created', targetType: 'environment', targetId: entity.id, after: created });
+        await this.changes.record(manager, actor, {
+          action: 'environment.created',
+          targetType: 'environment',
+          targetId: entity.id,
+          after: created,
+        });
         return created;
       }),
     );
@@ -77,22 +86,47 @@ export class EnvironmentsService {
     const query = this.selectEnvironments();
     if (!args.includeArchived) query.andWhere('environment.archivedAt IS NULL');
     if (args.tier) query.andWhere('environment.tier = :tier', { tier: args.tier });
-    if (args.isProtected !== undefined) query.andWhere('environment.isProtected = :isProtected', { isProtected: args.isProtected });
-    if (args.q) query.andWhere('(environment.slug ILIKE :q OR environment.name ILIKE :q)', { q: likePattern(args.q) });
-    const rows = await paginate(query, args, { sortColumn: 'environment.rank', sortType: 'int', idColumn: 'environment.id' }).getRawMany<EnvironmentModel>();
+    if (args.isProtected !== undefined)
+      query.andWhere('environment.isProtected = :isProtected', { isProtected: args.isProtected });
+    if (args.q)
+      query.andWhere('(environment.slug ILIKE :q OR environment.name ILIKE :q)', { q: likePattern(args.q) });
+    const rows = await paginate(query, args, {
+      sortColumn: 'environment.rank',
+      sortType: 'int',
+      idColumn: 'environment.id',
+    }).getRawMany<EnvironmentModel>();
     return toPage(rows, args, (row) => ({ sort: row.rank, id: row.id }), toEnvironmentModel);
   }
 
-  async update(actor: Actor, idOrSlug: string, input: UpdateEnvironmentInput, expectedVersion?: number): Promise<EnvironmentModel> {
+  async update(
+    actor: Actor,
+    idOrSlug: string,
+    input: UpdateEnvironmentInput,
+    expectedVersion?: number,
+  ): Promise<EnvironmentModel> {
     const { id } = await this.get(idOrSlug);
     const changes = definedOnly({ ...input, facts: input.facts && checkFacts(input.facts) });
     return this.guardSlug(input.slug, () =>
       this.transactions.run(async (manager) => {
-        const entity = await loadForUpdate(manager, EnvironmentEntity, id, expectedVersion, () => notFound(idOrSlug));
-        if (entity.archivedAt) throw new AppError(CatalogErrors.environmentArchived, `Environment ${entity.slug} is archived and cannot change.`);
+        const entity = await loadForUpdate(manager, EnvironmentEntity, id, expectedVersion, () =>
+          notFound(idOrSlug),
+        );
+        if (entity.archivedAt)
+          throw new AppError(
+            CatalogErrors.environmentArchived,
+            `Environment ${entity.slug} is archived and cannot change.`,
+          );
         const before = toEnvironmentModel(entity);
-        const after = toEnvironmentModel(await manager.save(EnvironmentEntity, { ...entity, ...changes, updatedAt: new Date() }));
-        await this.changes.record(manager, actor, { action: 'environment.updated', targetType: 'environment', targetId: id, before, after });
+        const after = toEnvironmentModel(
+          await manager.save(EnvironmentEntity, { ...entity, ...changes, updatedAt: new Date() }),
+        );
+        await this.changes.record(manager, actor, {
+          action: 'environment.updated',
+          targetType: 'environment',
+          targetId: id,
+          before,
+          after,
+        });
         return after;
       }),
     );
@@ -101,25 +135,49 @@ export class EnvironmentsService {
   async archive(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<EnvironmentModel> {
     const { id } = await this.get(idOrSlug);
     return this.transactions.run(async (manager) => {
-      const entity = await loadForUpdate(manager, EnvironmentEntity, id, expectedVersion, () => notFound(idOrSlug));
-      if (entity.archivedAt) throw new AppError(CatalogErrors.environmentArchived, `Environment ${entity.slug} is already archived.`);
+      const entity = await loadForUpdate(manager, EnvironmentEntity, id, expectedVersion, () =>
+        notFound(idOrSlug),
+      );
+      if (entity.archivedAt)
+        throw new AppError(
+          CatalogErrors.environmentArchived,
+          `Environment ${entity.slug} is already archived.`,
+        );
       const before = toEnvironmentModel(entity);
       const now = new Date();
-      const after = toEnvironmentModel(await manager.save(EnvironmentEntity, { ...entity, archivedAt: now, updatedAt: now }));
-      await this.changes.record(manager, actor, { action: 'environment.archived', targetType: 'environment', targetId: id, before, after });
+      const after = toEnvironmentModel(
+        await manager.save(EnvironmentEntity, { ...entity, archivedAt: now, updatedAt: now }),
+      );
+      await this.changes.record(manager, actor, {
+        action: 'environment.archived',
+        targetType: 'environment',
+        targetId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
 
   private selectEnvironments() {
-    return selectColumns(this.dataSource.getRepository(EnvironmentEntity).createQueryBuilder('environment'), ENVIRONMENT_COLUMNS);
+    return selectColumns(
+      this.dataSource.getRepository(EnvironmentEntity).createQueryBuilder('environment'),
+      ENVIRONMENT_COLUMNS,
+    );
   }
 
   private guardSlug<T>(slug: string | undefined, work: () => Promise<T>): Promise<T> {
-    return onUniqueViolation(work, 'environments_slug_key', () =>
-      new AppError(CatalogErrors.environmentSlugTaken, `An environment with slug "${slug}" already exists.`, {
-        errors: [{ path: 'slug', message: 'already taken' }],
-      }),
+    return onUniqueViolation(
+      work,
+      'environments_slug_key',
+      () =>
+        new AppError(
+          CatalogErrors.environmentSlugTaken,
+          `An environment with slug "${slug}" already exists.`,
+          {
+            errors: [{ path: 'slug', message: 'already taken' }],
+          },
+        ),
     );
   }
 }
@@ -130,9 +188,13 @@ function notFound(idOrSlug: string): AppError {
 
 function checkFacts(facts: JsonObject): JsonObject {
   if (Buffer.byteLength(JSON.stringify(facts)) > MAX_FACTS_BYTES) {
-    throw new AppError(CatalogErrors.factsTooLarge, `facts must be at most ${MAX_FACTS_BYTES} bytes as JSON.`, {
-      errors: [{ path: 'facts', message: `larger than ${MAX_FACTS_BYTES} bytes` }],
-    });
+    throw new AppError(
+      CatalogErrors.factsTooLarge,
+      `facts must be at most ${MAX_FACTS_BYTES} bytes as JSON.`,
+      {
+        errors: [{ path: 'facts', message: `larger than ${MAX_FACTS_BYTES} bytes` }],
+      },
+    );
   }
   return facts;
 }

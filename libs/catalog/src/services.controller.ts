@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
-import { Actor, ApiIfMatch, CurrentActor, Idempotent, IfMatchVersion, Operation, Requires } from '@opsplane/core';
+import {
+  Actor,
+  ApiIfMatch,
+  CurrentActor,
+  Idempotent,
+  IfMatchVersion,
+  Operation,
+  Requires,
+} from '@opsplane/core';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
 import { ServiceModel, ServicePage } from './dto/service.model';
 import { ServicesService } from './services.service';
@@ -15,14 +23,24 @@ export class ServicesController {
   @Post()
   @Requires('operate')
   @Idempotent()
-  @Operation({ operationId: 'createService', summary: 'Register a service', status: 201, response: ServiceModel, problems: [409, 422] })
+  @Operation({
+    operationId: 'createService',
+    summary: 'Register a service',
+    status: 201,
+    response: ServiceModel,
+    problems: [409, 422],
+  })
   create(@CurrentActor() actor: Actor, @Body() input: CreateServiceInput) {
     return this.services.create(actor, input);
   }
 
   @Get()
   @Requires('read')
-  @Operation({ operationId: 'listServices', summary: 'List services, alphabetical by slug', response: ServicePage })
+  @Operation({
+    operationId: 'listServices',
+    summary: 'List services, alphabetical by slug',
+    response: ServicePage,
+  })
   list(@Query() args: ListServicesArgs) {
     return this.services.list(args);
   }
@@ -30,7 +48,12 @@ export class ServicesController {
   @Get(':idOrSlug')
   @Requires('read')
   @ApiParam(ID_OR_SLUG)
-  @Operation({ operationId: 'getService', summary: 'Get a service by id or slug', response: ServiceModel, problems: [404] })
+  @Operation({
+    operationId: 'getService',
+    summary: 'Get a service by id or slug',
+    response: ServiceModel,
+    problems: [404],
+  })
   get(@Param('idOrSlug') idOrSlug: string) {
     return this.services.get(idOrSlug);
   }
@@ -39,8 +62,18 @@ export class ServicesController {
   @Requires('operate')
   @ApiParam(ID_OR_SLUG)
   @ApiIfMatch()
-  @Operation({ operationId: 'updateService', summary: 'Change a service', response: ServiceModel, problems: [404, 409, 412] })
-  update(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string, @Body() input: UpdateServiceInput, @IfMatchVersion() version?: number) {
+  @Operation({
+    operationId: 'updateService',
+    summary: 'Change a service',
+    response: ServiceModel,
+    problems: [404, 409, 412],
+  })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('idOrSlug') idOrSlug: string,
+    @Body() input: UpdateServiceInput,
+    @IfMatchVersion() version?: number,
+  ) {
     return this.services.update(actor, idOrSlug, input, version);
   }
 
@@ -48,8 +81,17 @@ export class ServicesController {
   @Requires('operate')
   @ApiParam(ID_OR_SLUG)
   @ApiIfMatch()
-  @Operation({ operationId: 'archiveService', summary: 'Archive a service (kept for history, hidden from lists)', response: ServiceModel, problems: [404, 409, 412] })
-  archive(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string, @IfMatchVersion() version?: number) {
+  @Operation({
+    operationId: 'archiveService',
+    summary: 'Archive a service (kept for history, hidden from lists)',
+    response: ServiceModel,
+    problems: [404, 409, 412],
+  })
+  archive(
+    @CurrentActor() actor: Actor,
+    @Param('idOrSlug') idOrSlug: string,
+    @IfMatchVersion() version?: number,
+  ) {
     return this.services.archive(actor, idOrSlug, version);
   }
 }

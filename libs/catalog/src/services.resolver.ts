@@ -4,7 +4,11 @@ import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/
 import { ServiceModel, ServicePage } from './dto/service.model';
 import { ServicesService } from './services.service';
 
-const EXPECTED_VERSION = { type: () => Int, nullable: true, description: 'Refuse the change unless this is the current version.' };
+const EXPECTED_VERSION = {
+  type: () => Int,
+  nullable: true,
+  description: 'Refuse the change unless this is the current version.',
+};
 
 @Resolver(() => ServiceModel)
 export class ServicesResolver {
@@ -41,7 +45,11 @@ export class ServicesResolver {
 
   @Mutation(() => ServiceModel, { name: 'archiveService' })
   @Requires('operate')
-  archive(@CurrentActor() actor: Actor, @Args('idOrSlug') idOrSlug: string, @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number) {
+  archive(
+    @CurrentActor() actor: Actor,
+    @Args('idOrSlug') idOrSlug: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
     return this.services.archive(actor, idOrSlug, expectedVersion ?? undefined);
   }
 }

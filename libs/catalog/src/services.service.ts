@@ -48,7 +48,12 @@ export class ServicesService {
       this.transactions.run(async (manager) => {
         await manager.insert(ServiceEntity, entity);
         const created = toServiceModel(entity);
-        await this.changes.record(manager, actor, { action: 'service.created', targetType: 'service', targetId: entity.id, after: created });
+        await this.changes.record(manager, actor, {
+          action: 'service.created',
+          targetType: 'service',
+          targetId: entity.id,
+          after: created,
+        });
         return created;
       }),
     );
@@ -73,22 +78,46 @@ export class ServicesService {
     const query = this.selectServices();
     if (!args.includeArchived) query.andWhere('service.archivedAt IS NULL');
     if (args.ownerTeam) query.andWhere('service.ownerTeam = :ownerTeam', { ownerTeam: args.ownerTeam });
-    if (args.criticality) query.andWhere('service.criticality = :criticality', { criticality: args.criticality });
-    if (args.q) query.andWhere('(service.slug ILIKE :q OR service.name ILIKE :q)', { q: likePattern(args.q) });
-    const rows = await paginate(query, args, { sortColumn: 'service.slug', idColumn: 'service.id' }).getRawMany<ServiceModel>();
+    if (args.criticality)
+      query.andWhere('service.criticality = :criticality', { criticality: args.criticality });
+    if (args.q)
+      query.andWhere('(service.slug ILIKE :q OR service.name ILIKE :q)', { q: likePattern(args.q) });
+    const rows = await paginate(query, args, {
+      sortColumn: 'service.slug',
+      idColumn: 'service.id',
+    }).getRawMany<ServiceModel>();
     return toPage(rows, args, (row) => ({ sort: row.slug, id: row.id }), toServiceModel);
   }
 
-  async update(actor: Actor, idOrSlug: string, input: UpdateServiceInput, expectedVersion?: number): Promise<ServiceModel> {
+  async update(
+    actor: Actor,
+    idOrSlug: string,
+    input: UpdateServiceInput,
+    expectedVersion?: number,
+  ): Promise<ServiceModel> {
     const { id } = await this.get(idOrSlug);
     const changes = definedOnly({ ...input, links: input.links?.map(({ title, url }) => ({ title, url })) });
     return this.guardSlug(input.slug, () =>
       this.transactions.run(async (manager) => {
-        const entity = await loadForUpdate(manager, ServiceEntity, id, expectedVersion, () => notFound(idOrSlug));
-        if (entity.archivedAt) throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} is archived and cannot change.`);
+        const entity = await loadForUpdate(manager, ServiceEntity, id, expectedVersion, () =>
+          notFound(idOrSlug),
+        );
+        if (entity.archivedAt)
+          throw new AppError(
+            CatalogErrors.serviceArchived,
+            `Service ${entity.slug} is archived and cannot change.`,
+          );
         const before = toServiceModel(entity);
-        const after = toServiceModel(await manager.save(ServiceEntity, { ...entity, ...changes, updatedAt: new Date() }));
-        await this.changes.record(manager, actor, { action: 'service.updated', targetType: 'service', targetId: id, before, after });
+        const after = toServiceModel(
+          await manager.save(ServiceEntity, { ...entity, ...changes, updatedAt: new Date() }),
+        );
+        await this.changes.record(manager, actor, {
+          action: 'service.updated',
+          targetType: 'service',
+          targetId: id,
+          before,
+          after,
+        });
         return after;
       }),
     );
@@ -97,25 +126,42 @@ export class ServicesService {
   async archive(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<ServiceModel> {
     const { id } = await this.get(idOrSlug);
     return this.transactions.run(async (manager) => {
-      const entity = await loadForUpdate(manager, ServiceEntity, id, expectedVersion, () => notFound(idOrSlug));
-      if (entity.archivedAt) throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} is already archived.`);
+      const entity = await loadForUpdate(manager, ServiceEntity, id, expectedVersion, () =>
+        notFound(idOrSlug),
+      );
+      if (entity.archivedAt)
+        throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} is already archived.`);
       const before = toServiceModel(entity);
       const now = new Date();
-      const after = toServiceModel(await manager.save(ServiceEntity, { ...entity, archivedAt: now, updatedAt: now }));
-      await this.changes.record(manager, actor, { action: 'service.archived', targetType: 'service', targetId: id, before, after });
+      const after = toServiceModel(
+        await manager.save(ServiceEntity, { ...entity, archivedAt: now, updatedAt: now }),
+      );
+      await this.changes.record(manager, actor, {
+        action: 'service.archived',
+        targetType: 'service',
+        targetId: id,
+        before,
+        after,
+      });
       return after;
     });
   }
 
   private selectServices() {
-    return selectColumns(this.dataSource.getRepository(ServiceEntity).createQueryBuilder('service'), SERVICE_COLUMNS);
+    return selectColumns(
+      this.dataSource.getRepository(ServiceEntity).createQueryBuilder('service'),
+      SERVICE_COLUMNS,
+    );
   }
 
   private guardSlug<T>(slug: string | undefined, work: () => Promise<T>): Promise<T> {
-    return onUniqueViolation(work, 'services_slug_key', () =>
-      new AppError(CatalogErrors.serviceSlugTaken, `A service with slug "${slug}" already exists.`, {
-        errors: [{ path: 'slug', message: 'already taken' }],
-      }),
+    return onUniqueViolation(
+      work,
+      'services_slug_key',
+      () =>
+        new AppError(CatalogErrors.serviceSlugTaken, `A service with slug "${slug}" already exists.`, {
+          errors: [{ path: 'slug', message: 'already taken' }],
+        }),
     );
   }
 }

@@ -33,7 +33,15 @@ export interface CoreModuleOptions {
   migrations: (new () => unknown)[];
 }
 
-const CORE_SERVICES = [Transactions, ChangeRecorder, AuditLogService, OutboxService, ApiKeysService, Metrics, JobRunner];
+const CORE_SERVICES = [
+  Transactions,
+  ChangeRecorder,
+  AuditLogService,
+  OutboxService,
+  ApiKeysService,
+  Metrics,
+  JobRunner,
+];
 
 /**
  * Infrastructure every process needs (API and worker): config, database and migrations, audit
@@ -53,7 +61,12 @@ export class CoreModule {
         TypeOrmModule.forRootAsync({
           inject: [DatabaseConfig],
           useFactory: (database: DatabaseConfig) => ({
-            ...dataSourceOptions({ url: requireUrl(database), poolMax: database.poolMax, entities: [], migrations: options.migrations }),
+            ...dataSourceOptions({
+              url: requireUrl(database),
+              poolMax: database.poolMax,
+              entities: [],
+              migrations: options.migrations,
+            }),
             autoLoadEntities: true,
             retryAttempts: 3,
           }),
@@ -64,7 +77,13 @@ export class CoreModule {
             return dataSource;
           },
         }),
-        TypeOrmModule.forFeature([AuditEventEntity, OutboxEventEntity, ApiKeyEntity, IdempotencyKeyEntity, JobRunEntity]),
+        TypeOrmModule.forFeature([
+          AuditEventEntity,
+          OutboxEventEntity,
+          ApiKeyEntity,
+          IdempotencyKeyEntity,
+          JobRunEntity,
+        ]),
       ],
       controllers: [OperationsController],
       providers: [

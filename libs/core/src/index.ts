@@ -1,6 +1,17 @@
 export { CoreModule, CoreModuleOptions } from './core.module';
 export { CoreApiModule } from './core-api.module';
-export { loadConfig, AppConfig, ConfigError, Env, HttpConfig, DatabaseConfig, AuthConfig, JobsConfig, LogConfig, GraphqlConfig } from './config/config';
+export {
+  loadConfig,
+  AppConfig,
+  ConfigError,
+  Env,
+  HttpConfig,
+  DatabaseConfig,
+  AuthConfig,
+  JobsConfig,
+  LogConfig,
+  GraphqlConfig,
+} from './config/config';
 export { startEmbeddedPostgres, EmbeddedDatabase } from './database/embedded-postgres';
 export { dataSourceOptions } from './database/data-source-options';
 export { runMigrationsLocked } from './database/migrate';
@@ -15,7 +26,15 @@ export { ApiKeysService } from './auth/api-keys.service';
 export { ChangeRecorder, Change } from './audit/change-recorder.service';
 export { AuditLogService } from './audit/audit-log.service';
 export { OutboxService } from './outbox/outbox.service';
-export { Page, PageArgs, PageOf, paginate, toPage, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './pagination/pagination';
+export {
+  Page,
+  PageArgs,
+  PageOf,
+  paginate,
+  toPage,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+} from './pagination/pagination';
 export { Prop, Model, Input, Args, jsonSchemaOf } from './schema/fields';
 export { Operation, ApiIfMatch, IfMatchVersion, etagOf } from './http/rest.decorators';
 export { Idempotent } from './http/idempotency.interceptor';

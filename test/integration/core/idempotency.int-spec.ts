@@ -9,14 +9,30 @@ describe('Idempotency-Key on creating POSTs', () => {
   afterAll(() => t.close());
 
   const countServices = async (ownerTeam: string) =>
-    ((await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM services WHERE owner_team = $1`, [ownerTeam])) as { n: number }[])[0]!.n;
+    (
+      (await t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM services WHERE owner_team = $1`, [ownerTeam])) as {
+        n: number;
+      }[]
+    )[0].n;
 
   it('returns the original response to a retry with the same key and body, and creates once', async () => {
     const team = unique('team');
     const body = { slug: unique('svc'), name: 'Retry me', ownerTeam: team };
     const key = unique('key');
-    const first = await t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send(body).expect(201);
-    const retry = await t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send(body).expect(201);
+    const first = await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .set('idempotency-key', key)
+      .send(body)
+      .expect(201);
+    const retry = await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .set('idempotency-key', key)
+      .send(body)
+      .expect(201);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.headers.etag).toBe(first.headers.etag);
@@ -26,17 +42,40 @@ describe('Idempotency-Key on creating POSTs', () => {
   it('refuses the same key with a different body (422), changing nothing', async () => {
     const team = unique('team');
     const key = unique('key');
-    await t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send({ slug: unique('a'), name: 'A', ownerTeam: team }).expect(201);
-    const reused = await t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send({ slug: unique('b'), name: 'B', ownerTeam: team }).expect(422);
-    expect(reused.body).toMatchObject({ code: 'idempotency.key_reused', errors: [{ path: 'header.idempotency-key' }] });
+    await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .set('idempotency-key', key)
+      .send({ slug: unique('a'), name: 'A', ownerTeam: team })
+      .expect(201);
+    const reused = await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .set('idempotency-key', key)
+      .send({ slug: unique('b'), name: 'B', ownerTeam: team })
+      .expect(422);
+    expect(reused.body).toMatchObject({
+      code: 'idempotency.key_reused',
+      errors: [{ path: 'header.idempotency-key' }],
+    });
     expect(await countServices(team)).toBe(1);
   });
 
   it('scopes keys per caller, so two pipelines choosing the same key do not collide', async () => {
     const team = unique('team');
     const key = unique('shared');
-    await t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send({ slug: unique('x'), name: 'X', ownerTeam: team }).expect(201);
-    await t.http(t.tokens.admin).post('/v1/services').set('idempotency-key', key).send({ slug: unique('y'), name: 'Y', ownerTeam: team }).expect(201);
+    await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .set('idempotency-key', key)
+      .send({ slug: unique('x'), name: 'X', ownerTeam: team })
+      .expect(201);
+    await t
+      .http(t.tokens.admin)
+      .post('/v1/services')
+      .set('idempotency-key', key)
+      .send({ slug: unique('y'), name: 'Y', ownerTeam: team })
+      .expect(201);
     expect(await countServices(team)).toBe(2);
   });
 
@@ -45,7 +84,9 @@ describe('Idempotency-Key on creating POSTs', () => {
     const body = { slug: unique('race'), name: 'Race', ownerTeam: team };
     const key = unique('key');
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send(body)),
+      Array.from({ length: 10 }, () =>
+        t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send(body),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
@@ -56,16 +97,38 @@ describe('Idempotency-Key on creating POSTs', () => {
     const team = unique('team');
     const key = unique('key');
     const taken = unique('taken');
-    await t.http(t.tokens.operator).post('/v1/services').send({ slug: taken, name: 'Taken', ownerTeam: unique('other') }).expect(201);
-    await t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send({ slug: taken, name: 'Mine', ownerTeam: team }).expect(409);
+    await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .send({ slug: taken, name: 'Taken', ownerTeam: unique('other') })
+      .expect(201);
+    await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .set('idempotency-key', key)
+      .send({ slug: taken, name: 'Mine', ownerTeam: team })
+      .expect(409);
     expect(await countServices(team)).toBe(0);
     // Had the failed attempt kept the key, this corrected body would be refused as a reuse (422).
-    await t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', key).send({ slug: unique('free'), name: 'Mine', ownerTeam: team }).expect(201);
+    await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .set('idempotency-key', key)
+      .send({ slug: unique('free'), name: 'Mine', ownerTeam: team })
+      .expect(201);
     expect(await countServices(team)).toBe(1);
   });
 
   it('rejects a malformed key', async () => {
-    const response = await t.http(t.tokens.operator).post('/v1/services').set('idempotency-key', 'x'.repeat(300)).send({ slug: unique('k'), name: 'K', ownerTeam: 'k' }).expect(400);
-    expect(response.body).toMatchObject({ code: 'idempotency.invalid_key', errors: [{ path: 'header.idempotency-key' }] });
+    const response = await t
+      .http(t.tokens.operator)
+      .post('/v1/services')
+      .set('idempotency-key', 'x'.repeat(300))
+      .send({ slug: unique('k'), name: 'K', ownerTeam: 'k' })
+      .expect(400);
+    expect(response.body).toMatchObject({
+      code: 'idempotency.invalid_key',
+      errors: [{ path: 'header.idempotency-key' }],
+    });
   });
 });

@@ -12,7 +12,9 @@ describe('scheduled jobs', () => {
     const first = await createTestApp(everySecond);
     const second = await createTestApp(everySecond);
     const executions = [first, second].map((t) => jest.spyOn(t.app.get(HousekeepingJob), 'run'));
-    const attempts = [first, second].map((t) => jest.spyOn(t.app.get(JobRunner) as unknown as { runScheduled: () => unknown }, 'runScheduled'));
+    const attempts = [first, second].map((t) =>
+      jest.spyOn(t.app.get(JobRunner) as unknown as { runScheduled: () => unknown }, 'runScheduled'),
+    );
     // Slots after this instant fire only once both processes are up and counted.
     const startedAt = new Date();
     const db = new Client({ connectionString: process.env.DATABASE_URL });
@@ -20,7 +22,7 @@ describe('scheduled jobs', () => {
     const scheduledRuns = async () =>
       (
         await db.query(
-        `SELECT slot, instance_id AS "instanceId", status FROM job_runs
+          `SELECT slot, instance_id AS "instanceId", status FROM job_runs
          WHERE job = 'core.housekeeping' AND trigger = 'schedule' AND slot > $1 ORDER BY slot`,
           [startedAt],
         )
@@ -58,22 +60,45 @@ describe('scheduled jobs', () => {
          VALUES ('someone', $1, repeat('0', 64), now() - interval '2 days', now() - interval '1 day')`,
         [key],
       );
-      const expired = await t.http(t.tokens.admin).post('/v1/api-keys').send({ name: unique('old'), role: 'viewer' }).expect(201);
-      await db.query(`UPDATE api_keys SET expires_at = now() - interval '40 days' WHERE id = $1`, [expired.body.apiKey.id]);
-      const recent = await t.http(t.tokens.admin).post('/v1/api-keys').send({ name: unique('recent'), role: 'viewer' }).expect(201);
-      await db.query(`UPDATE api_keys SET expires_at = now() - interval '1 day' WHERE id = $1`, [recent.body.apiKey.id]);
+      const expired = await t
+        .http(t.tokens.admin)
+        .post('/v1/api-keys')
+        .send({ name: unique('old'), role: 'viewer' })
+        .expect(201);
+      await db.query(`UPDATE api_keys SET expires_at = now() - interval '40 days' WHERE id = $1`, [
+        expired.body.apiKey.id,
+      ]);
+      const recent = await t
+        .http(t.tokens.admin)
+        .post('/v1/api-keys')
+        .send({ name: unique('recent'), role: 'viewer' })
+        .expect(201);
+      await db.query(`UPDATE api_keys SET expires_at = now() - interval '1 day' WHERE id = $1`, [
+        recent.body.apiKey.id,
+      ]);
 
       const run = await t.http(t.tokens.admin).post('/v1/jobs/core.housekeeping/run').expect(201);
-      expect(run.body).toMatchObject({ job: 'core.housekeeping', trigger: 'manual', status: 'succeeded', error: null });
+      expect(run.body).toMatchObject({
+        job: 'core.housekeeping',
+        trigger: 'manual',
+        status: 'succeeded',
+        error: null,
+      });
       expect(run.body.counts.idempotencyKeysDeleted).toBeGreaterThanOrEqual(1);
       expect(run.body.counts.apiKeysDeleted).toBeGreaterThanOrEqual(1);
 
       expect(await db.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [key])).toHaveLength(0);
-      expect(await db.query(`SELECT 1 FROM api_keys WHERE id = $1`, [expired.body.apiKey.id])).toHaveLength(0);
+      expect(await db.query(`SELECT 1 FROM api_keys WHERE id = $1`, [expired.body.apiKey.id])).toHaveLength(
+        0,
+      );
       // Expired only a day ago: kept, so people can still see it in the list of inactive keys.
       expect(await db.query(`SELECT 1 FROM api_keys WHERE id = $1`, [recent.body.apiKey.id])).toHaveLength(1);
 
-      const listed = await t.http(t.tokens.auditor).get('/v1/job-runs').query({ job: 'core.housekeeping', limit: 5 }).expect(200);
+      const listed = await t
+        .http(t.tokens.auditor)
+        .get('/v1/job-runs')
+        .query({ job: 'core.housekeeping', limit: 5 })
+        .expect(200);
       expect(listed.body.items[0]).toMatchObject({ id: run.body.id, counts: run.body.counts });
       const gql = await t.graphql<{ jobRuns: { items: { id: string; status: string }[] } }>(
         `{ jobRuns(job: "core.housekeeping", status: succeeded, limit: 1) { items { id status } } }`,
@@ -92,12 +117,18 @@ describe('scheduled jobs', () => {
         [job],
       );
       await t.http(t.tokens.admin).post('/v1/jobs/core.housekeeping/run').expect(201);
-      const [row] = (await db.query(`SELECT status, error FROM job_runs WHERE job = $1`, [job])) as { status: string; error: string }[];
+      const [row] = (await db.query(`SELECT status, error FROM job_runs WHERE job = $1`, [job])) as {
+        status: string;
+        error: string;
+      }[];
       expect(row).toMatchObject({ status: 'abandoned' });
     });
 
     it('answers an unknown job with 404', async () => {
-      const response = await t.http(t.tokens.admin).post(`/v1/jobs/${unique('nope')}/run`).expect(404);
+      const response = await t
+        .http(t.tokens.admin)
+        .post(`/v1/jobs/${unique('nope')}/run`)
+        .expect(404);
       expect(response.body.code).toBe('job.not_found');
     });
   });

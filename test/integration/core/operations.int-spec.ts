@@ -17,8 +17,12 @@ describe('operating Opsplane', () => {
     await t.http().get('/v1/environments').expect(401);
     const metrics = await t.http().get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
-    expect(metrics.text).toMatch(/opsplane_http_request_duration_seconds_count\{method="GET",route="\/v1\/environments",status_code="200"\} \d+/);
-    expect(metrics.text).toMatch(/opsplane_http_request_duration_seconds_count\{method="GET",route="\/v1\/environments",status_code="401"\} \d+/);
+    expect(metrics.text).toMatch(
+      /opsplane_http_request_duration_seconds_count\{method="GET",route="\/v1\/environments",status_code="200"\} \d+/,
+    );
+    expect(metrics.text).toMatch(
+      /opsplane_http_request_duration_seconds_count\{method="GET",route="\/v1\/environments",status_code="401"\} \d+/,
+    );
     expect(metrics.text).toMatch(/opsplane_db_pool_connections\{state="total"\} \d+/);
     expect(metrics.text).toContain('opsplane_process_resident_memory_bytes');
   });
@@ -53,6 +57,6 @@ describe('operating Opsplane', () => {
 
 /** Scripts and stylesheets must come from this server: the docs have to work without internet access. */
 function expectNoRemoteAssets(html: string): void {
-  const assets = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+  const assets = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
   expect(assets.filter((url) => /^(https?:)?\/\//.test(url))).toEqual([]);
 }

@@ -26,7 +26,9 @@ export class EnvironmentModel {
   @Prop.url({ isArray: true, description: 'Endpoints the security scans probe.' })
   endpointUrls: string[];
 
-  @Prop.json({ description: 'Configuration facts (TLS policy, backups, encryption, …) for compliance controls.' })
+  @Prop.json({
+    description: 'Configuration facts (TLS policy, backups, encryption, …) for compliance controls.',
+  })
   facts: JsonObject;
 
   @Prop.int({ min: 1, description: 'Increments on every change; send it back as If-Match.' })
@@ -38,7 +40,10 @@ export class EnvironmentModel {
   @Prop.date()
   updatedAt: Date;
 
-  @Prop.date({ nullable: true, description: 'Set when archived; archived environments are hidden from lists by default.' })
+  @Prop.date({
+    nullable: true,
+    description: 'Set when archived; archived environments are hidden from lists by default.',
+  })
   archivedAt: Date | null;
 }
 
@@ -60,7 +65,9 @@ export const ENVIRONMENT_COLUMNS = [
   'archivedAt',
 ] as const satisfies readonly (keyof EnvironmentModel)[];
 
-export function toEnvironmentModel(row: Pick<EnvironmentModel, (typeof ENVIRONMENT_COLUMNS)[number]>): EnvironmentModel {
+export function toEnvironmentModel(
+  row: Pick<EnvironmentModel, (typeof ENVIRONMENT_COLUMNS)[number]>,
+): EnvironmentModel {
   return {
     id: row.id,
     slug: row.slug,

@@ -7,7 +7,12 @@ import { JsonObject } from '../json';
 import { Page, paginate, toPage } from '../pagination/pagination';
 import { AuditEventEntity } from './audit-event.entity';
 import { canonicalJson } from './canonical-json';
-import { AuditEventModel, AuditChainVerificationModel, ListAuditEventsArgs, toAuditEventModel } from './audit.models';
+import {
+  AuditEventModel,
+  AuditChainVerificationModel,
+  ListAuditEventsArgs,
+  toAuditEventModel,
+} from './audit.models';
 
 /** Serialises appends so each event links to the one before it. */
 const AUDIT_CHAIN_LOCK_KEY = 0x617564; // "aud"
@@ -35,10 +40,9 @@ export class AuditLogService {
    */
   async append(manager: EntityManager, actor: Actor, entry: AuditEntry, occurredAt: Date): Promise<void> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK_KEY]);
-    const [last] = (await manager.query('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')) as {
-      seq: string;
-      hash: string;
-    }[];
+    const [last] = await manager.query<{ seq: string; hash: string }[]>(
+      'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+    );
     const fields: HashedFields = {
       id: newId(),
       seq: last ? Number(last.seq) + 1 : 1,
@@ -66,7 +70,11 @@ export class AuditLogService {
     if (args.action) query.andWhere('event.action = :action', { action: args.action });
     if (args.from) query.andWhere('event.occurredAt >= :from', { from: args.from });
     if (args.to) query.andWhere('event.occurredAt < :to', { to: args.to });
-    const rows = await paginate(query, args, { sortColumn: 'event.seq', sortType: 'bigint', idColumn: 'event.id' }).getMany();
+    const rows = await paginate(query, args, {
+      sortColumn: 'event.seq',
+      sortType: 'bigint',
+      idColumn: 'event.id',
+    }).getMany();
     return toPage(rows, args, (row) => ({ sort: row.seq, id: row.id }), toAuditEventModel);
   }
 
@@ -93,7 +101,13 @@ export class AuditLogService {
                 ? 'its content does not match its hash'
                 : null;
         if (problem) {
-          return { isIntact: false, checkedCount: checked, brokenAtSeq: expectedSeq, brokenEventId: event.id, reason: problem };
+          return {
+            isIntact: false,
+            checkedCount: checked,
+            brokenAtSeq: expectedSeq,
+            brokenEventId: event.id,
+            reason: problem,
+          };
         }
         previousHash = event.hash;
         expectedSeq += 1;

@@ -12,7 +12,11 @@ export class AuditController {
   constructor(private readonly auditLog: AuditLogService) {}
 
   @Get()
-  @Operation({ operationId: 'listAuditEvents', summary: 'List audit events in chain order', response: AuditEventPage })
+  @Operation({
+    operationId: 'listAuditEvents',
+    summary: 'List audit events in chain order',
+    response: AuditEventPage,
+  })
   list(@Query() args: ListAuditEventsArgs) {
     return this.auditLog.list(args);
   }

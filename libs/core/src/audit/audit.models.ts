@@ -79,7 +79,11 @@ export class AuditChainVerificationModel {
   @Prop.bool({ description: 'True when every event matches its hash and links to the one before.' })
   isIntact: boolean;
 
-  @Prop.int({ min: 0, max: Number.MAX_SAFE_INTEGER, description: 'Events verified before the first break (or all).' })
+  @Prop.int({
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    description: 'Events verified before the first break (or all).',
+  })
   checkedCount: number;
 
   @Prop.int({ nullable: true, min: 1, max: Number.MAX_SAFE_INTEGER })

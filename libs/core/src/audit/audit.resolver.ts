@@ -1,7 +1,12 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { Requires } from '../auth/access.decorators';
 import { AuditLogService } from './audit-log.service';
-import { AuditChainVerificationModel, AuditEventModel, AuditEventPage, ListAuditEventsArgs } from './audit.models';
+import {
+  AuditChainVerificationModel,
+  AuditEventModel,
+  AuditEventPage,
+  ListAuditEventsArgs,
+} from './audit.models';
 
 @Resolver(() => AuditEventModel)
 export class AuditResolver {

@@ -45,7 +45,14 @@ export class ChangeRecorder {
     await this.auditLog.append(
       manager,
       actor,
-      { action: change.action, targetType: change.targetType, targetId: change.targetId, before, after, reason: change.reason },
+      {
+        action: change.action,
+        targetType: change.targetType,
+        targetId: change.targetId,
+        before,
+        after,
+        reason: change.reason,
+      },
       occurredAt,
     );
   }

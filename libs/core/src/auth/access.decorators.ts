@@ -27,7 +27,11 @@ export const CurrentActor = createParamDecorator((_data: unknown, context: Execu
   return requestOf(context).user as Actor;
 });
 
-export function requestOf(context: ExecutionContext): { user?: unknown; id: string; headers: Record<string, unknown> } {
+export function requestOf(context: ExecutionContext): {
+  user?: unknown;
+  id: string;
+  headers: Record<string, unknown>;
+} {
   if (context.getType<string>() === 'graphql') {
     return GqlExecutionContext.create(context).getContext<{ req: never }>().req;
   }

@@ -32,16 +32,22 @@ export class AccessGuard implements CanActivate {
     // from the query string and body, where tokens end up in access logs, proxies and browser
     // history (RFC 6750 §5.3), so the strategy sees the headers alone.
     const actor = await authenticateRequest(this.authenticator, { id: request.id, headers: request.headers });
-    if (!actor) throw new AppError(CommonErrors.unauthenticated, 'Send a valid API key: Authorization: Bearer opk_…');
+    if (!actor)
+      throw new AppError(CommonErrors.unauthenticated, 'Send a valid API key: Authorization: Bearer opk_…');
     request.user = actor;
 
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
     if (!permission) {
-      this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no permission; refusing`);
+      this.logger.error(
+        `${context.getClass().name}.${context.getHandler().name} declares no permission; refusing`,
+      );
       throw new AppError(CommonErrors.forbidden, 'This operation is not available.');
     }
     if (!isAllowed(actor.role, permission)) {
-      throw new AppError(CommonErrors.forbidden, `The ${actor.role} role may not do this (needs "${permission}").`);
+      throw new AppError(
+        CommonErrors.forbidden,
+        `The ${actor.role} role may not do this (needs "${permission}").`,
+      );
     }
     return true;
   }

@@ -55,7 +55,10 @@ export class CreateApiKeyInput {
   @Prop.enum(ROLES, 'Role')
   role: Role;
 
-  @Prop.date({ optional: true, description: 'When the key stops working; must be in the future. Default: never.' })
+  @Prop.date({
+    optional: true,
+    description: 'When the key stops working; must be in the future. Default: never.',
+  })
   expiresAt?: Date;
 }
 

@@ -5,7 +5,13 @@ import { uuidParam } from '../http/params';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { CurrentActor, Requires } from './access.decorators';
 import { Actor } from './actor';
-import { ApiKeyModel, ApiKeyPage, CreateApiKeyInput, CreatedApiKeyModel, ListApiKeysArgs } from './api-key.models';
+import {
+  ApiKeyModel,
+  ApiKeyPage,
+  CreateApiKeyInput,
+  CreatedApiKeyModel,
+  ListApiKeysArgs,
+} from './api-key.models';
 import { ApiKeysService } from './api-keys.service';
 
 @ApiTags('api-keys')
@@ -16,13 +22,23 @@ export class ApiKeysController {
 
   @Post()
   @Idempotent()
-  @Operation({ operationId: 'createApiKey', summary: 'Create an API key; the token is in this response only', status: 201, response: CreatedApiKeyModel, problems: [422] })
+  @Operation({
+    operationId: 'createApiKey',
+    summary: 'Create an API key; the token is in this response only',
+    status: 201,
+    response: CreatedApiKeyModel,
+    problems: [422],
+  })
   create(@CurrentActor() actor: Actor, @Body() input: CreateApiKeyInput) {
     return this.apiKeys.create(actor, input);
   }
 
   @Get()
-  @Operation({ operationId: 'listApiKeys', summary: 'List API keys (active only unless includeInactive)', response: ApiKeyPage })
+  @Operation({
+    operationId: 'listApiKeys',
+    summary: 'List API keys (active only unless includeInactive)',
+    response: ApiKeyPage,
+  })
   list(@Query() args: ListApiKeysArgs) {
     return this.apiKeys.list(args);
   }
@@ -34,7 +50,12 @@ export class ApiKeysController {
   }
 
   @Post(':id/revoke')
-  @Operation({ operationId: 'revokeApiKey', summary: 'Revoke an API key; it stops working at once', response: ApiKeyModel, problems: [404, 409] })
+  @Operation({
+    operationId: 'revokeApiKey',
+    summary: 'Revoke an API key; it stops working at once',
+    response: ApiKeyModel,
+    problems: [404, 409],
+  })
   revoke(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
     return this.apiKeys.revoke(actor, id);
   }

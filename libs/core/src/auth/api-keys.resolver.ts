@@ -2,7 +2,13 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { uuidParam } from '../http/params';
 import { CurrentActor, Requires } from './access.decorators';
 import { Actor } from './actor';
-import { ApiKeyModel, ApiKeyPage, CreateApiKeyInput, CreatedApiKeyModel, ListApiKeysArgs } from './api-key.models';
+import {
+  ApiKeyModel,
+  ApiKeyPage,
+  CreateApiKeyInput,
+  CreatedApiKeyModel,
+  ListApiKeysArgs,
+} from './api-key.models';
 import { ApiKeysService } from './api-keys.service';
 
 @Resolver(() => ApiKeyModel)

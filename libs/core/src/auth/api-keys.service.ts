@@ -9,7 +9,13 @@ import { newId } from '../ids';
 import { Page, paginate, toPage } from '../pagination/pagination';
 import { Actor } from './actor';
 import { ApiKeyEntity } from './api-key.entity';
-import { ApiKeyModel, CreateApiKeyInput, CreatedApiKeyModel, ListApiKeysArgs, toApiKeyModel } from './api-key.models';
+import {
+  ApiKeyModel,
+  CreateApiKeyInput,
+  CreatedApiKeyModel,
+  ListApiKeysArgs,
+  toApiKeyModel,
+} from './api-key.models';
 import { AuthErrors } from './auth.errors';
 import { Role } from './roles';
 
@@ -64,7 +70,12 @@ export class ApiKeysService {
     return this.transactions.run(async (manager) => {
       await manager.insert(ApiKeyEntity, entity);
       const apiKey = toApiKeyModel(entity, now);
-      await this.changes.record(manager, actor, { action: 'api_key.created', targetType: 'api_key', targetId: entity.id, after: apiKey });
+      await this.changes.record(manager, actor, {
+        action: 'api_key.created',
+        targetType: 'api_key',
+        targetId: entity.id,
+        after: apiKey,
+      });
       return { apiKey, token };
     });
   }
@@ -76,7 +87,12 @@ export class ApiKeysService {
     }
     const rows = await paginate(query, args, { idColumn: 'key.id' }).getMany();
     const now = new Date();
-    return toPage(rows, args, (row) => ({ id: row.id }), (row) => toApiKeyModel(row, now));
+    return toPage(
+      rows,
+      args,
+      (row) => ({ id: row.id }),
+      (row) => toApiKeyModel(row, now),
+    );
   }
 
   async get(id: string): Promise<ApiKeyModel> {
@@ -87,14 +103,27 @@ export class ApiKeysService {
 
   async revoke(actor: Actor, id: string): Promise<ApiKeyModel> {
     const revoked = await this.transactions.run(async (manager) => {
-      const entity = await manager.findOne(ApiKeyEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const entity = await manager.findOne(ApiKeyEntity, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!entity) throw new AppError(AuthErrors.apiKeyNotFound, `No API key with id ${id}.`);
-      if (entity.revokedAt) throw new AppError(AuthErrors.alreadyRevoked, `API key ${id} was revoked at ${entity.revokedAt.toISOString()}.`);
+      if (entity.revokedAt)
+        throw new AppError(
+          AuthErrors.alreadyRevoked,
+          `API key ${id} was revoked at ${entity.revokedAt.toISOString()}.`,
+        );
       const before = toApiKeyModel(entity);
       entity.revokedAt = new Date();
       await manager.update(ApiKeyEntity, { id }, { revokedAt: entity.revokedAt });
       const after = toApiKeyModel(entity);
-      await this.changes.record(manager, actor, { action: 'api_key.revoked', targetType: 'api_key', targetId: id, before, after });
+      await this.changes.record(manager, actor, {
+        action: 'api_key.revoked',
+        targetType: 'api_key',
+        targetId: id,
+        before,
+        after,
+      });
       return { after, tokenHash: entity.tokenHash };
     });
     // Other processes notice within keyCacheMs; this one at once.
@@ -123,7 +152,11 @@ export class ApiKeysService {
   /** Creates the first admin key on an empty key table; returns its token, or null when keys exist. */
   async bootstrapAdminKey(actor: Actor): Promise<string | null> {
     if (await this.dataSource.getRepository(ApiKeyEntity).exists()) return null;
-    const created = await this.create(actor, { name: 'bootstrap admin', role: 'admin' }, this.config.bootstrapToken);
+    const created = await this.create(
+      actor,
+      { name: 'bootstrap admin', role: 'admin' },
+      this.config.bootstrapToken,
+    );
     return created.token;
   }
 
@@ -145,7 +178,13 @@ export class ApiKeysService {
       .where('key.tokenHash = :tokenHash AND key.revokedAt IS NULL', { tokenHash })
       .getOne();
     if (!row) return undefined;
-    const key: CachedKey = { id: row.id, name: row.name, role: row.role, expiresAt: row.expiresAt, cachedUntil: now + this.config.keyCacheMs };
+    const key: CachedKey = {
+      id: row.id,
+      name: row.name,
+      role: row.role,
+      expiresAt: row.expiresAt,
+      cachedUntil: now + this.config.keyCacheMs,
+    };
     if (this.config.keyCacheMs > 0) this.verified.set(tokenHash, key);
     return key;
   }
@@ -158,7 +197,9 @@ export class ApiKeysService {
     this.dataSource
       .getRepository(ApiKeyEntity)
       .update({ id }, { lastUsedAt: new Date(now) })
-      .catch((error: unknown) => this.logger.warn(`Could not record last use of API key ${id}: ${String(error)}`));
+      .catch((error: unknown) =>
+        this.logger.warn(`Could not record last use of API key ${id}: ${String(error)}`),
+      );
   }
 }
 

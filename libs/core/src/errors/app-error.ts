@@ -63,7 +63,11 @@ export const CommonErrors = {
   validation: errorCode('request.validation_failed', 'invalid', 'Request validation failed'),
   malformed: errorCode('request.malformed', 'invalid', 'Malformed request'),
   tooLarge: errorCode('request.too_large', 'too_large', 'Request body too large'),
-  unsupportedMediaType: errorCode('request.unsupported_media_type', 'unsupported_media_type', 'Unsupported media type'),
+  unsupportedMediaType: errorCode(
+    'request.unsupported_media_type',
+    'unsupported_media_type',
+    'Unsupported media type',
+  ),
   routeNotFound: errorCode('request.route_not_found', 'not_found', 'No such route'),
   invalidCursor: errorCode('pagination.invalid_cursor', 'invalid', 'Invalid pagination cursor'),
   unauthenticated: errorCode('auth.unauthenticated', 'unauthenticated', 'Authentication required'),

@@ -26,16 +26,26 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-export function describeError(error: unknown, requestId: string, logger: Pick<Logger, 'error'>): ProblemDetails {
+export function describeError(
+  error: unknown,
+  requestId: string,
+  logger: Pick<Logger, 'error'>,
+): ProblemDetails {
   const { appError, unexpected } = toAppError(error);
   if (unexpected) {
-    logger.error(`Unhandled error in request ${requestId}: ${String(error)}`, error instanceof Error ? error.stack : undefined);
+    logger.error(
+      `Unhandled error in request ${requestId}: ${String(error)}`,
+      error instanceof Error ? error.stack : undefined,
+    );
   }
   return toProblemDetails(appError, requestId);
 }
 
 export function sendProblem(reply: FastifyReply, problem: ProblemDetails): void {
-  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  void reply
+    .status(problem.status)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem));
 }
 
 export function toGraphQLError(problem: ProblemDetails, original?: unknown): GraphQLError {

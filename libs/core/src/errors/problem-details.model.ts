@@ -24,7 +24,10 @@ export class ProblemDetailsModel {
   @ApiProperty({ example: 'An environment with slug "production" already exists.' })
   detail: string;
 
-  @ApiProperty({ description: 'Stable machine-readable code; the same in GraphQL `extensions.code`.', example: 'environment.slug_taken' })
+  @ApiProperty({
+    description: 'Stable machine-readable code; the same in GraphQL `extensions.code`.',
+    example: 'environment.slug_taken',
+  })
   code: string;
 
   @ApiProperty({ type: [FieldErrorModel] })

@@ -52,12 +52,18 @@ export function toAppError(error: unknown): { appError: AppError; unexpected: bo
   if (framework && typeof framework.code === 'string') {
     const mapped = FASTIFY_CODES[framework.code];
     if (mapped) return known(mapped, framework.message ?? mapped.title);
-    if (POSTGRES_INPUT_ERRORS.has(framework.code)) return known(CommonErrors.malformed, 'The request contains a character that cannot be stored (NUL).');
+    if (POSTGRES_INPUT_ERRORS.has(framework.code))
+      return known(CommonErrors.malformed, 'The request contains a character that cannot be stored (NUL).');
   }
   if (error instanceof SyntaxError && 'body' in error) {
     return known(CommonErrors.malformed, 'The request body is not valid JSON.');
   }
-  if (framework && typeof framework.statusCode === 'number' && framework.statusCode < 500 && framework.statusCode >= 400) {
+  if (
+    framework &&
+    typeof framework.statusCode === 'number' &&
+    framework.statusCode < 500 &&
+    framework.statusCode >= 400
+  ) {
     return known(errorForStatus(framework.statusCode), framework.message ?? 'Bad request');
   }
   return { appError: new AppError(CommonErrors.internal, 'An unexpected error occurred.'), unexpected: true };

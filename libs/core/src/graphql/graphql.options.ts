@@ -39,25 +39,34 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
   const code = formatted.extensions?.code;
   // Ours carry their status already (`<area>.<reason>`, and also `internal` / `unavailable` from the
   // problem-details filter, which logged them): keep it, or a 500 would be reported as a 400.
-  if (typeof code === 'string' && (code.includes('.') || typeof formatted.extensions?.status === 'number')) return formatted;
+  if (typeof code === 'string' && (code.includes('.') || typeof formatted.extensions?.status === 'number'))
+    return formatted;
   if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
-    logger.error(`Unhandled GraphQL error: ${String(error)}`, error instanceof Error ? error.stack : undefined);
-    return { message: 'An unexpected error occurred.', path: formatted.path, extensions: { code: 'internal', status: 500 } };
+    logger.error(
+      `Unhandled GraphQL error: ${String(error)}`,
+      error instanceof Error ? error.stack : undefined,
+    );
+    return {
+      message: 'An unexpected error occurred.',
+      path: formatted.path,
+      extensions: { code: 'internal', status: 500 },
+    };
   }
   return { ...formatted, extensions: { ...formatted.extensions, status: 400 } };
 }
 
 function offlineIdeLandingPage(): ApolloServerPlugin {
   return {
-    async serverWillStart() {
+    serverWillStart() {
       const html = renderAltair({
         baseURL: GRAPHQL_IDE_ASSETS,
         endpointURL: GRAPHQL_PATH,
         initialName: 'Opsplane',
-        initialQuery: '# Set the Authorization header to "Bearer opk_…" (Headers, top left), then:\n{\n  environments(limit: 10) {\n    items { id slug name tier rank }\n    nextCursor\n  }\n}\n',
+        initialQuery:
+          '# Set the Authorization header to "Bearer opk_…" (Headers, top left), then:\n{\n  environments(limit: 10) {\n    items { id slug name tier rank }\n    nextCursor\n  }\n}\n',
         disableAccount: true,
       });
-      return { renderLandingPage: () => Promise.resolve({ html }) };
+      return Promise.resolve({ renderLandingPage: () => Promise.resolve({ html }) });
     },
   };
 }
@@ -91,13 +100,19 @@ function complexityLimit(maximum: number): ApolloServerPlugin {
             // value or unknown input field there is the client's mistake (400 BAD_USER_INPUT, as
             // execution would report it), not an unexpected 500.
             if (!(error instanceof GraphQLError)) throw error;
-            throw new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            throw new GraphQLError(error.message, {
+              nodes: error.nodes,
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
           }
           if (complexity > maximum) {
             // Errors thrown from didResolveOperation default to HTTP 500 in Apollo; `http` sets the real one.
-            throw new GraphQLError(`Query is too complex: ${complexity} > ${maximum}. Ask for fewer fields or smaller pages.`, {
-              extensions: { code: 'request.too_complex', status: 400, http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              `Query is too complex: ${complexity} > ${maximum}. Ask for fewer fields or smaller pages.`,
+              {
+                extensions: { code: 'request.too_complex', status: 400, http: { status: 400 } },
+              },
+            );
           }
           return Promise.resolve();
         },

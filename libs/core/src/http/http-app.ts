@@ -23,7 +23,10 @@ export interface HttpAppOptions {
  * (Errors Fastify raises before a handler runs, like malformed JSON, reach Nest's exception
  * layer and so the problem-details filter.)
  */
-export async function createHttpApp(rootModule: Type | DynamicModule, options: HttpAppOptions): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  rootModule: Type | DynamicModule,
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> {
   const { config, logger } = options;
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
@@ -58,7 +61,14 @@ export async function createHttpApp(rootModule: Type | DynamicModule, options: H
       const seconds = reply.elapsedTime / 1000;
       metrics.httpDuration.observe({ method: request.method, route, status_code: reply.statusCode }, seconds);
       logger.info(
-        { requestId: request.id, method: request.method, route, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        {
+          requestId: request.id,
+          method: request.method,
+          route,
+          url: request.url,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
         'request completed',
       );
       done();

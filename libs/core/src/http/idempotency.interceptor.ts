@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
@@ -49,15 +56,25 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const header = request.headers['idempotency-key'];
     if (header === undefined) return next.handle();
     if (typeof header !== 'string' || !KEY_PATTERN.test(header)) {
-      throw new AppError(CommonErrors.invalidIdempotencyKey, 'Idempotency-Key must be 1–255 visible ASCII characters.', {
-        errors: [{ path: 'header.idempotency-key', message: 'must be 1–255 visible ASCII characters' }],
-      });
+      throw new AppError(
+        CommonErrors.invalidIdempotencyKey,
+        'Idempotency-Key must be 1–255 visible ASCII characters.',
+        {
+          errors: [{ path: 'header.idempotency-key', message: 'must be 1–255 visible ASCII characters' }],
+        },
+      );
     }
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const requestHash = createHash('sha256')
-      .update(`${request.method} ${request.routeOptions.url ?? request.url}\n${canonicalJson(request.body ?? null)}`)
+      .update(
+        `${request.method} ${request.routeOptions.url ?? request.url}\n${canonicalJson(request.body ?? null)}`,
+      )
       .digest('hex');
-    return from(this.transactions.run((manager) => this.once(manager, request.user.id, header, requestHash, reply, next)));
+    return from(
+      this.transactions.run((manager) =>
+        this.once(manager, request.user.id, header, requestHash, reply, next),
+      ),
+    );
   }
 
   private async once(
@@ -71,7 +88,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.jobs.idempotencyTtlHours * 3_600_000);
     // Claims the key, or takes over one whose retention has passed.
-    const claimed = (await manager.query(
+    const claimed = await manager.query<unknown[]>(
       `INSERT INTO idempotency_keys (actor_id, key, request_hash, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (actor_id, key) DO UPDATE
@@ -80,14 +97,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
          WHERE idempotency_keys.expires_at < $4
        RETURNING key`,
       [actorId, key, requestHash, now, expiresAt],
-    )) as unknown[];
+    );
     if (claimed.length === 0) {
       const stored = await manager.findOneByOrFail(IdempotencyKeyEntity, { actorId, key });
       if (stored.requestHash !== requestHash) {
         throw new AppError(
           CommonErrors.idempotencyKeyReused,
           'This Idempotency-Key was used for a different request; use a new key for a new request.',
-          { errors: [{ path: 'header.idempotency-key', message: 'already used with a different method, route or body' }] },
+          {
+            errors: [
+              {
+                path: 'header.idempotency-key',
+                message: 'already used with a different method, route or body',
+              },
+            ],
+          },
         );
       }
       void reply.header('idempotent-replayed', 'true');

@@ -48,12 +48,22 @@ export function Operation(options: OperationOptions): MethodDecorator {
   const problems = [...new Set([400, 401, 403, 500, ...(options.problems ?? [])])].sort();
   const responseSchema = options.response ? jsonSchemaOf(options.response) : undefined;
   // Versioned resources answer with an ETag (EtagInterceptor); say so, so SDK users find it.
-  const isVersioned = (responseSchema?.properties as Record<string, unknown> | undefined)?.version !== undefined;
+  const isVersioned =
+    (responseSchema?.properties as Record<string, unknown> | undefined)?.version !== undefined;
   const headers = isVersioned
-    ? { ETag: { description: 'The resource version, for If-Match on a later change.', schema: { type: 'string', example: '"3"' } } }
+    ? {
+        ETag: {
+          description: 'The resource version, for If-Match on a later change.',
+          schema: { type: 'string', example: '"3"' },
+        },
+      }
     : undefined;
   return applyDecorators(
-    ApiOperation({ operationId: options.operationId, summary: options.summary, description: options.description }),
+    ApiOperation({
+      operationId: options.operationId,
+      summary: options.summary,
+      description: options.description,
+    }),
     ApiExtraModels(ProblemDetailsModel),
     HttpCode(status),
     ...(options.response && responseSchema
@@ -71,20 +81,28 @@ export const ApiIfMatch = () =>
   ApiHeader({
     name: 'If-Match',
     required: false,
-    description: 'The ETag from a previous GET; the change is refused with 412 if the resource changed since.',
+    description:
+      'The ETag from a previous GET; the change is refused with 412 if the resource changed since.',
   });
 
-export const IfMatchVersion = createParamDecorator((_data: unknown, context: ExecutionContext): number | undefined => {
-  const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers['if-match'];
-  if (header === undefined) return undefined;
-  const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-  if (!match) {
-    throw new AppError(CommonErrors.invalidIfMatch, 'If-Match must be an ETag returned by this API, e.g. "3".', {
-      errors: [{ path: 'header.if-match', message: 'must be a quoted version such as "3"' }],
-    });
-  }
-  return Number(match[1]);
-});
+export const IfMatchVersion = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): number | undefined => {
+    const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>()
+      .headers['if-match'];
+    if (header === undefined) return undefined;
+    const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+    if (!match) {
+      throw new AppError(
+        CommonErrors.invalidIfMatch,
+        'If-Match must be an ETag returned by this API, e.g. "3".',
+        {
+          errors: [{ path: 'header.if-match', message: 'must be a quoted version such as "3"' }],
+        },
+      );
+    }
+    return Number(match[1]);
+  },
+);
 
 export function etagOf(version: number): string {
   return `"${version}"`;

@@ -31,7 +31,9 @@ export class HousekeepingJob implements ScheduledJob {
       .from(IdempotencyKeyEntity)
       .where('expires_at < :now', { now })
       .execute();
-    const apiKeysDeleted = await this.apiKeys.deleteExpired(new Date(now.getTime() - API_KEY_RETENTION_DAYS * 86_400_000));
+    const apiKeysDeleted = await this.apiKeys.deleteExpired(
+      new Date(now.getTime() - API_KEY_RETENTION_DAYS * 86_400_000),
+    );
     const jobRunsAbandoned = await this.runner.abandonStaleRuns(now);
     return { idempotencyKeysDeleted: idempotency.affected ?? 0, apiKeysDeleted, jobRunsAbandoned };
   }

@@ -40,7 +40,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   onApplicationBootstrap(): void {
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as ScheduledJob | undefined;
-      const name = instance?.constructor ? (Reflect.getMetadata(JOB_NAME, instance.constructor) as string | undefined) : undefined;
+      const name = instance?.constructor
+        ? (Reflect.getMetadata(JOB_NAME, instance.constructor) as string | undefined)
+        : undefined;
       if (instance && name) this.jobs.set(name, instance);
     }
     if (!this.config.enabled) return;
@@ -77,7 +79,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Runs a job now, outside its schedule (admin request); the slot is the request time. */
   async runNow(name: string): Promise<JobRunModel> {
     const job = this.jobs.get(name);
-    if (!job) throw new AppError(JobErrors.unknownJob, `No job named "${name}". Known: ${this.names().join(', ')}.`);
+    if (!job)
+      throw new AppError(JobErrors.unknownJob, `No job named "${name}". Known: ${this.names().join(', ')}.`);
     const run = await this.track(this.execute(name, job, new Date(), 'manual'));
     return toJobRunModel(run!);
   }
@@ -92,13 +95,21 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
 
   private runScheduled(name: string, job: ScheduledJob): Promise<JobRunEntity | null> {
     // The tick arrives a little after its scheduled instant; the slot is that instant.
-    const slot = CronExpressionParser.parse(job.schedule, { currentDate: new Date(Date.now() + 1), tz: 'UTC' })
+    const slot = CronExpressionParser.parse(job.schedule, {
+      currentDate: new Date(Date.now() + 1),
+      tz: 'UTC',
+    })
       .prev()
       .toDate();
     return this.execute(name, job, slot, 'schedule');
   }
 
-  private async execute(name: string, job: ScheduledJob, slot: Date, trigger: JobTrigger): Promise<JobRunEntity | null> {
+  private async execute(
+    name: string,
+    job: ScheduledJob,
+    slot: Date,
+    trigger: JobTrigger,
+  ): Promise<JobRunEntity | null> {
     if (this.stopping) return null;
     const run: JobRunEntity = {
       id: newId(),
@@ -112,11 +123,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       counts: {},
       error: null,
     };
-    const claimed = (await this.dataSource.query(
+    const claimed = await this.dataSource.query<unknown[]>(
       `INSERT INTO job_runs (id, job, slot, trigger, status, instance_id, started_at, counts)
        VALUES ($1, $2, $3, $4, 'running', $5, $6, '{}') ON CONFLICT (job, slot) DO NOTHING RETURNING id`,
       [run.id, name, slot, trigger, this.instanceId, run.startedAt],
-    )) as unknown[];
+    );
     if (claimed.length === 0) return null; // another process has this slot
     try {
       run.counts = await job.run({ runId: run.id, slot });
@@ -124,12 +135,18 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     } catch (error) {
       run.status = 'failed';
       run.error = error instanceof Error ? error.message : String(error);
-      this.logger.error(`Job ${name} run ${run.id} failed: ${run.error}`, error instanceof Error ? error.stack : undefined);
+      this.logger.error(
+        `Job ${name} run ${run.id} failed: ${run.error}`,
+        error instanceof Error ? error.stack : undefined,
+      );
     }
     run.finishedAt = new Date();
     await this.dataSource
       .getRepository(JobRunEntity)
-      .update({ id: run.id }, { status: run.status, counts: run.counts, error: run.error, finishedAt: run.finishedAt });
+      .update(
+        { id: run.id },
+        { status: run.status, counts: run.counts, error: run.error, finishedAt: run.finishedAt },
+      );
     return run;
   }
 
@@ -139,7 +156,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     const result = await this.dataSource
       .createQueryBuilder()
       .update(JobRunEntity)
-      .set({ status: 'abandoned', finishedAt: now, error: 'the process running it stopped before it finished' })
+      .set({
+        status: 'abandoned',
+        finishedAt: now,
+        error: 'the process running it stopped before it finished',
+      })
       .where("status = 'running' AND started_at < :cutoff", { cutoff })
       .execute();
     return result.affected ?? 0;

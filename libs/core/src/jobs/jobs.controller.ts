@@ -19,7 +19,13 @@ export class JobsController {
 
   @Post('jobs/:name/run')
   @Requires('administer')
-  @Operation({ operationId: 'runJob', summary: 'Run a job now, outside its schedule', status: 201, response: JobRunModel, problems: [404] })
+  @Operation({
+    operationId: 'runJob',
+    summary: 'Run a job now, outside its schedule',
+    status: 201,
+    response: JobRunModel,
+    problems: [404],
+  })
   run(@Param('name') name: string) {
     return this.runner.runNow(name);
   }

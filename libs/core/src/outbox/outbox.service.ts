@@ -15,7 +15,12 @@ export interface OutboxMessage {
 @Injectable()
 export class OutboxService {
   /** Must be called with the manager of the transaction that makes the change. */
-  async enqueue(manager: EntityManager, actor: Actor, message: OutboxMessage, occurredAt: Date): Promise<void> {
+  async enqueue(
+    manager: EntityManager,
+    actor: Actor,
+    message: OutboxMessage,
+    occurredAt: Date,
+  ): Promise<void> {
     await manager.insert(OutboxEventEntity, {
       id: newId(),
       ...message,

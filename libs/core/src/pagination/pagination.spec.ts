@@ -3,7 +3,10 @@ import { paginate, toPage } from './pagination';
 
 /** Just enough of a query builder to see what paginate adds. */
 function fakeQuery() {
-  const calls: { where: [string, Record<string, unknown>][]; order: string[]; limit?: number } = { where: [], order: [] };
+  const calls: { where: [string, Record<string, unknown>][]; order: string[]; limit?: number } = {
+    where: [],
+    order: [],
+  };
   const query = {
     andWhere(sql: string, params: Record<string, unknown>) {
       calls.where.push([sql, params]);
@@ -31,19 +34,33 @@ const id = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')
 describe('keyset pagination', () => {
   it('fetches one extra row and turns it into a cursor that resumes after the last item', () => {
     const rows = [1, 2, 3].map((n) => ({ rank: n, id: id(n) }));
-    const page = toPage(rows, { limit: 2 }, (row) => ({ sort: row.rank, id: row.id }), (row) => row.id);
+    const page = toPage(
+      rows,
+      { limit: 2 },
+      (row) => ({ sort: row.rank, id: row.id }),
+      (row) => row.id,
+    );
     expect(page.items).toEqual([id(1), id(2)]);
     expect(page.nextCursor).not.toBeNull();
 
     const { query, calls } = fakeQuery();
     paginate(query, { limit: 2, cursor: page.nextCursor! }, order);
-    expect(calls.where).toEqual([['(e.rank, e.id) > (:cursorSort, :cursorId)', { cursorSort: 2, cursorId: id(2) }]]);
+    expect(calls.where).toEqual([
+      ['(e.rank, e.id) > (:cursorSort, :cursorId)', { cursorSort: 2, cursorId: id(2) }],
+    ]);
     expect(calls.order).toEqual(['e.rank ASC', 'e.id ASC']);
     expect(calls.limit).toBe(3);
   });
 
   it('has no next cursor on the last page', () => {
-    expect(toPage([{ id: id(1) }], { limit: 2 }, (row) => ({ id: row.id }), (row) => row).nextCursor).toBeNull();
+    expect(
+      toPage(
+        [{ id: id(1) }],
+        { limit: 2 },
+        (row) => ({ id: row.id }),
+        (row) => row,
+      ).nextCursor,
+    ).toBeNull();
   });
 
   it.each([

@@ -10,7 +10,12 @@ export const MAX_PAGE_SIZE = 200;
 /** `limit` + opaque `cursor`; every list in REST (query string) and GraphQL (arguments) takes these. */
 @Args()
 export class PageArgs {
-  @Prop.int({ optional: true, min: 1, max: MAX_PAGE_SIZE, description: `Page size, default ${DEFAULT_PAGE_SIZE}.` })
+  @Prop.int({
+    optional: true,
+    min: 1,
+    max: MAX_PAGE_SIZE,
+    description: `Page size, default ${DEFAULT_PAGE_SIZE}.`,
+  })
   limit?: number;
 
   @Prop.string({ optional: true, maxLength: 500, description: 'The `nextCursor` of the previous page.' })
@@ -30,7 +35,10 @@ export function PageOf<T>(item: ClassType<T>, name: string): ClassType<Page<T>> 
     @Prop.nested(() => item, { isArray: true, maxItems: MAX_PAGE_SIZE })
     items: T[];
 
-    @Prop.string({ nullable: true, description: 'Pass as `cursor` to get the next page; null on the last page.' })
+    @Prop.string({
+      nullable: true,
+      description: 'Pass as `cursor` to get the next page; null on the last page.',
+    })
     nextCursor: string | null;
   }
   return PageModel;
@@ -98,13 +106,15 @@ function encodeCursor(key: { sort?: SortValue | Date; id: string }): string {
   return Buffer.from(JSON.stringify(sort === undefined ? [key.id] : [sort, key.id])).toString('base64url');
 }
 
-
-
 function decodeCursor(cursor: string, order: KeysetOrder): [SortValue | undefined, string] {
   const invalid = () =>
-    new AppError(CommonErrors.invalidCursor, 'The cursor is not one this list returned; start again without it.', {
-      errors: [{ path: 'cursor', message: 'cursor is malformed or belongs to another list' }],
-    });
+    new AppError(
+      CommonErrors.invalidCursor,
+      'The cursor is not one this list returned; start again without it.',
+      {
+        errors: [{ path: 'cursor', message: 'cursor is malformed or belongs to another list' }],
+      },
+    );
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

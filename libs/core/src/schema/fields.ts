@@ -1,5 +1,14 @@
 import { applyDecorators, Type as ClassType } from '@nestjs/common';
-import { ArgsType, Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  ArgsType,
+  Field,
+  GraphQLISODateTime,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+} from '@nestjs/graphql';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -67,7 +76,8 @@ function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
   const record: PropertyDecorator = (target, key) => {
     const declared = (Reflect.getMetadata(FIELDS_KEY, target) as FieldDeclarations | undefined) ?? {};
     Reflect.defineMetadata(FIELDS_KEY, { ...declared, [key]: asPartial }, target);
-    const properties = (Reflect.getMetadata(JSON_SCHEMA_KEY, target) as Record<string, JsonSchema> | undefined) ?? {};
+    const properties =
+      (Reflect.getMetadata(JSON_SCHEMA_KEY, target) as Record<string, JsonSchema> | undefined) ?? {};
     const json = spec.isArray ? { type: 'array', items: spec.json } : spec.json;
     Reflect.defineMetadata(
       JSON_SCHEMA_KEY,
@@ -78,7 +88,10 @@ function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
   const graphqlType = spec.isArray ? () => [spec.graphqlType()] : spec.graphqlType;
   return applyDecorators(
     record,
-    Field(graphqlType as () => ClassType, { nullable: optional || nullable, description: options.description }),
+    Field(graphqlType as () => ClassType, {
+      nullable: optional || nullable,
+      description: options.description,
+    }),
     ApiProperty({
       ...spec.openapi,
       ...(spec.isArray ? { isArray: true } : {}),
@@ -94,13 +107,23 @@ function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
 }
 
 function orNull(json: JsonSchema): JsonSchema {
-  return typeof json.type === 'string' ? { ...json, type: [json.type, 'null'] } : { anyOf: [json, { type: 'null' }] };
+  return typeof json.type === 'string'
+    ? { ...json, type: [json.type, 'null'] }
+    : { anyOf: [json, { type: 'null' }] };
 }
 
 const each = (isArray: boolean | undefined) => ({ each: isArray === true });
 
 export const Prop = {
-  string(options: FieldOptions & { minLength?: number; maxLength?: number; pattern?: RegExp; patternHint?: string; isArray?: boolean } = {}) {
+  string(
+    options: FieldOptions & {
+      minLength?: number;
+      maxLength?: number;
+      pattern?: RegExp;
+      patternHint?: string;
+      isArray?: boolean;
+    } = {},
+  ) {
     const { minLength = 1, maxLength = 200, pattern, patternHint } = options;
     return field(
       {
@@ -113,7 +136,14 @@ export const Prop = {
           NoNulCharacter(each(options.isArray)),
           MinLength(minLength, each(options.isArray)),
           MaxLength(maxLength, each(options.isArray)),
-          ...(pattern ? [Matches(pattern, { ...each(options.isArray), message: `$property ${patternHint ?? `must match ${pattern.source}`}` })] : []),
+          ...(pattern
+            ? [
+                Matches(pattern, {
+                  ...each(options.isArray),
+                  message: `$property ${patternHint ?? `must match ${pattern.source}`}`,
+                }),
+              ]
+            : []),
           ...(options.isArray ? [ArrayMaxSize(100)] : []),
         ],
       },
@@ -140,7 +170,10 @@ export const Prop = {
         json: { type: 'string' },
         isArray: options.isArray,
         validators: [
-          IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, each(options.isArray)),
+          IsUrl(
+            { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+            each(options.isArray),
+          ),
           MaxLength(2048, each(options.isArray)),
           ...(options.isArray ? [ArrayMaxSize(50)] : []),
         ],
@@ -158,7 +191,9 @@ export const Prop = {
         json: { type: 'integer' },
         validators: [
           // Query strings arrive as text; only exact integers are converted so "1.5" or "abc" still fail.
-          Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value)),
+          Transform(({ value }: { value: unknown }) =>
+            typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
+          ),
           IsInt(),
           Min(min),
           Max(max),
@@ -175,7 +210,9 @@ export const Prop = {
         openapi: { type: Boolean },
         json: { type: 'boolean' },
         validators: [
-          Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)),
+          Transform(({ value }: { value: unknown }) =>
+            value === 'true' ? true : value === 'false' ? false : value,
+          ),
           IsBoolean(),
         ],
       },
@@ -183,7 +220,11 @@ export const Prop = {
     );
   },
 
-  enum<T extends string>(values: readonly T[], enumName: string, options: FieldOptions & { isArray?: boolean } = {}) {
+  enum<T extends string>(
+    values: readonly T[],
+    enumName: string,
+    options: FieldOptions & { isArray?: boolean } = {},
+  ) {
     const graphqlEnum = registerEnum(values, enumName);
     return field(
       {
@@ -191,7 +232,12 @@ export const Prop = {
         openapi: { enum: values, enumName },
         json: { type: 'string', enum: values },
         isArray: options.isArray,
-        validators: [IsIn(values, { ...each(options.isArray), message: `$property must be one of: ${values.join(', ')}` })],
+        validators: [
+          IsIn(values, {
+            ...each(options.isArray),
+            message: `$property must be one of: ${values.join(', ')}`,
+          }),
+        ],
       },
       options,
     );
@@ -218,7 +264,9 @@ export const Prop = {
         openapi: { type: String, format: 'date-time' },
         json: { type: 'string', format: 'date-time' },
         validators: [
-          Transform(({ value }: { value: unknown }) => (typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value)),
+          Transform(({ value }: { value: unknown }) =>
+            typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value,
+          ),
           IsDate({ message: '$property must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z' }),
         ],
       },
@@ -268,7 +316,10 @@ function NoNulCharacter(options: { each?: boolean } = {}): PropertyDecorator {
   return ValidateBy(
     {
       name: 'noNulCharacter',
-      validator: { validate: (value: unknown) => !containsNul(value), defaultMessage: () => '$property must not contain NUL (\\u0000) characters' },
+      validator: {
+        validate: (value: unknown) => !containsNul(value),
+        defaultMessage: () => '$property must not contain NUL (\\u0000) characters',
+      },
     },
     options,
   );
@@ -277,7 +328,8 @@ function NoNulCharacter(options: { each?: boolean } = {}): PropertyDecorator {
 function containsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
   if (Array.isArray(value)) return value.some(containsNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
   return false;
 }
 
@@ -310,10 +362,11 @@ export function Input(name: string, description?: string): ClassDecorator {
  */
 export function PartialOf<T>(base: ClassType<T>): ClassType<Partial<T>> {
   class PartialInput {}
-  const declared = (Reflect.getMetadata(FIELDS_KEY, base.prototype as object) as FieldDeclarations | undefined) ?? {};
+  const declared =
+    (Reflect.getMetadata(FIELDS_KEY, base.prototype as object) as FieldDeclarations | undefined) ?? {};
   for (const [key, declare] of Object.entries(declared)) declare()(PartialInput.prototype, key);
   InputType({ isAbstract: true })(PartialInput);
-  return PartialInput as ClassType<Partial<T>>;
+  return PartialInput;
 }
 
 /** Query-string filters (REST) and field arguments (GraphQL). */
@@ -329,7 +382,8 @@ export function jsonSchemaOf(model: ClassType): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   let proto: object | null = model.prototype as object;
   while (proto && proto !== Object.prototype) {
-    const own = (Reflect.getOwnMetadata(JSON_SCHEMA_KEY, proto) as Record<string, JsonSchema> | undefined) ?? {};
+    const own =
+      (Reflect.getOwnMetadata(JSON_SCHEMA_KEY, proto) as Record<string, JsonSchema> | undefined) ?? {};
     for (const [key, schema] of Object.entries(own)) properties[key] ??= expandRefs(schema);
     proto = Object.getPrototypeOf(proto) as object | null;
   }
