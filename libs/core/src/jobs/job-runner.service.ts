@@ -7,7 +7,7 @@ import { CronJob } from 'cron';
 import { CronExpressionParser } from 'cron-parser';
 import { DataSource } from 'typeorm';
 import { JobsConfig } from '../config/config';
-import { AppError, errorCode } from '../errors/app-error';
+import { AppError, CommonErrors, errorCode } from '../errors/app-error';
 import { newId } from '../ids';
 import { Page, paginate, toPage } from '../pagination/pagination';
 import { JOB_NAME, ScheduledJob } from './job.decorator';
@@ -82,7 +82,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     if (!job)
       throw new AppError(JobErrors.unknownJob, `No job named "${name}". Known: ${this.names().join(', ')}.`);
     const run = await this.track(this.execute(name, job, new Date(), 'manual'));
-    return toJobRunModel(run!);
+    if (!run) throw new AppError(CommonErrors.unavailable, 'This process is shutting down; try again.');
+    return toJobRunModel(run);
   }
 
   async list(args: ListJobRunsArgs): Promise<Page<JobRunModel>> {
