@@ -8,6 +8,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       bodyLimitBytes: 1_048_576,
       trustProxy: false,
+      idempotencyTtlHours: 24,
     });
     expect(config.database).toMatchObject({
       url: undefined,

@@ -10,6 +10,8 @@ export class HttpConfig {
   bodyLimitBytes: number;
   /** Trust X-Forwarded-* from a reverse proxy. */
   trustProxy: boolean;
+  /** How long an Idempotency-Key and its response are remembered. */
+  idempotencyTtlHours: number;
 }
 
 export class DatabaseConfig {
@@ -30,7 +32,6 @@ export class AuthConfig {
 export class JobsConfig {
   enabled: boolean;
   housekeepingCron: string;
-  idempotencyTtlHours: number;
   /** A run still marked running after this long is considered abandoned by a dead process. */
   runLeaseSeconds: number;
 }
@@ -76,6 +77,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
       host: read.string('HOST', '0.0.0.0'),
       bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', 1_048_576, 1024),
       trustProxy: read.bool('HTTP_TRUST_PROXY', false),
+      idempotencyTtlHours: read.int('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
     },
     database: {
       url: read.optional('DATABASE_URL'),
@@ -90,7 +92,6 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
       housekeepingCron: read.string('JOBS_HOUSEKEEPING_CRON', '*/5 * * * *'),
-      idempotencyTtlHours: read.int('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
       runLeaseSeconds: read.int('JOBS_RUN_LEASE_SECONDS', 900, 1),
     },
     log: {

@@ -14,7 +14,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { canonicalJson, toJson } from '../audit/canonical-json';
-import { JobsConfig } from '../config/config';
+import { HttpConfig } from '../config/config';
 import { Transactions } from '../database/transactions';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -45,7 +45,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly transactions: Transactions,
-    private readonly jobs: JobsConfig,
+    private readonly http: HttpConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -86,7 +86,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     next: CallHandler,
   ): Promise<unknown> {
     const now = new Date();
-    const expiresAt = new Date(now.getTime() + this.jobs.idempotencyTtlHours * 3_600_000);
+    const expiresAt = new Date(now.getTime() + this.http.idempotencyTtlHours * 3_600_000);
     // Claims the key, or takes over one whose retention has passed.
     const claimed = await manager.query<unknown[]>(
       `INSERT INTO idempotency_keys (actor_id, key, request_hash, created_at, expires_at)
