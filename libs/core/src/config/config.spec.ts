@@ -42,3 +42,16 @@ describe('loadConfig', () => {
       expect(problems).toContain(name);
   });
 });
+
+describe('.env.example', () => {
+  it('documents every variable loadConfig reads', () => {
+    const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const { join } = jest.requireActual<typeof import('node:path')>('node:path');
+    const source = readFileSync(join(__dirname, 'config.ts'), 'utf8');
+    const example = readFileSync(join(__dirname, '../../../../.env.example'), 'utf8');
+    const read = [...source.matchAll(/read\.\w+\('([A-Z0-9_]+)'/g)].map((match) => match[1]);
+    expect(read.length).toBeGreaterThan(10);
+    const documented = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((match) => match[1]));
+    expect(read.filter((name) => !documented.has(name))).toEqual([]);
+  });
+});
