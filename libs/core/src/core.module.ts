@@ -7,6 +7,7 @@ import { AuditEventEntity } from './audit/audit-event.entity';
 import { AuditLogService } from './audit/audit-log.service';
 import { ChangeRecorder } from './audit/change-recorder.service';
 import { AccessGuard } from './auth/access.guard';
+import { Clock, SystemClock } from './clock';
 import { ApiKeyEntity } from './auth/api-key.entity';
 import { ApiKeysService } from './auth/api-keys.service';
 import { AppConfig, DatabaseConfig } from './config/config';
@@ -31,6 +32,8 @@ export interface CoreModuleOptions {
   config: AppConfig;
   /** Migration classes, in order; they run at start unless DB_MIGRATIONS=false. */
   migrations: (new () => unknown)[];
+  /** Replaces the system clock (tests pin time with a FixedClock). */
+  clock?: Clock;
 }
 
 const CORE_SERVICES = [
@@ -88,6 +91,7 @@ export class CoreModule {
       controllers: [OperationsController],
       providers: [
         ...CORE_SERVICES,
+        { provide: Clock, useValue: options.clock ?? new SystemClock() },
         HousekeepingJob,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
@@ -96,7 +100,7 @@ export class CoreModule {
         { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [...CORE_SERVICES, TypeOrmModule],
+      exports: [...CORE_SERVICES, Clock, TypeOrmModule],
     };
   }
 }

@@ -50,3 +50,4 @@ export { PartialOf } from './schema/fields';
 export { loadForUpdate, isUniqueViolation, onUniqueViolation, Versioned } from './database/versioning';
 export { isUuid, likePattern, selectColumns, definedOnly } from './database/query-helpers';
 export { JsonObject, JsonValue } from './json';
+export { Clock, SystemClock, FixedClock } from './clock';
