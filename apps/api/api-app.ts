@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, createHttpApp, GRAPHQL_IDE_ASSETS } from '@opsplane/core';
+import { AppConfig, Clock, createHttpApp, GRAPHQL_IDE_ASSETS } from '@opsplane/core';
 import { getDistDirectory } from 'altair-static';
 import fastifyStatic from '@fastify/static';
 import { Logger as Pino } from 'pino';
@@ -14,9 +14,13 @@ import { buildOpenApiDocument } from './openapi';
 export async function createApiApp(
   config: AppConfig,
   logger: Pino,
-  options: { preview?: boolean } = {},
+  options: { preview?: boolean; clock?: Clock } = {},
 ): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(ApiModule.forRoot(config), { config, logger, preview: options.preview });
+  const app = await createHttpApp(ApiModule.forRoot(config, { clock: options.clock }), {
+    config,
+    logger,
+    preview: options.preview,
+  });
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'openapi.json',

@@ -1,15 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogApiModule } from '@opsplane/catalog';
-import { AppConfig, CoreApiModule, CoreModule } from '@opsplane/core';
+import { AppConfig, Clock, CoreApiModule, CoreModule } from '@opsplane/core';
+import { ReleasesApiModule } from '@opsplane/releases';
 import { MIGRATIONS } from '../../migrations';
 
 /** The API process: every feature's REST + GraphQL surface, plus its jobs (one process is a whole install). */
 @Module({})
 export class ApiModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: { clock?: Clock } = {}): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot({ config, migrations: MIGRATIONS }), CoreApiModule, CatalogApiModule],
+      imports: [
+        CoreModule.forRoot({ config, migrations: MIGRATIONS, clock: options.clock }),
+        CoreApiModule,
+        CatalogApiModule,
+        ReleasesApiModule,
+      ],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@opsplane/catalog';
 import { AppConfig, CoreModule } from '@opsplane/core';
+import { ReleasesModule } from '@opsplane/releases';
 import { MIGRATIONS } from '../../migrations';
 
 /**
@@ -12,7 +13,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot({ config, migrations: MIGRATIONS }), CatalogModule],
+      imports: [CoreModule.forRoot({ config, migrations: MIGRATIONS }), CatalogModule, ReleasesModule],
     };
   }
 }

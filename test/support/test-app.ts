@@ -1,5 +1,14 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeysService, createRootLogger, Env, loadConfig, Role, ROLES, systemActor } from '@opsplane/core';
+import {
+  ApiKeysService,
+  Clock,
+  createRootLogger,
+  Env,
+  loadConfig,
+  Role,
+  ROLES,
+  systemActor,
+} from '@opsplane/core';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/api-app';
 
@@ -31,10 +40,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real API application (Fastify, Apollo, PostgreSQL from the global setup), not listening on a port. */
-export async function createTestApp(env: Env = {}): Promise<TestApp> {
+/**
+ * The real API application (Fastify, Apollo, PostgreSQL from the global setup), not listening on a port.
+ * `clock` pins "now" for rules that depend on time (pass a FixedClock and move it in the test).
+ */
+export async function createTestApp(env: Env = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const config = loadConfig({ ...process.env, JOBS_ENABLED: 'false', ...env });
-  const app = await createApiApp(config, createRootLogger(config.log));
+  const app = await createApiApp(config, createRootLogger(config.log), { clock: options.clock });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const apiKeys = app.get(ApiKeysService);

@@ -16,7 +16,6 @@ import {
   toPage,
   Transactions,
 } from '@opsplane/core';
-import { DataSource } from 'typeorm';
 import { CatalogErrors } from './catalog.errors';
 import {
   CreateEnvironmentInput,
@@ -32,7 +31,6 @@ const MAX_FACTS_BYTES = 64 * 1024;
 @Injectable()
 export class EnvironmentsService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
   ) {}
@@ -161,7 +159,7 @@ export class EnvironmentsService {
 
   private selectEnvironments() {
     return selectColumns(
-      this.dataSource.getRepository(EnvironmentEntity).createQueryBuilder('environment'),
+      this.transactions.manager().getRepository(EnvironmentEntity).createQueryBuilder('environment'),
       ENVIRONMENT_COLUMNS,
     );
   }

@@ -15,7 +15,6 @@ import {
   toPage,
   Transactions,
 } from '@opsplane/core';
-import { DataSource } from 'typeorm';
 import { CatalogErrors } from './catalog.errors';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
 import { SERVICE_COLUMNS, ServiceModel, toServiceModel } from './dto/service.model';
@@ -24,7 +23,6 @@ import { ServiceEntity } from './service.entity';
 @Injectable()
 export class ServicesService {
   constructor(
-    private readonly dataSource: DataSource,
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
   ) {}
@@ -149,7 +147,7 @@ export class ServicesService {
 
   private selectServices() {
     return selectColumns(
-      this.dataSource.getRepository(ServiceEntity).createQueryBuilder('service'),
+      this.transactions.manager().getRepository(ServiceEntity).createQueryBuilder('service'),
       SERVICE_COLUMNS,
     );
   }

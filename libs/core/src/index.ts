@@ -47,7 +47,12 @@ export { createRootLogger } from './observability/logger';
 export { GRAPHQL_PATH, GRAPHQL_IDE_ASSETS } from './graphql/graphql.options';
 export { newId } from './ids';
 export { PartialOf } from './schema/fields';
-export { loadForUpdate, isUniqueViolation, onUniqueViolation, Versioned } from './database/versioning';
+export {
+  loadForUpdate,
+  isUniqueViolation,
+  onUniqueViolation,
+  concurrencyTokenOf,
+} from './database/versioning';
 export { isUuid, likePattern, selectColumns, definedOnly } from './database/query-helpers';
 export { JsonObject, JsonValue } from './json';
 export { Clock, SystemClock, FixedClock } from './clock';

@@ -46,4 +46,6 @@ export function isFinished(status: DeploymentStatus): boolean {
 }
 
 /** Statuses in which a deployment still intends to change the environment. */
-export const ACTIVE_STATUSES: readonly DeploymentStatus[] = DEPLOYMENT_STATUSES.filter((status) => !isFinished(status));
+export const ACTIVE_STATUSES: readonly DeploymentStatus[] = DEPLOYMENT_STATUSES.filter(
+  (status) => !isFinished(status),
+);

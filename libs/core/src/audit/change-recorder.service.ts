@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
+import { Clock } from '../clock';
 import { OutboxService } from '../outbox/outbox.service';
 import { AuditLogService } from './audit-log.service';
 import { toJson } from './canonical-json';
@@ -25,10 +26,11 @@ export class ChangeRecorder {
   constructor(
     private readonly auditLog: AuditLogService,
     private readonly outbox: OutboxService,
+    private readonly clock: Clock,
   ) {}
 
   async record(manager: EntityManager, actor: Actor, change: Change): Promise<void> {
-    const occurredAt = new Date();
+    const occurredAt = this.clock.now();
     const before = change.before ? toJson(change.before) : null;
     const after = change.after ? toJson(change.after) : null;
     await this.outbox.enqueue(

@@ -19,7 +19,12 @@ export class Transactions {
     return this.dataSource.transaction((manager) => this.current.run(manager, () => work(manager)));
   }
 
-  /** The open transaction's manager, or the pool's for reads outside one. */
+  /**
+   * The open transaction's manager, or the pool's outside one. Reads in code that may run inside
+   * a transaction (anything an idempotent POST calls) must use this: reading through the
+   * DataSource takes a second pooled connection while the transaction holds one, and under load
+   * every request ends up waiting for a connection that never frees.
+   */
   manager(): EntityManager {
     return this.current.getStore() ?? this.dataSource.manager;
   }

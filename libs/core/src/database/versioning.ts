@@ -1,21 +1,34 @@
 import { EntityManager, EntityTarget, QueryFailedError } from 'typeorm';
 import { AppError, CommonErrors } from '../errors/app-error';
 
-export interface Versioned {
-  id: string;
-  version: number;
+/**
+ * The optimistic-concurrency token of a resource: `version`, or `revision` where `version` means
+ * something else (a release's version string). ETags, If-Match and `expectedVersion` all use it.
+ */
+export const CONCURRENCY_FIELDS = ['version', 'revision'] as const;
+export type ConcurrencyField = (typeof CONCURRENCY_FIELDS)[number];
+
+/** The concurrency token of a resource body, if it has one. */
+export function concurrencyTokenOf(body: unknown): number | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  for (const field of CONCURRENCY_FIELDS) {
+    const value = (body as Record<string, unknown>)[field];
+    if (typeof value === 'number') return value;
+  }
+  return undefined;
 }
 
 /**
  * Loads a row for change, locked until the transaction ends, and checks the caller's expected
  * version (from If-Match or `expectedVersion`) so a stale write is refused with 412, not merged.
  */
-export async function loadForUpdate<E extends Versioned>(
+export async function loadForUpdate<E extends { id: string }>(
   manager: EntityManager,
   target: EntityTarget<E>,
   id: string,
   expectedVersion: number | undefined,
   notFound: () => AppError,
+  field: ConcurrencyField = 'version',
 ): Promise<E> {
   const entity = await manager
     .getRepository(target)
@@ -24,10 +37,11 @@ export async function loadForUpdate<E extends Versioned>(
     .where('row.id = :id', { id })
     .getOne();
   if (!entity) throw notFound();
-  if (expectedVersion !== undefined && entity.version !== expectedVersion) {
+  const current = (entity as unknown as Record<ConcurrencyField, number>)[field];
+  if (expectedVersion !== undefined && current !== expectedVersion) {
     throw new AppError(
       CommonErrors.versionMismatch,
-      `Version ${expectedVersion} is stale; the current version is ${entity.version}. Fetch it again and retry.`,
+      `${field} ${expectedVersion} is stale; the current ${field} is ${current}. Fetch it again and retry.`,
     );
   }
   return entity;

@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
+import { concurrencyTokenOf } from '../database/versioning';
 import { etagOf } from './rest.decorators';
 
 /** Any REST response that is one versioned resource carries its version as ETag, for If-Match. */
@@ -11,8 +12,8 @@ export class EtagInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     return next.handle().pipe(
       map((body: unknown) => {
-        const version = (body as { version?: unknown } | null)?.version;
-        if (typeof version === 'number') void reply.header('etag', etagOf(version));
+        const version = concurrencyTokenOf(body);
+        if (version !== undefined) void reply.header('etag', etagOf(version));
         return body;
       }),
     );

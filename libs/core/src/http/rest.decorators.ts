@@ -1,6 +1,7 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, Type } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { CONCURRENCY_FIELDS } from '../database/versioning';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
 import { ProblemDetailsModel } from '../errors/problem-details.model';
@@ -48,8 +49,8 @@ export function Operation(options: OperationOptions): MethodDecorator {
   const problems = [...new Set([400, 401, 403, 500, ...(options.problems ?? [])])].sort();
   const responseSchema = options.response ? jsonSchemaOf(options.response) : undefined;
   // Versioned resources answer with an ETag (EtagInterceptor); say so, so SDK users find it.
-  const isVersioned =
-    (responseSchema?.properties as Record<string, unknown> | undefined)?.version !== undefined;
+  const properties = (responseSchema?.properties ?? {}) as Record<string, { type?: unknown }>;
+  const isVersioned = CONCURRENCY_FIELDS.some((field) => properties[field]?.type === 'integer');
   const headers = isVersioned
     ? {
         ETag: {

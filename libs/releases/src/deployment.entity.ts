@@ -1,0 +1,76 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, VersionColumn } from 'typeorm';
+import { DEPLOYMENT_STATUSES, DeploymentStatus } from './deployment-status';
+import { ReleaseEntity } from './release.entity';
+
+/**
+ * One release going into one environment. Lists are newest first by id (UUIDv7, time-ordered),
+ * so every filter has an index ending in id.
+ */
+@Entity({ name: 'deployments' })
+@Index('deployments_environment_idx', ['environmentId', 'id'])
+@Index('deployments_service_idx', ['serviceId', 'id'])
+@Index('deployments_release_idx', ['releaseId', 'id'])
+// At most one running deployment per (environment, service), enforced by the database so that
+// concurrent starts cannot both win whatever the code checks first.
+@Index('deployments_one_running_key', ['environmentId', 'serviceId'], {
+  unique: true,
+  where: `status = 'running'`,
+})
+@Check('deployments_status_check', `status IN (${DEPLOYMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`)
+export class DeploymentEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  releaseId: string;
+
+  @ManyToOne(() => ReleaseEntity)
+  @JoinColumn({ name: 'release_id', foreignKeyConstraintName: 'deployments_release_id_fkey' })
+  release?: object;
+
+  /** The release's service, copied so that filters and the one-running rule need no join. */
+  @Column('uuid')
+  serviceId: string;
+
+  @ManyToOne('ServiceEntity')
+  @JoinColumn({ name: 'service_id', foreignKeyConstraintName: 'deployments_service_id_fkey' })
+  service?: object;
+
+  @Column('uuid')
+  environmentId: string;
+
+  @ManyToOne('EnvironmentEntity')
+  @JoinColumn({ name: 'environment_id', foreignKeyConstraintName: 'deployments_environment_id_fkey' })
+  environment?: object;
+
+  @Column('text')
+  status: DeploymentStatus;
+
+  /** Why it was requested. */
+  @Column('text', { nullable: true })
+  reason: string | null;
+
+  /** Why it reached its current status (always set for `failed`). */
+  @Column('text', { nullable: true })
+  statusReason: string | null;
+
+  /** Actor id of the requester (an API key id, or `system:<name>`). */
+  @Column('text')
+  requestedBy: string;
+
+  @Column('timestamptz')
+  requestedAt: Date;
+
+  @Column('timestamptz', { nullable: true })
+  queuedAt: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  startedAt: Date | null;
+
+  /** When it succeeded, failed or was canceled. */
+  @Column('timestamptz', { nullable: true })
+  finishedAt: Date | null;
+
+  @VersionColumn()
+  version: number;
+}

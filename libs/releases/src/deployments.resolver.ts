@@ -1,0 +1,66 @@
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
+import { DeploymentsService } from './deployments.service';
+import {
+  ListDeploymentsArgs,
+  ReportDeploymentStatusInput,
+  RequestDeploymentInput,
+} from './dto/deployment.inputs';
+import { DeploymentModel, DeploymentPage } from './dto/deployment.model';
+import { ReleaseModel } from './dto/release.model';
+import { ReleaseLoaders } from './release-loaders';
+
+@Resolver(() => DeploymentModel)
+export class DeploymentsResolver {
+  constructor(
+    private readonly deployments: DeploymentsService,
+    private readonly loaders: ReleaseLoaders,
+  ) {}
+
+  @Query(() => DeploymentPage, { name: 'deployments', description: 'Deployments, newest first.' })
+  @Requires('read')
+  list(@Args() args: ListDeploymentsArgs) {
+    return this.deployments.list(args);
+  }
+
+  @Query(() => DeploymentModel, { name: 'deployment' })
+  @Requires('read')
+  get(@Args('id', { type: () => ID }, uuidParam) id: string) {
+    return this.deployments.get(id);
+  }
+
+  @Mutation(() => DeploymentModel, {
+    name: 'requestDeployment',
+    description:
+      'Runs every deployment gate; refused with deployment.gates_failed listing each failing gate (gate.<name>).',
+  })
+  @Requires('operate')
+  request(@CurrentActor() actor: Actor, @Args('input') input: RequestDeploymentInput) {
+    return this.deployments.request(actor, input);
+  }
+
+  @Mutation(() => DeploymentModel, {
+    name: 'reportDeploymentStatus',
+    description: 'Progress reported by the tool that executes the deployment.',
+  })
+  @Requires('operate')
+  reportStatus(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }, uuidParam) id: string,
+    @Args('input') input: ReportDeploymentStatusInput,
+    @Args('expectedVersion', {
+      type: () => Int,
+      nullable: true,
+      description: 'Refuse the change unless this is the current version.',
+    })
+    expectedVersion?: number,
+  ) {
+    return this.deployments.reportStatus(actor, id, input, expectedVersion ?? undefined);
+  }
+
+  /** Batched per request: a page of deployments loads its releases in one go. */
+  @ResolveField('release', () => ReleaseModel)
+  release(@Parent() deployment: DeploymentModel, @Context('req') request: object) {
+    return this.loaders.for(request).releases.load(deployment.releaseId);
+  }
+}

@@ -1,0 +1,241 @@
+import { Injectable } from '@nestjs/common';
+import { CatalogErrors, EnvironmentsService, ServicesService } from '@opsplane/catalog';
+import {
+  Actor,
+  AppError,
+  ChangeRecorder,
+  Clock,
+  isUniqueViolation,
+  isUuid,
+  loadForUpdate,
+  newId,
+  Page,
+  paginate,
+  selectColumns,
+  toPage,
+  Transactions,
+} from '@opsplane/core';
+import { IsNull } from 'typeorm';
+import { DeploymentEntity } from './deployment.entity';
+import { allowedTransitions, canTransition, DeploymentStatus } from './deployment-status';
+import {
+  ListDeploymentsArgs,
+  ReportDeploymentStatusInput,
+  ReportedStatus,
+  RequestDeploymentInput,
+} from './dto/deployment.inputs';
+import { DEPLOYMENT_COLUMNS, DeploymentModel, toDeploymentModel } from './dto/deployment.model';
+import { DeploymentGateContext, DeploymentGates } from './gates/deployment-gate';
+import { ReleaseEntity } from './release.entity';
+import { ReleaseErrors } from './release.errors';
+import { ReleasesService } from './releases.service';
+
+/** The audit action and outbox event type of each reported status. */
+const ACTION_OF: Record<ReportedStatus, string> = {
+  running: 'deployment.started',
+  succeeded: 'deployment.succeeded',
+  failed: 'deployment.failed',
+  canceled: 'deployment.canceled',
+};
+
+/**
+ * Deployments: requested through the gates, then moved along the state machine by the CI/CD
+ * tool that executes them. Opsplane is the system of record and the gatekeeper, not the executor.
+ */
+@Injectable()
+export class DeploymentsService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly changes: ChangeRecorder,
+    private readonly releases: ReleasesService,
+    private readonly services: ServicesService,
+    private readonly environments: EnvironmentsService,
+    private readonly gates: DeploymentGates,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Runs every gate; creates the deployment `queued` only if all pass. */
+  async request(actor: Actor, input: RequestDeploymentInput): Promise<DeploymentModel> {
+    const release = await this.releases.get(input.release);
+    const environment = await this.environments.get(input.environment);
+    if (environment.archivedAt)
+      throw new AppError(
+        CatalogErrors.environmentArchived,
+        `Environment ${environment.slug} is archived; nothing can be deployed to it.`,
+      );
+    const service = await this.services.get(release.serviceId);
+    if (service.archivedAt)
+      throw new AppError(
+        CatalogErrors.serviceArchived,
+        `Service ${service.slug} is archived; its releases can no longer be deployed.`,
+      );
+    const now = this.clock.now();
+    await this.passGates({ phase: 'request', release, service, environment, deployment: null, now });
+
+    // Approvals come later: until then every request that passes its gates is queued at once.
+    const entity: DeploymentEntity = {
+      id: newId(),
+      releaseId: release.id,
+      serviceId: service.id,
+      environmentId: environment.id,
+      status: 'queued',
+      reason: input.reason ?? null,
+      statusReason: null,
+      requestedBy: actor.id,
+      requestedAt: now,
+      queuedAt: now,
+      startedAt: null,
+      finishedAt: null,
+      version: 1,
+    };
+    return this.transactions.run(async (manager) => {
+      await manager.insert(DeploymentEntity, entity);
+      // From now on the release is frozen; PATCH checks this under the same row lock.
+      await manager.update(
+        ReleaseEntity,
+        { id: release.id, firstDeployedAt: IsNull() },
+        { firstDeployedAt: now },
+      );
+      const created = toDeploymentModel(entity);
+      await this.changes.record(manager, actor, {
+        action: 'deployment.requested',
+        targetType: 'deployment',
+        targetId: entity.id,
+        after: created,
+        reason: entity.reason,
+      });
+      return created;
+    });
+  }
+
+  /**
+   * Progress from the executor. Illegal moves are refused with the allowed ones listed; moving
+   * to `running` runs the gates again (a freeze may have begun since the request) and is refused
+   * while another deployment of the service runs in the environment (a unique index decides, so
+   * concurrent starts cannot both win).
+   */
+  async reportStatus(
+    actor: Actor,
+    id: string,
+    input: ReportDeploymentStatusInput,
+    expectedVersion?: number,
+  ): Promise<DeploymentModel> {
+    const reason = input.reason?.trim() || null;
+    if (input.status === 'failed' && !reason)
+      throw new AppError(ReleaseErrors.reasonRequired, 'Say why the deployment failed.', {
+        errors: [{ path: 'reason', message: 'required when status is failed' }],
+      });
+    const current = await this.get(id);
+    // Checked here to refuse early without running the gates, and again under the row lock.
+    assertTransition(current, input.status);
+    const now = this.clock.now();
+    if (input.status === 'running') {
+      const release = await this.releases.get(current.releaseId);
+      const environment = await this.environments.get(current.environmentId);
+      const service = await this.services.get(current.serviceId);
+      await this.passGates({ phase: 'start', release, service, environment, deployment: current, now });
+    }
+    try {
+      return await this.transactions.run(async (manager) => {
+        const entity = await loadForUpdate(manager, DeploymentEntity, id, expectedVersion, () =>
+          notFound(id),
+        );
+        assertTransition(entity, input.status);
+        const before = toDeploymentModel(entity);
+        const changes = {
+          status: input.status,
+          statusReason: reason,
+          ...(input.status === 'running' ? { startedAt: now } : { finishedAt: now }),
+        };
+        // The version column is incremented by the update itself.
+        await manager.update(DeploymentEntity, { id }, changes);
+        const after = toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 });
+        await this.changes.record(manager, actor, {
+          action: ACTION_OF[input.status],
+          targetType: 'deployment',
+          targetId: id,
+          before,
+          after,
+          reason,
+        });
+        return after;
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, 'deployments_one_running_key')) throw error;
+      throw await this.alreadyRunning(current);
+    }
+  }
+
+  async get(id: string): Promise<DeploymentModel> {
+    if (!isUuid(id)) throw notFound(id);
+    const row = await this.selectDeployments()
+      .where('deployment.id = :id', { id })
+      .getRawOne<DeploymentModel>();
+    if (!row) throw notFound(id);
+    return toDeploymentModel(row);
+  }
+
+  /** Newest first (ids are UUIDv7, so id order is request order). */
+  async list(args: ListDeploymentsArgs): Promise<Page<DeploymentModel>> {
+    const query = this.selectDeployments();
+    if (args.environmentId)
+      query.andWhere('deployment.environmentId = :environmentId', { environmentId: args.environmentId });
+    if (args.serviceId) query.andWhere('deployment.serviceId = :serviceId', { serviceId: args.serviceId });
+    if (args.releaseId) query.andWhere('deployment.releaseId = :releaseId', { releaseId: args.releaseId });
+    if (args.status) query.andWhere('deployment.status = :status', { status: args.status });
+    if (args.from) query.andWhere('deployment.requestedAt >= :from', { from: args.from });
+    if (args.to) query.andWhere('deployment.requestedAt < :to', { to: args.to });
+    const rows = await paginate(query, args, {
+      idColumn: 'deployment.id',
+      direction: 'DESC',
+    }).getRawMany<DeploymentModel>();
+    return toPage(rows, args, (row) => ({ id: row.id }), toDeploymentModel);
+  }
+
+  private async passGates(context: DeploymentGateContext): Promise<void> {
+    const failed = (await this.gates.evaluate(context)).filter((result) => !result.passed);
+    if (failed.length === 0) return;
+    throw new AppError(
+      ReleaseErrors.gatesFailed,
+      `Refused by ${failed.length} gate(s): ${failed.map((result) => `${result.gate}: ${result.reason}`).join(' ')}`,
+      { errors: failed.map((result) => ({ path: `gate.${result.gate}`, message: result.reason })) },
+    );
+  }
+
+  private async alreadyRunning(deployment: DeploymentModel): Promise<AppError> {
+    // The transaction that lost has rolled back; this read sees the winner.
+    const running = await this.selectDeployments()
+      .where('deployment.environmentId = :environmentId', { environmentId: deployment.environmentId })
+      .andWhere('deployment.serviceId = :serviceId', { serviceId: deployment.serviceId })
+      .andWhere(`deployment.status = 'running'`)
+      .getRawOne<DeploymentModel>();
+    return new AppError(
+      ReleaseErrors.alreadyRunning,
+      `Deployment ${running?.id ?? '(another)'} of this service is already running in this environment; ` +
+        'it must finish before another one starts.',
+      { errors: [{ path: 'status', message: 'another deployment of this service is running here' }] },
+    );
+  }
+
+  private selectDeployments() {
+    return selectColumns(
+      this.transactions.manager().getRepository(DeploymentEntity).createQueryBuilder('deployment'),
+      DEPLOYMENT_COLUMNS,
+    );
+  }
+}
+
+function assertTransition(deployment: { id: string; status: DeploymentStatus }, to: DeploymentStatus): void {
+  if (canTransition(deployment.status, to)) return;
+  const allowed = allowedTransitions(deployment.status);
+  const allowedText = allowed.length > 0 ? allowed.join(', ') : `none (${deployment.status} is final)`;
+  throw new AppError(
+    ReleaseErrors.illegalTransition,
+    `Deployment ${deployment.id} is ${deployment.status} and cannot become ${to}; allowed next statuses: ${allowedText}.`,
+    { errors: [{ path: 'status', message: `allowed next statuses: ${allowedText}` }] },
+  );
+}
+
+function notFound(id: string): AppError {
+  return new AppError(ReleaseErrors.deploymentNotFound, `No deployment with id "${id}".`);
+}

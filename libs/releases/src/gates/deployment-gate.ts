@@ -1,0 +1,93 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EnvironmentModel, ServiceModel } from '@opsplane/catalog';
+import { DeploymentModel } from '../dto/deployment.model';
+import { ReleaseModel } from '../dto/release.model';
+
+/** When a gate runs: when a deployment is requested, and again when it moves to `running`. */
+export type GatePhase = 'request' | 'start';
+
+export interface DeploymentGateContext {
+  phase: GatePhase;
+  release: ReleaseModel;
+  service: ServiceModel;
+  environment: EnvironmentModel;
+  /** Null while the deployment is being requested (it does not exist yet). */
+  deployment: DeploymentModel | null;
+  /** From the injected Clock, so gates that depend on time agree with each other and with tests. */
+  now: Date;
+}
+
+export interface GateDecision {
+  passed: boolean;
+  /** Why, in words a release manager can act on; shown in the refusal when it did not pass. */
+  reason: string;
+}
+
+/**
+ * A check a deployment must pass before it may be requested or started. Other contexts
+ * (compliance, security) implement this and register with `DeploymentGates`; releases knows
+ * none of them.
+ *
+ * Gates run while the caller may hold a database transaction (an idempotent request runs in
+ * one): read through `Transactions.manager()` rather than a second connection from the pool,
+ * or enough concurrent requests can wait on each other for connections.
+ */
+export interface DeploymentGate {
+  /** Stable, lower-case; shown as `gate.<name>` in refusals. */
+  readonly name: string;
+  evaluate(context: DeploymentGateContext): Promise<GateDecision>;
+}
+
+export interface GateResult extends GateDecision {
+  gate: string;
+}
+
+/**
+ * The registry every gate joins. Modules register in `onModuleInit`, e.g.
+ * `constructor(private readonly gates: DeploymentGates) {}  onModuleInit() { this.gates.register(this); }`.
+ */
+@Injectable()
+export class DeploymentGates {
+  private readonly logger = new Logger(DeploymentGates.name);
+  private readonly gates = new Map<string, DeploymentGate>();
+
+  /** Adds a gate; returns a function that removes it again (tests use it to add a gate for a while). */
+  register(gate: DeploymentGate): () => void {
+    if (this.gates.has(gate.name))
+      throw new Error(`A deployment gate named "${gate.name}" is already registered`);
+    this.gates.set(gate.name, gate);
+    return () => {
+      if (this.gates.get(gate.name) === gate) this.gates.delete(gate.name);
+    };
+  }
+
+  names(): string[] {
+    return [...this.gates.keys()];
+  }
+
+  /**
+   * Runs every gate (concurrently) and returns every result, so a refusal can list all the
+   * reasons at once rather than one per attempt. A gate that throws counts as failed: a check
+   * that cannot be made must not let a deployment through.
+   */
+  async evaluate(context: DeploymentGateContext): Promise<GateResult[]> {
+    return Promise.all(
+      [...this.gates.values()].map(async (gate): Promise<GateResult> => {
+        try {
+          const { passed, reason } = await gate.evaluate(context);
+          return { gate: gate.name, passed, reason };
+        } catch (error) {
+          this.logger.error(
+            `Deployment gate ${gate.name} failed to evaluate: ${String(error)}`,
+            error instanceof Error ? error.stack : undefined,
+          );
+          return {
+            gate: gate.name,
+            passed: false,
+            reason: 'The gate could not be evaluated; see the server log.',
+          };
+        }
+      }),
+    );
+  }
+}

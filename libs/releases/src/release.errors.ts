@@ -1,0 +1,21 @@
+import { errorCode } from '@opsplane/core';
+
+/** Error codes of the releases context (releases, deployments, gates). */
+export const ReleaseErrors = {
+  releaseNotFound: errorCode('release.not_found', 'not_found', 'Release not found'),
+  versionExists: errorCode('release.version_exists', 'conflict', 'Release version already exists'),
+  immutable: errorCode('release.immutable', 'conflict', 'Release is immutable once deployed'),
+  deploymentNotFound: errorCode('deployment.not_found', 'not_found', 'Deployment not found'),
+  gatesFailed: errorCode('deployment.gates_failed', 'conflict', 'Deployment refused by its gates'),
+  illegalTransition: errorCode(
+    'deployment.illegal_transition',
+    'conflict',
+    'Illegal deployment status transition',
+  ),
+  alreadyRunning: errorCode(
+    'deployment.already_running',
+    'conflict',
+    'Another deployment of this service is running in this environment',
+  ),
+  reasonRequired: errorCode('deployment.reason_required', 'invalid', 'A reason is required'),
+} as const;

@@ -1,0 +1,47 @@
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
+import { CreateReleaseInput, ListReleasesArgs, UpdateReleaseInput } from './dto/release.inputs';
+import { ReleaseModel, ReleasePage } from './dto/release.model';
+import { ReleasesService } from './releases.service';
+
+@Resolver(() => ReleaseModel)
+export class ReleasesResolver {
+  constructor(private readonly releases: ReleasesService) {}
+
+  @Query(() => ReleasePage, { name: 'releases', description: 'Releases, newest first.' })
+  @Requires('read')
+  list(@Args() args: ListReleasesArgs) {
+    return this.releases.list(args);
+  }
+
+  @Query(() => ReleaseModel, { name: 'release' })
+  @Requires('read')
+  get(@Args('id', { type: () => ID }, uuidParam) id: string) {
+    return this.releases.get(id);
+  }
+
+  @Mutation(() => ReleaseModel, { name: 'createRelease' })
+  @Requires('operate')
+  create(@CurrentActor() actor: Actor, @Args('input') input: CreateReleaseInput) {
+    return this.releases.create(actor, input);
+  }
+
+  @Mutation(() => ReleaseModel, {
+    name: 'updateRelease',
+    description: 'Changelog and artifacts, until the release is first deployed.',
+  })
+  @Requires('operate')
+  update(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }, uuidParam) id: string,
+    @Args('input') input: UpdateReleaseInput,
+    @Args('expectedRevision', {
+      type: () => Int,
+      nullable: true,
+      description: 'Refuse the change unless this is the current revision.',
+    })
+    expectedRevision?: number,
+  ) {
+    return this.releases.update(actor, id, input, expectedRevision ?? undefined);
+  }
+}

@@ -1,0 +1,77 @@
+import { TestApp, unique } from '../../support/test-app';
+
+/**
+ * Data for the releases tests, made fresh per test through the API. Environments are global, so
+ * the promotion gate sees every test's environments: tests that must pass promotion deploy into
+ * rank 0 (the lowest rank, which always accepts) or build their own rank 0 → 1 chain.
+ */
+export async function createService(t: TestApp): Promise<{ id: string; slug: string }> {
+  const response = await t
+    .http(t.tokens.operator)
+    .post('/v1/services')
+    .send({ slug: unique('svc'), name: 'Service', ownerTeam: 'releases-tests' })
+    .expect(201);
+  return response.body;
+}
+
+export async function createEnvironment(
+  t: TestApp,
+  rank: number,
+  slugPrefix = 'env',
+): Promise<{ id: string; slug: string; rank: number }> {
+  const response = await t
+    .http(t.tokens.admin)
+    .post('/v1/environments')
+    .send({ slug: unique(slugPrefix), name: 'Environment', tier: 'testing', rank })
+    .expect(201);
+  return response.body;
+}
+
+export async function createRelease(
+  t: TestApp,
+  service: string,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; version: string; serviceId: string; revision: number }> {
+  const response = await t
+    .http(t.tokens.operator)
+    .post('/v1/releases')
+    .send({ service, version: unique('v'), ...body })
+    .expect(201);
+  return response.body;
+}
+
+export function requestDeployment(t: TestApp, release: string, environment: string, reason?: string) {
+  return t
+    .http(t.tokens.operator)
+    .post('/v1/deployments')
+    .send({ release, environment, ...(reason ? { reason } : {}) });
+}
+
+export function reportStatus(t: TestApp, id: string, status: string, reason?: string) {
+  return t
+    .http(t.tokens.operator)
+    .post(`/v1/deployments/${id}/status`)
+    .send({ status, ...(reason ? { reason } : {}) });
+}
+
+/** A queued deployment of a fresh release of `service` into a rank-0 environment (promotion passes). */
+export async function queuedDeployment(
+  t: TestApp,
+  service: string,
+  environment: string,
+): Promise<{ id: string; releaseId: string; version: number }> {
+  const release = await createRelease(t, service);
+  return (await requestDeployment(t, release.id, environment).expect(201)).body;
+}
+
+let nextUncommonRank = 600 + 2 * Math.floor(Math.random() * 150);
+
+/**
+ * A rank no other test file uses (they stay below 10), so a refusal names only this test's
+ * environment at `rank - 1`. Steps by 2: successive calls in a file never touch each other's ranks.
+ */
+export function uncommonRank(): number {
+  const rank = nextUncommonRank;
+  nextUncommonRank += 2;
+  return rank;
+}
