@@ -20,6 +20,9 @@ const swc = [
 
 const shared = {
   testEnvironment: 'node',
+  // Each suite boots a whole application; on a busy 2-core machine that can take seconds. This
+  // bounds hangs; it is not a performance assertion.
+  testTimeout: 30_000,
   // Nest 12 and some of its dependencies ship ESM only; transform them too.
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
   transformIgnorePatterns: [],

@@ -29,7 +29,7 @@ describe('scheduled jobs', () => {
       ).rows as { slot: Date; instanceId: string; status: string }[];
 
     // Wait (bounded) until a handful of slots have been fired at both processes.
-    for (let i = 0; i < 100 && (await scheduledRuns()).length < 4; i += 1) await sleep(100);
+    for (let i = 0; i < 300 && (await scheduledRuns()).length < 4; i += 1) await sleep(100);
     await first.close();
     await second.close();
 
@@ -43,7 +43,7 @@ describe('scheduled jobs', () => {
     expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
     // Both processes were firing and competing for the same slots.
     for (const spy of attempts) expect(spy.mock.calls.length).toBeGreaterThanOrEqual(3);
-  });
+  }, 60_000);
 
   describe('housekeeping and the job-runs API', () => {
     let t: TestApp;
