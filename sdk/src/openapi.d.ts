@@ -295,6 +295,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/environments/{idOrSlug}/deploy-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the deploy windows of an environment, in creation order */
+        get: operations["listDeployWindows"];
+        put?: never;
+        /**
+         * Add a deploy window to an environment, optionally for one service
+         * @description A bad `schedule` (five cron fields), `timeZone` (IANA, no fixed offsets) or `durationMinutes` (1 to 10080) is 400 naming each field.
+         */
+        post: operations["createDeployWindow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/environments/{idOrSlug}/deploy-windows/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * When a deployment may next start, by the windows and freezes in scope
+         * @description Windows of the environment for every service, plus those of `serviceId` when given; freezes of the environment or of every environment, likewise. `start` is `from` itself when a deployment may start then, and null when nothing allows a start within the horizon.
+         */
+        get: operations["getNextDeployWindow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/deploy-windows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a deploy window */
+        get: operations["getDeployWindow"];
+        put?: never;
+        post?: never;
+        /** Delete a deploy window (the audit log keeps it); answers with what was deleted */
+        delete: operations["deleteDeployWindow"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a deploy window
+         * @description A bad `schedule` (five cron fields), `timeZone` (IANA, no fixed offsets) or `durationMinutes` (1 to 10080) is 400 naming each field.
+         */
+        patch: operations["updateDeployWindow"];
+        trace?: never;
+    };
+    "/v1/freeze-periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List freeze periods, newest first */
+        get: operations["listFreezePeriods"];
+        put?: never;
+        /**
+         * Freeze deployments into one environment or all of them
+         * @description Exactly one shape: `startsAt` + `endsAt` (after startsAt), or `schedule` + `durationMinutes` + `timeZone`; anything else is 400 naming each field.
+         */
+        post: operations["createFreezePeriod"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/freeze-periods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a freeze period */
+        get: operations["getFreezePeriod"];
+        put?: never;
+        post?: never;
+        /** Delete a freeze period (the audit log keeps it); answers with what was deleted */
+        delete: operations["deleteFreezePeriod"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a freeze period
+         * @description Exactly one shape: `startsAt` + `endsAt` (after startsAt), or `schedule` + `durationMinutes` + `timeZone`; anything else is 400 naming each field.
+         */
+        patch: operations["updateFreezePeriod"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -725,6 +831,11 @@ export interface components {
             environment: string;
             /** @example Fixes the checkout timeout (INC-42) */
             reason?: string | null;
+            /**
+             * @description Admins only (403 `deployment.override_forbidden` for other roles): pass the freeze gate anyway, for this reason, which is stored on the deployment and in the audit event. Deploy windows cannot be overridden.
+             * @example Hotfix for INC-7
+             */
+            freezeOverrideReason?: string | null;
         };
         /** @enum {string} */
         DeploymentStatus: "pending_approval" | "scheduled" | "queued" | "running" | "succeeded" | "failed" | "canceled" | "rejected" | "expired";
@@ -759,6 +870,10 @@ export interface components {
              * @description When it succeeded, failed or was canceled.
              */
             finishedAt: string | null;
+            /** @description Why an admin let it through a freeze (at request or start); null when no freeze was overridden. */
+            freezeOverrideReason: string | null;
+            /** @description Actor id of the admin who overrode the freeze. */
+            freezeOverriddenBy: string | null;
             /** @description Increments on every change; send it back as If-Match. */
             version: number;
         };
@@ -769,11 +884,223 @@ export interface components {
             status: components["schemas"]["ReportedDeploymentStatus"];
             /** @description Required for `failed`. */
             reason?: string | null;
+            /**
+             * @description Only with `running`. Admins only (403 `deployment.override_forbidden` for other roles): pass the freeze gate anyway, for this reason, which is stored on the deployment and in the audit event. Deploy windows cannot be overridden.
+             * @example Hotfix for INC-7
+             */
+            freezeOverrideReason?: string | null;
         };
         DeploymentPage: {
             items: components["schemas"]["Deployment"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        /** @enum {string} */
+        DeployWindowKind: "allow" | "deny";
+        CreateDeployWindowInput: {
+            /** @description Narrow the window to one service (id or slug); omitted or null: every service. */
+            service?: string | null;
+            kind: components["schemas"]["DeployWindowKind"];
+            /**
+             * @description Five cron fields (minute hour day-of-month month day-of-week), read in timeZone.
+             * @example 0 9 * * 1-5
+             */
+            schedule: string;
+            /** @description How long each opening lasts, 1 to 10080 minutes (7 days). */
+            durationMinutes: number;
+            /**
+             * @description IANA time zone; fixed offsets are refused because they ignore daylight saving.
+             * @example Europe/Berlin
+             */
+            timeZone: string;
+            /** @example Business hours, Berlin */
+            description?: string | null;
+        };
+        /** @description When deployments into an environment may (allow) or may not (deny) start. Deny beats allow; once any allow window applies, a deployment starts only inside one. */
+        DeployWindow: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            environmentId: string;
+            /**
+             * Format: uuid
+             * @description The one service it applies to; null for every service.
+             */
+            serviceId: string | null;
+            kind: components["schemas"]["DeployWindowKind"];
+            /**
+             * @description Five cron fields (minute hour day-of-month month day-of-week), read in timeZone.
+             * @example 0 9 * * 1-5
+             */
+            schedule: string;
+            /** @description How long each opening lasts (elapsed time). */
+            durationMinutes: number;
+            /**
+             * @description IANA time zone.
+             * @example Europe/Berlin
+             */
+            timeZone: string;
+            description: string | null;
+            /** @description Increments on every change; send it back as If-Match. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        DeployWindowPage: {
+            items: components["schemas"]["DeployWindow"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description When a deployment may next start, by the deploy windows and freezes in scope. */
+        NextAllowedStart: {
+            /**
+             * Format: date-time
+             * @description The earliest allowed start at or after `from`; null when there is none within the horizon.
+             */
+            start: string | null;
+            /**
+             * Format: date-time
+             * @description When that allowed stretch closes; null when nothing known closes it.
+             */
+            end: string | null;
+            /** @description What blocks `from` (window and freeze ids), or what allows it. */
+            reason: string;
+        };
+        /** @description Only the fields sent change; `service: null` widens it to every service. */
+        UpdateDeployWindowInput: {
+            /** @description Narrow the window to one service (id or slug); omitted or null: every service. */
+            service?: string | null;
+            kind?: components["schemas"]["DeployWindowKind"];
+            /**
+             * @description Five cron fields (minute hour day-of-month month day-of-week), read in timeZone.
+             * @example 0 9 * * 1-5
+             */
+            schedule?: string;
+            /** @description How long each opening lasts, 1 to 10080 minutes (7 days). */
+            durationMinutes?: number;
+            /**
+             * @description IANA time zone; fixed offsets are refused because they ignore daylight saving.
+             * @example Europe/Berlin
+             */
+            timeZone?: string;
+            /** @example Business hours, Berlin */
+            description?: string | null;
+        };
+        /** @description Give startsAt and endsAt (one-off) or schedule, durationMinutes and timeZone (recurring), not both. */
+        CreateFreezePeriodInput: {
+            /** @description The environment (id or slug); omitted or null: every environment. */
+            environment?: string | null;
+            /** @description The service (id or slug); omitted or null: every service. */
+            service?: string | null;
+            /** @example Year-end freeze; ask #release-managers for exceptions */
+            reason: string;
+            /**
+             * Format: date-time
+             * @description One-off: start (included).
+             */
+            startsAt?: string | null;
+            /**
+             * Format: date-time
+             * @description One-off: end (excluded), after startsAt.
+             */
+            endsAt?: string | null;
+            /**
+             * @description Recurring: five cron fields, read in timeZone.
+             * @example 0 18 * * 5
+             */
+            schedule?: string | null;
+            /**
+             * @description Recurring: how long each period lasts, 1 to 10080 (7 days).
+             * @example 3780
+             */
+            durationMinutes?: number | null;
+            /**
+             * @description Recurring: IANA time zone.
+             * @example Europe/Berlin
+             */
+            timeZone?: string | null;
+        };
+        /** @description No deployment may be requested or started while a freeze is in force, unless an admin overrides it with a reason. One-off (startsAt/endsAt) or recurring (schedule/durationMinutes/timeZone). */
+        FreezePeriod: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Null: every environment.
+             */
+            environmentId: string | null;
+            /**
+             * Format: uuid
+             * @description Null: every service.
+             */
+            serviceId: string | null;
+            /** @description Shown to whoever the freeze refuses. */
+            reason: string;
+            /**
+             * Format: date-time
+             * @description One-off freezes: start (included).
+             */
+            startsAt: string | null;
+            /**
+             * Format: date-time
+             * @description One-off freezes: end (excluded).
+             */
+            endsAt: string | null;
+            /** @description Recurring freezes: five cron fields. */
+            schedule: string | null;
+            /** @description Recurring freezes. */
+            durationMinutes: number | null;
+            /** @description Recurring freezes: IANA time zone. */
+            timeZone: string | null;
+            /** @description Actor id of whoever created it. */
+            createdBy: string;
+            /** @description Increments on every change; send it back as If-Match. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FreezePeriodPage: {
+            items: components["schemas"]["FreezePeriod"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description Only the fields sent change; to switch shape, send the new shape and null for the old one. */
+        UpdateFreezePeriodInput: {
+            /** @description The environment (id or slug); omitted or null: every environment. */
+            environment?: string | null;
+            /** @description The service (id or slug); omitted or null: every service. */
+            service?: string | null;
+            /** @example Year-end freeze; ask #release-managers for exceptions */
+            reason?: string;
+            /**
+             * Format: date-time
+             * @description One-off: start (included).
+             */
+            startsAt?: string | null;
+            /**
+             * Format: date-time
+             * @description One-off: end (excluded), after startsAt.
+             */
+            endsAt?: string | null;
+            /**
+             * @description Recurring: five cron fields, read in timeZone.
+             * @example 0 18 * * 5
+             */
+            schedule?: string | null;
+            /**
+             * @description Recurring: how long each period lasts, 1 to 10080 (7 days).
+             * @example 3780
+             */
+            durationMinutes?: number | null;
+            /**
+             * @description Recurring: IANA time zone.
+             * @example Europe/Berlin
+             */
+            timeZone?: string | null;
         };
     };
     responses: never;
@@ -2752,6 +3079,896 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listDeployWindows: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number | null;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployWindowPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createDeployWindow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDeployWindowInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployWindow"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getNextDeployWindow: {
+        parameters: {
+            query?: {
+                /** @description Include the windows and freezes of this service; omitted: only those for every service. */
+                serviceId?: string | null;
+                /** @description Look from this instant; default now. */
+                from?: string | null;
+                /** @description How many days ahead to look, default 31. */
+                horizonDays?: number | null;
+            };
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NextAllowedStart"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getDeployWindow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployWindow"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteDeployWindow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployWindow"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateDeployWindow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDeployWindowInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeployWindow"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listFreezePeriods: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number | null;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string | null;
+                /** @description Freezes that apply to this environment: its own and those for every environment. */
+                environmentId?: string | null;
+                /** @description Freezes that apply to this service: its own and those for every service. */
+                serviceId?: string | null;
+                /** @description Only freezes in force at this instant. A page may then hold fewer than `limit` items; follow nextCursor. */
+                activeAt?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezePeriodPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createFreezePeriod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFreezePeriodInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezePeriod"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getFreezePeriod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezePeriod"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteFreezePeriod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezePeriod"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateFreezePeriod: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFreezePeriodInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FreezePeriod"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,6 +17,10 @@ import { ReleaseEntity } from './release.entity';
   where: `status = 'running'`,
 })
 @Check('deployments_status_check', `status IN (${DEPLOYMENT_STATUSES.map((s) => `'${s}'`).join(', ')})`)
+@Check(
+  'deployments_freeze_override_check',
+  '(freeze_override_reason IS NULL) = (freeze_overridden_by IS NULL)',
+)
 export class DeploymentEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -70,6 +74,16 @@ export class DeploymentEntity {
   /** When it succeeded, failed or was canceled. */
   @Column('timestamptz', { nullable: true })
   finishedAt: Date | null;
+
+  /**
+   * Why an admin let the deployment through a freeze, and who (actor id). Set by the request or
+   * the start that overrode; the audit event of that transition carries both.
+   */
+  @Column('text', { nullable: true })
+  freezeOverrideReason: string | null;
+
+  @Column('text', { nullable: true })
+  freezeOverriddenBy: string | null;
 
   @VersionColumn()
   version: number;

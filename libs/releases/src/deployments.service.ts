@@ -5,6 +5,8 @@ import {
   AppError,
   ChangeRecorder,
   Clock,
+  CommonErrors,
+  isAllowed,
   isUniqueViolation,
   isUuid,
   loadForUpdate,
@@ -25,7 +27,8 @@ import {
   RequestDeploymentInput,
 } from './dto/deployment.inputs';
 import { DEPLOYMENT_COLUMNS, DeploymentModel, toDeploymentModel } from './dto/deployment.model';
-import { DeploymentGateContext, DeploymentGates } from './gates/deployment-gate';
+import { DeploymentGateContext, DeploymentGates, GateResult } from './gates/deployment-gate';
+import { FREEZE_GATE } from './gates/freeze.gate';
 import { ReleaseEntity } from './release.entity';
 import { ReleaseErrors } from './release.errors';
 import { ReleasesService } from './releases.service';
@@ -69,8 +72,18 @@ export class DeploymentsService {
         CatalogErrors.serviceArchived,
         `Service ${service.slug} is archived; its releases can no longer be deployed.`,
       );
+    const overrideReason = freezeOverrideOf(actor, input.freezeOverrideReason);
     const now = this.clock.now();
-    await this.passGates({ phase: 'request', release, service, environment, deployment: null, now });
+    const results = await this.passGates({
+      phase: 'request',
+      release,
+      service,
+      environment,
+      deployment: null,
+      now,
+      actor,
+      overrides: overrideReason ? { [FREEZE_GATE]: overrideReason } : {},
+    });
 
     // Approvals come later: until then every request that passes its gates is queued at once.
     const entity: DeploymentEntity = {
@@ -86,6 +99,10 @@ export class DeploymentsService {
       queuedAt: now,
       startedAt: null,
       finishedAt: null,
+      ...(freezeOverrideFields(actor, overrideReason, results) ?? {
+        freezeOverrideReason: null,
+        freezeOverriddenBy: null,
+      }),
       version: 1,
     };
     return this.transactions.run(async (manager) => {
@@ -125,15 +142,36 @@ export class DeploymentsService {
       throw new AppError(ReleaseErrors.reasonRequired, 'Say why the deployment failed.', {
         errors: [{ path: 'reason', message: 'required when status is failed' }],
       });
+    if (input.freezeOverrideReason != null && input.status !== 'running')
+      throw new AppError(
+        CommonErrors.validation,
+        'A freeze can only be overridden when a deployment starts.',
+        {
+          errors: [{ path: 'freezeOverrideReason', message: 'only allowed with status running' }],
+        },
+      );
+    const overrideReason = freezeOverrideOf(actor, input.freezeOverrideReason);
     const current = await this.get(id);
     // Checked here to refuse early without running the gates, and again under the row lock.
     assertTransition(current, input.status);
     const now = this.clock.now();
+    let overrideFields: ReturnType<typeof freezeOverrideFields> = null;
     if (input.status === 'running') {
       const release = await this.releases.get(current.releaseId);
       const environment = await this.environments.get(current.environmentId);
       const service = await this.services.get(current.serviceId);
-      await this.passGates({ phase: 'start', release, service, environment, deployment: current, now });
+      const results = await this.passGates({
+        phase: 'start',
+        release,
+        service,
+        environment,
+        deployment: current,
+        now,
+        actor,
+        overrides: overrideReason ? { [FREEZE_GATE]: overrideReason } : {},
+      });
+      // Only an override used now replaces the one recorded at the request.
+      overrideFields = freezeOverrideFields(actor, overrideReason, results);
     }
     try {
       return await this.transactions.run(async (manager) => {
@@ -146,6 +184,7 @@ export class DeploymentsService {
           status: input.status,
           statusReason: reason,
           ...(input.status === 'running' ? { startedAt: now } : { finishedAt: now }),
+          ...overrideFields,
         };
         // The version column is incremented by the update itself.
         await manager.update(DeploymentEntity, { id }, changes);
@@ -192,9 +231,11 @@ export class DeploymentsService {
     return toPage(rows, args, (row) => ({ id: row.id }), toDeploymentModel);
   }
 
-  private async passGates(context: DeploymentGateContext): Promise<void> {
-    const failed = (await this.gates.evaluate(context)).filter((result) => !result.passed);
-    if (failed.length === 0) return;
+  /** Every gate's result when all pass (overrides show in them); otherwise the refusal listing each failure. */
+  private async passGates(context: DeploymentGateContext): Promise<GateResult[]> {
+    const results = await this.gates.evaluate(context);
+    const failed = results.filter((result) => !result.passed);
+    if (failed.length === 0) return results;
     throw new AppError(
       ReleaseErrors.gatesFailed,
       `Refused by ${failed.length} gate(s): ${failed.map((result) => `${result.gate}: ${result.reason}`).join(' ')}`,
@@ -234,6 +275,36 @@ function assertTransition(deployment: { id: string; status: DeploymentStatus }, 
     `Deployment ${deployment.id} is ${deployment.status} and cannot become ${to}; allowed next statuses: ${allowedText}.`,
     { errors: [{ path: 'status', message: `allowed next statuses: ${allowedText}` }] },
   );
+}
+
+/**
+ * The trimmed override reason, or null when none was sent. Refused for any role but admin even
+ * when no freeze is in force, so a pipeline learns at once that its key cannot override.
+ */
+function freezeOverrideOf(actor: Actor, sent: string | null | undefined): string | null {
+  if (sent == null) return null;
+  if (!isAllowed(actor.role, 'administer'))
+    throw new AppError(
+      ReleaseErrors.overrideForbidden,
+      `Only an admin may override a freeze; this ${actor.role} key may not. Ask an admin, or wait for the freeze to end.`,
+      { errors: [{ path: 'freezeOverrideReason', message: 'admins only' }] },
+    );
+  const reason = sent.trim();
+  if (!reason)
+    throw new AppError(ReleaseErrors.reasonRequired, 'Say why the freeze is overridden.', {
+      errors: [{ path: 'freezeOverrideReason', message: 'must not be blank' }],
+    });
+  return reason;
+}
+
+/** What the deployment records of an override, when the freeze gate actually needed it. */
+function freezeOverrideFields(
+  actor: Actor,
+  overrideReason: string | null,
+  results: GateResult[],
+): Pick<DeploymentEntity, 'freezeOverrideReason' | 'freezeOverriddenBy'> | null {
+  const used = overrideReason !== null && results.some((r) => r.gate === FREEZE_GATE && r.overridden);
+  return used ? { freezeOverrideReason: overrideReason, freezeOverriddenBy: actor.id } : null;
 }
 
 function notFound(id: string): AppError {

@@ -2,6 +2,9 @@ export { ReleasesModule } from './releases.module';
 export { ReleasesApiModule } from './releases-api.module';
 export { ReleasesService } from './releases.service';
 export { DeploymentsService } from './deployments.service';
+export { DeployWindowsService } from './deploy-windows.service';
+export { FreezePeriodsService } from './freeze-periods.service';
+export { DeployScheduleService } from './deploy-schedule.service';
 export {
   DeploymentGate,
   DeploymentGateContext,
@@ -12,6 +15,9 @@ export {
 } from './gates/deployment-gate';
 export { ReleaseModel, ReleaseCommit, ReleaseArtifact } from './dto/release.model';
 export { DeploymentModel } from './dto/deployment.model';
+export { DeployWindowModel, NextAllowedStartModel } from './dto/deploy-window.model';
+export { FreezePeriodModel } from './dto/freeze-period.model';
+export { FREEZE_GATE } from './gates/freeze.gate';
 export {
   DeploymentStatus,
   DEPLOYMENT_STATUSES,

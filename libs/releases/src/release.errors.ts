@@ -18,4 +18,11 @@ export const ReleaseErrors = {
     'Another deployment of this service is running in this environment',
   ),
   reasonRequired: errorCode('deployment.reason_required', 'invalid', 'A reason is required'),
+  overrideForbidden: errorCode(
+    'deployment.override_forbidden',
+    'forbidden',
+    'Only an admin may override a freeze',
+  ),
+  deployWindowNotFound: errorCode('deploy_window.not_found', 'not_found', 'Deploy window not found'),
+  freezePeriodNotFound: errorCode('freeze_period.not_found', 'not_found', 'Freeze period not found'),
 } as const;

@@ -1,15 +1,25 @@
 import { Module } from '@nestjs/common';
+import { DeployWindowsController } from './deploy-windows.controller';
+import { DeployWindowsResolver } from './deploy-windows.resolver';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsResolver } from './deployments.resolver';
+import { FreezePeriodsController } from './freeze-periods.controller';
+import { FreezePeriodsResolver } from './freeze-periods.resolver';
 import { ReleaseLoaders } from './release-loaders';
 import { ReleasesModule } from './releases.module';
 import { ReleasesController } from './releases.controller';
 import { ReleasesResolver } from './releases.resolver';
 
-/** REST and GraphQL for releases and deployments; the API process imports this, the worker only ReleasesModule. */
+/** REST and GraphQL for releases, deployments, deploy windows and freezes; the API process imports this, the worker only ReleasesModule. */
 @Module({
   imports: [ReleasesModule],
-  controllers: [ReleasesController, DeploymentsController],
-  providers: [ReleasesResolver, DeploymentsResolver, ReleaseLoaders],
+  controllers: [ReleasesController, DeploymentsController, DeployWindowsController, FreezePeriodsController],
+  providers: [
+    ReleasesResolver,
+    DeploymentsResolver,
+    DeployWindowsResolver,
+    FreezePeriodsResolver,
+    ReleaseLoaders,
+  ],
 })
 export class ReleasesApiModule {}

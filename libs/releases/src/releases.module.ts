@@ -1,9 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@opsplane/catalog';
+import { DeployScheduleService } from './deploy-schedule.service';
+import { DeployWindowEntity } from './deploy-window.entity';
+import { DeployWindowsService } from './deploy-windows.service';
 import { DeploymentEntity } from './deployment.entity';
 import { DeploymentsService } from './deployments.service';
+import { FreezePeriodEntity } from './freeze-period.entity';
+import { FreezePeriodsService } from './freeze-periods.service';
 import { DeploymentGates } from './gates/deployment-gate';
+import { DeployWindowGate } from './gates/deploy-window.gate';
+import { FreezeGate } from './gates/freeze.gate';
 import { PromotionGate } from './gates/promotion.gate';
 import { ReleaseCommitEntity, ReleaseEntity } from './release.entity';
 import { ReleasesService } from './releases.service';
@@ -13,8 +20,34 @@ import { ReleasesService } from './releases.service';
  * their gates with `DeploymentGates`. The API is in ReleasesApiModule.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ReleaseEntity, ReleaseCommitEntity, DeploymentEntity]), CatalogModule],
-  providers: [ReleasesService, DeploymentsService, DeploymentGates, PromotionGate],
-  exports: [ReleasesService, DeploymentsService, DeploymentGates],
+  imports: [
+    TypeOrmModule.forFeature([
+      ReleaseEntity,
+      ReleaseCommitEntity,
+      DeploymentEntity,
+      DeployWindowEntity,
+      FreezePeriodEntity,
+    ]),
+    CatalogModule,
+  ],
+  providers: [
+    ReleasesService,
+    DeploymentsService,
+    DeployWindowsService,
+    FreezePeriodsService,
+    DeployScheduleService,
+    DeploymentGates,
+    PromotionGate,
+    DeployWindowGate,
+    FreezeGate,
+  ],
+  exports: [
+    ReleasesService,
+    DeploymentsService,
+    DeployWindowsService,
+    FreezePeriodsService,
+    DeployScheduleService,
+    DeploymentGates,
+  ],
 })
 export class ReleasesModule {}

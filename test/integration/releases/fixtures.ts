@@ -75,3 +75,39 @@ export function uncommonRank(): number {
   nextUncommonRank += 2;
   return rank;
 }
+
+/** A deploy window on `environment` (id or slug), created by the admin. */
+export async function createWindow(
+  t: TestApp,
+  environment: string,
+  body: Record<string, unknown>,
+): Promise<{ id: string; version: number; serviceId: string | null }> {
+  const response = await t
+    .http(t.tokens.admin)
+    .post(`/v1/environments/${environment}/deploy-windows`)
+    .send(body)
+    .expect(201);
+  return response.body;
+}
+
+/**
+ * A freeze period, created by the admin. Freezes without an environment bind every environment
+ * of every test running at the same time: tests scope them to their own environment or service.
+ */
+export async function createFreeze(
+  t: TestApp,
+  body: Record<string, unknown>,
+): Promise<{ id: string; version: number; reason: string }> {
+  const response = await t.http(t.tokens.admin).post('/v1/freeze-periods').send(body).expect(201);
+  return response.body;
+}
+
+/** POST /v1/deployments with any body, as the given role's key. */
+export function requestDeploymentAs(t: TestApp, token: string, body: Record<string, unknown>) {
+  return t.http(token).post('/v1/deployments').send(body);
+}
+
+/** POST /v1/deployments/:id/status with any body, as the given role's key. */
+export function reportStatusAs(t: TestApp, token: string, id: string, body: Record<string, unknown>) {
+  return t.http(token).post(`/v1/deployments/${id}/status`).send(body);
+}

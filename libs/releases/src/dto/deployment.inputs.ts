@@ -5,6 +5,10 @@ import { DEPLOYMENT_STATUSES, DeploymentStatus } from '../deployment-status';
 export const REPORTED_STATUSES = ['running', 'succeeded', 'failed', 'canceled'] as const;
 export type ReportedStatus = (typeof REPORTED_STATUSES)[number];
 
+const FREEZE_OVERRIDE =
+  'Admins only (403 `deployment.override_forbidden` for other roles): pass the freeze gate anyway, for this ' +
+  'reason, which is stored on the deployment and in the audit event. Deploy windows cannot be overridden.';
+
 @Input('RequestDeploymentInput')
 export class RequestDeploymentInput {
   @Prop.uuid({ description: 'The release id.' })
@@ -15,6 +19,9 @@ export class RequestDeploymentInput {
 
   @Prop.string({ optional: true, maxLength: 2000, example: 'Fixes the checkout timeout (INC-42)' })
   reason?: string | null;
+
+  @Prop.string({ optional: true, maxLength: 2000, description: FREEZE_OVERRIDE, example: 'Hotfix for INC-7' })
+  freezeOverrideReason?: string | null;
 }
 
 @Input('ReportDeploymentStatusInput', 'Progress reported by the tool that executes the deployment.')
@@ -24,6 +31,14 @@ export class ReportDeploymentStatusInput {
 
   @Prop.string({ optional: true, maxLength: 2000, description: 'Required for `failed`.' })
   reason?: string | null;
+
+  @Prop.string({
+    optional: true,
+    maxLength: 2000,
+    description: `Only with \`running\`. ${FREEZE_OVERRIDE}`,
+    example: 'Hotfix for INC-7',
+  })
+  freezeOverrideReason?: string | null;
 }
 
 @Args()

@@ -46,6 +46,17 @@ export class DeploymentModel {
   @Prop.date({ nullable: true, description: 'When it succeeded, failed or was canceled.' })
   finishedAt: Date | null;
 
+  @Prop.string({
+    nullable: true,
+    maxLength: 2000,
+    description:
+      'Why an admin let it through a freeze (at request or start); null when no freeze was overridden.',
+  })
+  freezeOverrideReason: string | null;
+
+  @Prop.string({ nullable: true, description: 'Actor id of the admin who overrode the freeze.' })
+  freezeOverriddenBy: string | null;
+
   @Prop.int({ min: 1, description: 'Increments on every change; send it back as If-Match.' })
   version: number;
 }
@@ -65,6 +76,8 @@ export const DEPLOYMENT_COLUMNS = [
   'queuedAt',
   'startedAt',
   'finishedAt',
+  'freezeOverrideReason',
+  'freezeOverriddenBy',
   'version',
 ] as const satisfies readonly (keyof DeploymentModel)[];
 
@@ -84,6 +97,8 @@ export function toDeploymentModel(
     queuedAt: row.queuedAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
+    freezeOverrideReason: row.freezeOverrideReason,
+    freezeOverriddenBy: row.freezeOverriddenBy,
     version: row.version,
   };
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EnvironmentModel, ServiceModel } from '@opsplane/catalog';
+import { Actor } from '@opsplane/core';
 import { DeploymentModel } from '../dto/deployment.model';
 import { ReleaseModel } from '../dto/release.model';
 
@@ -15,12 +16,22 @@ export interface DeploymentGateContext {
   deployment: DeploymentModel | null;
   /** From the injected Clock, so gates that depend on time agree with each other and with tests. */
   now: Date;
+  /** Who requests or starts the deployment. */
+  actor: Actor;
+  /**
+   * Gate name → the reason the actor gave to pass that gate anyway (e.g. `{ freeze: 'INC-7 hotfix' }`).
+   * The deployments service has already checked that the actor may override; gates that cannot
+   * be overridden ignore this.
+   */
+  overrides: Readonly<Record<string, string>>;
 }
 
 export interface GateDecision {
   passed: boolean;
   /** Why, in words a release manager can act on; shown in the refusal when it did not pass. */
   reason: string;
+  /** Set when the gate would have refused and passed only because of an override. */
+  overridden?: boolean;
 }
 
 /**
@@ -74,8 +85,8 @@ export class DeploymentGates {
     return Promise.all(
       [...this.gates.values()].map(async (gate): Promise<GateResult> => {
         try {
-          const { passed, reason } = await gate.evaluate(context);
-          return { gate: gate.name, passed, reason };
+          const { passed, reason, overridden } = await gate.evaluate(context);
+          return { gate: gate.name, passed, reason, ...(overridden ? { overridden } : {}) };
         } catch (error) {
           this.logger.error(
             `Deployment gate ${gate.name} failed to evaluate: ${String(error)}`,
