@@ -2,6 +2,7 @@ import { CreateCore1764230400000 } from './1764230400000-CreateCore';
 import { CreateCatalog1764230500000 } from './1764230500000-CreateCatalog';
 import { CreateReleases1764230600000 } from './1764230600000-CreateReleases';
 import { AddDeployWindowsAndFreezes1764230700000 } from './1764230700000-AddDeployWindowsAndFreezes';
+import { AddDeploymentApprovals1764230800000 } from './1764230800000-AddDeploymentApprovals';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -9,4 +10,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   CreateCatalog1764230500000,
   CreateReleases1764230600000,
   AddDeployWindowsAndFreezes1764230700000,
+  AddDeploymentApprovals1764230800000,
 ];

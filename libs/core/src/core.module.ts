@@ -16,6 +16,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { runMigrationsLocked } from './database/migrate';
 import { Transactions } from './database/transactions';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
+import { RequestLoaders } from './graphql/request-loaders';
 import { EtagInterceptor } from './http/etag.interceptor';
 import { IdempotencyKeyEntity } from './http/idempotency-key.entity';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor';
@@ -37,6 +38,7 @@ export interface CoreModuleOptions {
 }
 
 const CORE_SERVICES = [
+  RequestLoaders,
   Transactions,
   ChangeRecorder,
   AuditLogService,

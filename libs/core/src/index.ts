@@ -56,3 +56,4 @@ export {
 export { isUuid, likePattern, selectColumns, definedOnly } from './database/query-helpers';
 export { JsonObject, JsonValue } from './json';
 export { Clock, SystemClock, FixedClock } from './clock';
+export { RequestLoaders } from './graphql/request-loaders';

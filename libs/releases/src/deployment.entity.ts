@@ -1,3 +1,4 @@
+import { Role } from '@opsplane/core';
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, VersionColumn } from 'typeorm';
 import { DEPLOYMENT_STATUSES, DeploymentStatus } from './deployment-status';
 import { ReleaseEntity } from './release.entity';
@@ -20,6 +21,11 @@ import { ReleaseEntity } from './release.entity';
 @Check(
   'deployments_freeze_override_check',
   '(freeze_override_reason IS NULL) = (freeze_overridden_by IS NULL)',
+)
+@Check(
+  'deployments_approval_rule_check',
+  `(approvals_required IS NULL) = (approver_role IS NULL)
+            AND (approvals_required IS NULL) = (allow_self_approval IS NULL)`,
 )
 export class DeploymentEntity {
   @PrimaryColumn('uuid')
@@ -84,6 +90,23 @@ export class DeploymentEntity {
 
   @Column('text', { nullable: true })
   freezeOverriddenBy: string | null;
+
+  /**
+   * The environment's approval rule as it was at request time (null: none, the deployment was
+   * queued at once). Later rule changes do not move the goalposts of a deployment in flight.
+   */
+  @Column('int', { nullable: true })
+  approvalsRequired: number | null;
+
+  @Column('text', { nullable: true })
+  approverRole: Role | null;
+
+  @Column('boolean', { nullable: true })
+  allowSelfApproval: boolean | null;
+
+  /** Approvals counted so far (one per actor). */
+  @Column('int', { default: 0 })
+  approvalsReceived: number;
 
   @VersionColumn()
   version: number;

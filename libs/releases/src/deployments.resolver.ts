@@ -1,6 +1,9 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
+import { Actor, CurrentActor, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
+import { ApprovalsService } from './approvals.service';
 import { DeploymentsService } from './deployments.service';
+import { ReleasesService } from './releases.service';
+import { DeploymentApprovalModel } from './dto/approval.model';
 import {
   ListDeploymentsArgs,
   ReportDeploymentStatusInput,
@@ -8,13 +11,14 @@ import {
 } from './dto/deployment.inputs';
 import { DeploymentModel, DeploymentPage } from './dto/deployment.model';
 import { ReleaseModel } from './dto/release.model';
-import { ReleaseLoaders } from './release-loaders';
 
 @Resolver(() => DeploymentModel)
 export class DeploymentsResolver {
   constructor(
     private readonly deployments: DeploymentsService,
-    private readonly loaders: ReleaseLoaders,
+    private readonly loaders: RequestLoaders,
+    private readonly releases: ReleasesService,
+    private readonly approvals: ApprovalsService,
   ) {}
 
   @Query(() => DeploymentPage, { name: 'deployments', description: 'Deployments, newest first.' })
@@ -61,6 +65,16 @@ export class DeploymentsResolver {
   /** Batched per request: a page of deployments loads its releases in one go. */
   @ResolveField('release', () => ReleaseModel)
   release(@Parent() deployment: DeploymentModel, @Context('req') request: object) {
-    return this.loaders.for(request).releases.load(deployment.releaseId);
+    return this.loaders
+      .get(request, 'releaseById', (ids: readonly string[]) => this.releases.findMany(ids))
+      .load(deployment.releaseId);
+  }
+
+  /** The approval decisions, oldest first; batched per request like `release`. */
+  @ResolveField('approvals', () => [DeploymentApprovalModel])
+  approvalDecisions(@Parent() deployment: DeploymentModel, @Context('req') request: object) {
+    return this.loaders
+      .get(request, 'approvalsByDeployment', (ids: readonly string[]) => this.approvals.decisionsOfMany(ids))
+      .load(deployment.id);
   }
 }

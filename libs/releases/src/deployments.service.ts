@@ -18,8 +18,9 @@ import {
   Transactions,
 } from '@opsplane/core';
 import { IsNull } from 'typeorm';
+import { ApprovalsService } from './approvals.service';
 import { DeploymentEntity } from './deployment.entity';
-import { allowedTransitions, canTransition, DeploymentStatus } from './deployment-status';
+import { assertTransition } from './assert-transition';
 import {
   ListDeploymentsArgs,
   ReportDeploymentStatusInput,
@@ -54,10 +55,14 @@ export class DeploymentsService {
     private readonly services: ServicesService,
     private readonly environments: EnvironmentsService,
     private readonly gates: DeploymentGates,
+    private readonly approvals: ApprovalsService,
     private readonly clock: Clock,
   ) {}
 
-  /** Runs every gate; creates the deployment `queued` only if all pass. */
+  /**
+   * Runs every gate; creates the deployment only if all pass: `queued`, or `pending_approval` with
+   * a copy of the rule when the environment has an approval rule.
+   */
   async request(actor: Actor, input: RequestDeploymentInput): Promise<DeploymentModel> {
     const release = await this.releases.get(input.release);
     const environment = await this.environments.get(input.environment);
@@ -85,20 +90,24 @@ export class DeploymentsService {
       overrides: overrideReason ? { [FREEZE_GATE]: overrideReason } : {},
     });
 
-    // Approvals come later: until then every request that passes its gates is queued at once.
+    const rule = await this.approvals.ruleFor(environment.id);
     const entity: DeploymentEntity = {
       id: newId(),
       releaseId: release.id,
       serviceId: service.id,
       environmentId: environment.id,
-      status: 'queued',
+      status: rule ? 'pending_approval' : 'queued',
       reason: input.reason ?? null,
       statusReason: null,
       requestedBy: actor.id,
       requestedAt: now,
-      queuedAt: now,
+      queuedAt: rule ? null : now,
       startedAt: null,
       finishedAt: null,
+      approvalsRequired: rule?.requiredApprovals ?? null,
+      approverRole: rule?.approverRole ?? null,
+      allowSelfApproval: rule?.allowSelfApproval ?? null,
+      approvalsReceived: 0,
       ...(freezeOverrideFields(actor, overrideReason, results) ?? {
         freezeOverrideReason: null,
         freezeOverriddenBy: null,
@@ -264,17 +273,6 @@ export class DeploymentsService {
       DEPLOYMENT_COLUMNS,
     );
   }
-}
-
-function assertTransition(deployment: { id: string; status: DeploymentStatus }, to: DeploymentStatus): void {
-  if (canTransition(deployment.status, to)) return;
-  const allowed = allowedTransitions(deployment.status);
-  const allowedText = allowed.length > 0 ? allowed.join(', ') : `none (${deployment.status} is final)`;
-  throw new AppError(
-    ReleaseErrors.illegalTransition,
-    `Deployment ${deployment.id} is ${deployment.status} and cannot become ${to}; allowed next statuses: ${allowedText}.`,
-    { errors: [{ path: 'status', message: `allowed next statuses: ${allowedText}` }] },
-  );
 }
 
 /**

@@ -5,6 +5,7 @@ export { DeploymentsService } from './deployments.service';
 export { DeployWindowsService } from './deploy-windows.service';
 export { FreezePeriodsService } from './freeze-periods.service';
 export { DeployScheduleService } from './deploy-schedule.service';
+export { ApprovalsService } from './approvals.service';
 export {
   DeploymentGate,
   DeploymentGateContext,
@@ -17,6 +18,7 @@ export { ReleaseModel, ReleaseCommit, ReleaseArtifact } from './dto/release.mode
 export { DeploymentModel } from './dto/deployment.model';
 export { DeployWindowModel, NextAllowedStartModel } from './dto/deploy-window.model';
 export { FreezePeriodModel } from './dto/freeze-period.model';
+export { ApprovalRuleModel, DeploymentApprovalModel } from './dto/approval.model';
 export { FREEZE_GATE } from './gates/freeze.gate';
 export {
   DeploymentStatus,

@@ -25,4 +25,13 @@ export const ReleaseErrors = {
   ),
   deployWindowNotFound: errorCode('deploy_window.not_found', 'not_found', 'Deploy window not found'),
   freezePeriodNotFound: errorCode('freeze_period.not_found', 'not_found', 'Freeze period not found'),
+  approvalRuleNotFound: errorCode('approval_rule.not_found', 'not_found', 'Approval rule not found'),
+  approvalRoleRequired: errorCode(
+    'approval.role_required',
+    'forbidden',
+    'The approval rule requires another role',
+  ),
+  selfApproval: errorCode('approval.self_approval', 'forbidden', 'The requester cannot approve'),
+  alreadyDecided: errorCode('approval.already_decided', 'conflict', 'Already decided on this deployment'),
+  approvalMissing: errorCode('approval.missing', 'conflict', 'The deployment is not approved yet'),
 } as const;

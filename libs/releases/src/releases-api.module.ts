@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ApprovalsController } from './approvals.controller';
+import { ApprovalsResolver } from './approvals.resolver';
 import { DeployWindowsController } from './deploy-windows.controller';
 import { DeployWindowsResolver } from './deploy-windows.resolver';
 import { DeploymentsController } from './deployments.controller';
 import { DeploymentsResolver } from './deployments.resolver';
 import { FreezePeriodsController } from './freeze-periods.controller';
 import { FreezePeriodsResolver } from './freeze-periods.resolver';
-import { ReleaseLoaders } from './release-loaders';
 import { ReleasesModule } from './releases.module';
 import { ReleasesController } from './releases.controller';
 import { ReleasesResolver } from './releases.resolver';
@@ -13,13 +14,19 @@ import { ReleasesResolver } from './releases.resolver';
 /** REST and GraphQL for releases, deployments, deploy windows and freezes; the API process imports this, the worker only ReleasesModule. */
 @Module({
   imports: [ReleasesModule],
-  controllers: [ReleasesController, DeploymentsController, DeployWindowsController, FreezePeriodsController],
+  controllers: [
+    ReleasesController,
+    DeploymentsController,
+    DeployWindowsController,
+    FreezePeriodsController,
+    ApprovalsController,
+  ],
   providers: [
     ReleasesResolver,
     DeploymentsResolver,
     DeployWindowsResolver,
     FreezePeriodsResolver,
-    ReleaseLoaders,
+    ApprovalsResolver,
   ],
 })
 export class ReleasesApiModule {}

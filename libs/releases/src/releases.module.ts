@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@opsplane/catalog';
+import { DeploymentApprovalEntity, EnvironmentApprovalRuleEntity } from './approval.entity';
+import { ApprovalsService } from './approvals.service';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeployWindowEntity } from './deploy-window.entity';
 import { DeployWindowsService } from './deploy-windows.service';
@@ -27,6 +29,8 @@ import { ReleasesService } from './releases.service';
       DeploymentEntity,
       DeployWindowEntity,
       FreezePeriodEntity,
+      EnvironmentApprovalRuleEntity,
+      DeploymentApprovalEntity,
     ]),
     CatalogModule,
   ],
@@ -36,6 +40,7 @@ import { ReleasesService } from './releases.service';
     DeployWindowsService,
     FreezePeriodsService,
     DeployScheduleService,
+    ApprovalsService,
     DeploymentGates,
     PromotionGate,
     DeployWindowGate,
@@ -47,6 +52,7 @@ import { ReleasesService } from './releases.service';
     DeployWindowsService,
     FreezePeriodsService,
     DeployScheduleService,
+    ApprovalsService,
     DeploymentGates,
   ],
 })

@@ -1,4 +1,4 @@
-import { Model, PageOf, Prop } from '@opsplane/core';
+import { Model, PageOf, Prop, Role, ROLES } from '@opsplane/core';
 import { DEPLOYMENT_STATUSES, DeploymentStatus } from '../deployment-status';
 
 @Model(
@@ -57,6 +57,38 @@ export class DeploymentModel {
   @Prop.string({ nullable: true, description: 'Actor id of the admin who overrode the freeze.' })
   freezeOverriddenBy: string | null;
 
+  @Prop.int({
+    nullable: true,
+    min: 1,
+    max: 10,
+    description:
+      'Approvals needed, copied from the environment’s approval rule at request time; null when the ' +
+      'environment had no rule (the deployment was queued at once).',
+  })
+  approvalsRequired: number | null;
+
+  @Prop.enum(ROLES, 'Role', {
+    nullable: true,
+    description: 'Role an approver needs (admins always qualify), from the rule at request time.',
+  })
+  approverRole: Role | null;
+
+  @Prop.bool({
+    nullable: true,
+    description: 'Whether the requester may approve it, from the rule at request time.',
+  })
+  allowSelfApproval: boolean | null;
+
+  @Prop.int({ min: 0, description: 'Approvals received so far, one per approver.' })
+  approvalsReceived: number;
+
+  @Prop.bool({
+    description:
+      'True once approvalsReceived reaches approvalsRequired. Approved is not queued: it waits for ' +
+      '`POST /v1/deployments/{id}/queue` unless the last approval asked to queue it.',
+  })
+  isApproved: boolean;
+
   @Prop.int({ min: 1, description: 'Increments on every change; send it back as If-Match.' })
   version: number;
 }
@@ -78,6 +110,10 @@ export const DEPLOYMENT_COLUMNS = [
   'finishedAt',
   'freezeOverrideReason',
   'freezeOverriddenBy',
+  'approvalsRequired',
+  'approverRole',
+  'allowSelfApproval',
+  'approvalsReceived',
   'version',
 ] as const satisfies readonly (keyof DeploymentModel)[];
 
@@ -99,6 +135,11 @@ export function toDeploymentModel(
     finishedAt: row.finishedAt,
     freezeOverrideReason: row.freezeOverrideReason,
     freezeOverriddenBy: row.freezeOverriddenBy,
+    approvalsRequired: row.approvalsRequired,
+    approverRole: row.approverRole,
+    allowSelfApproval: row.allowSelfApproval,
+    approvalsReceived: row.approvalsReceived,
+    isApproved: row.approvalsRequired !== null && row.approvalsReceived >= row.approvalsRequired,
     version: row.version,
   };
 }

@@ -1,0 +1,327 @@
+import { Injectable } from '@nestjs/common';
+import { EnvironmentsService } from '@opsplane/catalog';
+import {
+  Actor,
+  AppError,
+  ChangeRecorder,
+  Clock,
+  CommonErrors,
+  isUniqueViolation,
+  isUuid,
+  loadForUpdate,
+  newId,
+  Transactions,
+} from '@opsplane/core';
+import { EntityManager, In } from 'typeorm';
+import { DeploymentApprovalEntity, EnvironmentApprovalRuleEntity } from './approval.entity';
+import { DeploymentEntity } from './deployment.entity';
+import { assertTransition } from './assert-transition';
+import {
+  ApprovalRuleModel,
+  ApproveDeploymentInput,
+  DeploymentApprovalList,
+  DeploymentApprovalModel,
+  RejectDeploymentInput,
+  SetApprovalRuleInput,
+} from './dto/approval.model';
+import { DeploymentModel, toDeploymentModel } from './dto/deployment.model';
+import { ReleaseErrors } from './release.errors';
+
+/**
+ * Approval rules per environment and the decisions on deployments waiting in `pending_approval`.
+ * Approving never starts anything by itself: a fully approved deployment is queued only when the
+ * deciding approver asks (`queue: true`) or someone queues it later (GitLab users complained both
+ * ways; this serves both). Reads go through `Transactions.manager()`: the rule is read while an
+ * idempotent deployment request holds its transaction.
+ */
+@Injectable()
+export class ApprovalsService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly changes: ChangeRecorder,
+    private readonly environments: EnvironmentsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async getRule(environmentIdOrSlug: string): Promise<ApprovalRuleModel> {
+    const environment = await this.environments.get(environmentIdOrSlug);
+    const rule = await this.ruleFor(environment.id);
+    if (!rule)
+      throw new AppError(
+        ReleaseErrors.approvalRuleNotFound,
+        `Environment ${environment.slug} has no approval rule; its deployments are queued at once.`,
+      );
+    return rule;
+  }
+
+  /** The rule deployments into this environment get at request time, or null. */
+  async ruleFor(environmentId: string): Promise<ApprovalRuleModel | null> {
+    const rule = await this.transactions
+      .manager()
+      .findOneBy(EnvironmentApprovalRuleEntity, { environmentId });
+    return rule ? toRuleModel(rule) : null;
+  }
+
+  /** Creates or replaces the rule; deployments already requested keep the rule they were requested under. */
+  async setRule(
+    actor: Actor,
+    environmentIdOrSlug: string,
+    input: SetApprovalRuleInput,
+  ): Promise<ApprovalRuleModel> {
+    const environment = await this.environments.get(environmentIdOrSlug);
+    const now = this.clock.now();
+    const fields = {
+      requiredApprovals: input.requiredApprovals,
+      approverRole: input.approverRole,
+      allowSelfApproval: input.allowSelfApproval ?? false,
+      updatedAt: now,
+      updatedBy: actor.id,
+    };
+    try {
+      return await this.transactions.run(async (manager) => {
+        const existing = await lockRule(manager, environment.id);
+        const after: ApprovalRuleModel = existing
+          ? { ...toRuleModel(existing), ...fields, version: existing.version + 1 }
+          : { environmentId: environment.id, ...fields, version: 1 };
+        if (existing)
+          // The version column is incremented by the update itself.
+          await manager.update(EnvironmentApprovalRuleEntity, { environmentId: environment.id }, fields);
+        else await manager.insert(EnvironmentApprovalRuleEntity, after);
+        await this.changes.record(manager, actor, {
+          action: existing ? 'approval_rule.updated' : 'approval_rule.created',
+          targetType: 'environment',
+          targetId: environment.id,
+          before: existing ? toRuleModel(existing) : undefined,
+          after,
+        });
+        return after;
+      });
+    } catch (error) {
+      // Two first-time PUTs at once: the loser is told to retry rather than given a 500.
+      if (!isUniqueViolation(error, 'environment_approval_rules_pkey')) throw error;
+      throw new AppError(CommonErrors.versionMismatch, 'The rule was set concurrently; fetch it and retry.');
+    }
+  }
+
+  async removeRule(actor: Actor, environmentIdOrSlug: string): Promise<ApprovalRuleModel> {
+    const environment = await this.environments.get(environmentIdOrSlug);
+    return this.transactions.run(async (manager) => {
+      const existing = await lockRule(manager, environment.id);
+      if (!existing)
+        throw new AppError(
+          ReleaseErrors.approvalRuleNotFound,
+          `Environment ${environment.slug} has no approval rule.`,
+        );
+      await manager.delete(EnvironmentApprovalRuleEntity, { environmentId: environment.id });
+      const before = toRuleModel(existing);
+      await this.changes.record(manager, actor, {
+        action: 'approval_rule.removed',
+        targetType: 'environment',
+        targetId: environment.id,
+        before,
+      });
+      return before;
+    });
+  }
+
+  /** Oldest first. */
+  async decisions(deploymentId: string): Promise<DeploymentApprovalList> {
+    await this.loadDeployment(deploymentId);
+    return { items: await this.decisionsOf(deploymentId) };
+  }
+
+  async decisionsOf(deploymentId: string): Promise<DeploymentApprovalModel[]> {
+    return (await this.decisionsOfMany([deploymentId]))[0];
+  }
+
+  /** The decisions of each deployment, oldest first, in the order of `deploymentIds`; one query. */
+  async decisionsOfMany(deploymentIds: readonly string[]): Promise<DeploymentApprovalModel[][]> {
+    const rows = await this.transactions.manager().find(DeploymentApprovalEntity, {
+      where: { deploymentId: In([...deploymentIds]) },
+      order: { id: 'ASC' },
+    });
+    const byDeployment = new Map(deploymentIds.map((id) => [id, [] as DeploymentApprovalModel[]]));
+    for (const row of rows) byDeployment.get(row.deploymentId)?.push(toDecisionModel(row));
+    return deploymentIds.map((id) => byDeployment.get(id)!);
+  }
+
+  async approve(actor: Actor, id: string, input: ApproveDeploymentInput): Promise<DeploymentModel> {
+    return this.decide(actor, id, 'approved', input.comment?.trim() || null, input.queue === true);
+  }
+
+  async reject(actor: Actor, id: string, input: RejectDeploymentInput): Promise<DeploymentModel> {
+    const comment = input.comment?.trim();
+    if (!comment)
+      throw new AppError(ReleaseErrors.reasonRequired, 'Say why the deployment is rejected.', {
+        errors: [{ path: 'comment', message: 'must not be blank' }],
+      });
+    return this.decide(actor, id, 'rejected', comment, false);
+  }
+
+  /** Moves an approved deployment on to `queued`; 409 `approval.missing` while approvals are missing. */
+  async queue(actor: Actor, id: string): Promise<DeploymentModel> {
+    if (!isUuid(id)) throw notFound(id);
+    return this.transactions.run(async (manager) => {
+      const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
+      assertTransition(entity, 'queued');
+      const before = toDeploymentModel(entity);
+      if (!before.isApproved)
+        throw new AppError(
+          ReleaseErrors.approvalMissing,
+          `Deployment ${id} has ${entity.approvalsReceived} of ${entity.approvalsRequired ?? 0} required approvals.`,
+        );
+      return this.moveToQueued(manager, actor, entity, before);
+    });
+  }
+
+  private async decide(
+    actor: Actor,
+    id: string,
+    decision: 'approved' | 'rejected',
+    comment: string | null,
+    queue: boolean,
+  ): Promise<DeploymentModel> {
+    if (!isUuid(id)) throw notFound(id);
+    try {
+      return await this.transactions.run(async (manager) => {
+        const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
+        // A deployment without a rule snapshot never waited for approval; it cannot be decided on.
+        assertTransition(entity, entity.approvalsRequired === null ? 'pending_approval' : 'rejected');
+        assertMayDecide(actor, entity, decision);
+        const already = await manager.findOneBy(DeploymentApprovalEntity, {
+          deploymentId: id,
+          actorId: actor.id,
+        });
+        if (already) throw alreadyDecided(actor, already.decision);
+        const now = this.clock.now();
+        const row: DeploymentApprovalEntity = {
+          id: newId(),
+          deploymentId: id,
+          decision,
+          actorId: actor.id,
+          actorName: actor.name,
+          actorRole: actor.role,
+          comment,
+          decidedAt: now,
+        };
+        await manager.insert(DeploymentApprovalEntity, row);
+        const before = toDeploymentModel(entity);
+        const changes: Partial<DeploymentEntity> =
+          decision === 'rejected'
+            ? { status: 'rejected', statusReason: comment, finishedAt: now }
+            : { approvalsReceived: entity.approvalsReceived + 1 };
+        await manager.update(DeploymentEntity, { id }, changes);
+        const updated = { ...entity, ...changes, version: entity.version + 1 };
+        const after = toDeploymentModel(updated);
+        await this.changes.record(manager, actor, {
+          action: decision === 'rejected' ? 'deployment.rejected' : 'deployment.approved',
+          targetType: 'deployment',
+          targetId: id,
+          before,
+          after,
+          reason: comment,
+        });
+        if (decision === 'approved' && queue && after.isApproved)
+          return this.moveToQueued(manager, actor, updated, after);
+        return after;
+      });
+    } catch (error) {
+      // The same key deciding twice at once: the unique key lets one through.
+      if (!isUniqueViolation(error, 'deployment_approvals_actor_key')) throw error;
+      throw alreadyDecided(actor, null);
+    }
+  }
+
+  private async moveToQueued(
+    manager: EntityManager,
+    actor: Actor,
+    entity: DeploymentEntity,
+    before: DeploymentModel,
+  ): Promise<DeploymentModel> {
+    const now = this.clock.now();
+    const changes = { status: 'queued' as const, queuedAt: now };
+    await manager.update(DeploymentEntity, { id: entity.id }, changes);
+    const after = toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 });
+    await this.changes.record(manager, actor, {
+      action: 'deployment.queued',
+      targetType: 'deployment',
+      targetId: entity.id,
+      before,
+      after,
+    });
+    return after;
+  }
+
+  private async loadDeployment(id: string): Promise<void> {
+    if (!isUuid(id)) throw notFound(id);
+    const found = await this.transactions.manager().existsBy(DeploymentEntity, { id });
+    if (!found) throw notFound(id);
+  }
+}
+
+function assertMayDecide(
+  actor: Actor,
+  deployment: DeploymentEntity,
+  decision: 'approved' | 'rejected',
+): void {
+  const role = deployment.approverRole;
+  if (actor.role !== role && actor.role !== 'admin')
+    throw new AppError(
+      ReleaseErrors.approvalRoleRequired,
+      `Approvals for this deployment need the ${role} role (or admin); this key is ${actor.role}.`,
+    );
+  // Rejecting your own request is allowed: it only withdraws it.
+  if (decision === 'approved' && deployment.requestedBy === actor.id && !deployment.allowSelfApproval)
+    throw new AppError(
+      ReleaseErrors.selfApproval,
+      'The requester cannot approve their own deployment; another approver must.',
+    );
+}
+
+function alreadyDecided(actor: Actor, decision: string | null): AppError {
+  return new AppError(
+    ReleaseErrors.alreadyDecided,
+    `${actor.name} has already ${decision ?? 'decided'} on this deployment; each approver counts once.`,
+  );
+}
+
+async function lockRule(
+  manager: EntityManager,
+  environmentId: string,
+): Promise<EnvironmentApprovalRuleEntity | null> {
+  return manager
+    .getRepository(EnvironmentApprovalRuleEntity)
+    .createQueryBuilder('rule')
+    .setLock('pessimistic_write')
+    .where('rule.environmentId = :environmentId', { environmentId })
+    .getOne();
+}
+
+function toRuleModel(rule: EnvironmentApprovalRuleEntity): ApprovalRuleModel {
+  return {
+    environmentId: rule.environmentId,
+    requiredApprovals: rule.requiredApprovals,
+    approverRole: rule.approverRole,
+    allowSelfApproval: rule.allowSelfApproval,
+    version: rule.version,
+    updatedAt: rule.updatedAt,
+    updatedBy: rule.updatedBy,
+  };
+}
+
+function toDecisionModel(row: DeploymentApprovalEntity): DeploymentApprovalModel {
+  return {
+    id: row.id,
+    deploymentId: row.deploymentId,
+    decision: row.decision,
+    actorId: row.actorId,
+    actorName: row.actorName,
+    actorRole: row.actorRole,
+    comment: row.comment,
+    decidedAt: row.decidedAt,
+  };
+}
+
+function notFound(id: string): AppError {
+  return new AppError(ReleaseErrors.deploymentNotFound, `No deployment with id "${id}".`);
+}
