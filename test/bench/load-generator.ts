@@ -1,0 +1,14 @@
+/**
+ * The benchmark's load generator when it runs in its own process (see `childProcessLoad` in
+ * load.ts): receives `{ id, request }` over IPC, answers `{ id, result }` or `{ id, error }`.
+ */
+import { LoadRequest, runAutocannon } from './load';
+
+process.on('message', (message: { id: number; request: LoadRequest }) => {
+  runAutocannon(message.request).then(
+    (result) => process.send?.({ id: message.id, result }),
+    (error: unknown) => process.send?.({ id: message.id, error: String(error) }),
+  );
+});
+// The parent going away closes the IPC channel; nothing is left to measure.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,113 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+
+export interface LoadRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  connections: number;
+  durationSeconds: number;
+}
+
+/** What one autocannon run measured; latencies in milliseconds. */
+export interface LoadResult {
+  requestsPerSecond: number;
+  /** Responses received, whatever their status. */
+  completed: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  bytesPerSecond: number;
+  okResponses: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface LoadGenerator {
+  run(request: LoadRequest): Promise<LoadResult>;
+  /** Where the load comes from, for the report. */
+  describe(): string;
+  close(): void;
+}
+
+export function runAutocannon(request: LoadRequest): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: request.url,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        connections: request.connections,
+        duration: request.durationSeconds,
+        timeout: 30,
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          requestsPerSecond: result.requests.average,
+          completed: result.requests.total,
+          p50: result.latency.p50,
+          p90: result.latency.p90,
+          p99: result.latency.p99,
+          max: result.latency.max,
+          bytesPerSecond: result.throughput.average,
+          okResponses: result['2xx'],
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+        });
+      },
+    );
+  });
+}
+
+/**
+ * autocannon in the servers' own process: its client work then shares their event loop and adds
+ * the same cost to every request of both servers, which pulls the ratio towards 1.
+ */
+export function inProcessLoad(): LoadGenerator {
+  return { run: runAutocannon, describe: () => 'autocannon in the servers’ process', close: () => undefined };
+}
+
+/**
+ * autocannon in a child process, so the servers' event loop does nothing but serve. One child is
+ * kept for every run, so its JIT is as warm in the last run as in the first.
+ */
+export function childProcessLoad(): LoadGenerator {
+  const child: ChildProcess = fork(join(__dirname, 'load-generator.ts'), [], {
+    execArgv: ['-r', '@swc-node/register'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let nextId = 0;
+  const pending = new Map<
+    number,
+    { resolve: (result: LoadResult) => void; reject: (error: Error) => void }
+  >();
+  child.on('message', (message: { id: number; result?: LoadResult; error?: string }) => {
+    const waiter = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.result) waiter?.resolve(message.result);
+    else waiter?.reject(new Error(`load generator: ${message.error ?? 'no result'}`));
+  });
+  child.on('exit', (code) => {
+    for (const waiter of pending.values())
+      waiter.reject(new Error(`load generator exited with code ${code}`));
+    pending.clear();
+  });
+  return {
+    run(request) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ id, request });
+      });
+    },
+    describe: () => 'autocannon in a child process',
+    close: () => void child.kill(),
+  };
+}
