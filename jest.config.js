@@ -20,9 +20,6 @@ const swc = [
 
 const shared = {
   testEnvironment: 'node',
-  // Each suite boots a whole application; on a busy 2-core machine that can take seconds. This
-  // bounds hangs; it is not a performance assertion.
-  testTimeout: 30_000,
   // Nest 12 and some of its dependencies ship ESM only; transform them too.
   transform: { '^.+\\.(t|j|mj|cj)s$': swc },
   transformIgnorePatterns: [],
@@ -37,6 +34,9 @@ const shared = {
 };
 
 module.exports = {
+  // Each suite boots a whole application; on a busy 2-core machine that can take seconds. This
+  // bounds hangs; it is not a performance assertion. (A global option: projects ignore it.)
+  testTimeout: 30_000,
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   projects: [

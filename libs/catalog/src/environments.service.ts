@@ -3,11 +3,11 @@ import {
   Actor,
   AppError,
   ChangeRecorder,
+  Clock,
   definedOnly,
   isUuid,
   JsonObject,
   likePattern,
-  loadForUpdate,
   newId,
   onUniqueViolation,
   Page,
@@ -15,6 +15,7 @@ import {
   selectColumns,
   toPage,
   Transactions,
+  VersionedResource,
 } from '@opsplane/core';
 import { CatalogErrors } from './catalog.errors';
 import {
@@ -33,10 +34,11 @@ export class EnvironmentsService {
   constructor(
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
+    private readonly clock: Clock,
   ) {}
 
   create(actor: Actor, input: CreateEnvironmentInput): Promise<EnvironmentModel> {
-    const now = new Date();
+    const now = this.clock.now();
     const entity: EnvironmentEntity = {
       id: newId(),
       slug: input.slug,
@@ -105,56 +107,24 @@ export class EnvironmentsService {
     const { id } = await this.get(idOrSlug);
     const changes = definedOnly({ ...input, facts: input.facts && checkFacts(input.facts) });
     return this.guardSlug(input.slug, () =>
-      this.transactions.run(async (manager) => {
-        const entity = await loadForUpdate(manager, EnvironmentEntity, id, expectedVersion, () =>
-          notFound(idOrSlug),
-        );
-        if (entity.archivedAt)
-          throw new AppError(
-            CatalogErrors.environmentArchived,
-            `Environment ${entity.slug} is archived and cannot change.`,
-          );
-        const before = toEnvironmentModel(entity);
-        const after = toEnvironmentModel(
-          await manager.save(EnvironmentEntity, { ...entity, ...changes, updatedAt: new Date() }),
-        );
-        await this.changes.record(manager, actor, {
-          action: 'environment.updated',
-          targetType: 'environment',
-          targetId: id,
-          before,
-          after,
-        });
-        return after;
-      }),
+      this.transactions.run((manager) =>
+        this.changes.edit(manager, actor, ENVIRONMENT, { id, expectedVersion, verb: 'updated' }, (entity) => {
+          refuseArchived(entity, 'is archived and cannot change');
+          return { ...entity, ...changes, updatedAt: this.clock.now() };
+        }),
+      ),
     );
   }
 
   async archive(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<EnvironmentModel> {
     const { id } = await this.get(idOrSlug);
-    return this.transactions.run(async (manager) => {
-      const entity = await loadForUpdate(manager, EnvironmentEntity, id, expectedVersion, () =>
-        notFound(idOrSlug),
-      );
-      if (entity.archivedAt)
-        throw new AppError(
-          CatalogErrors.environmentArchived,
-          `Environment ${entity.slug} is already archived.`,
-        );
-      const before = toEnvironmentModel(entity);
-      const now = new Date();
-      const after = toEnvironmentModel(
-        await manager.save(EnvironmentEntity, { ...entity, archivedAt: now, updatedAt: now }),
-      );
-      await this.changes.record(manager, actor, {
-        action: 'environment.archived',
-        targetType: 'environment',
-        targetId: id,
-        before,
-        after,
-      });
-      return after;
-    });
+    return this.transactions.run((manager) =>
+      this.changes.edit(manager, actor, ENVIRONMENT, { id, expectedVersion, verb: 'archived' }, (entity) => {
+        refuseArchived(entity, 'is already archived');
+        const now = this.clock.now();
+        return { ...entity, archivedAt: now, updatedAt: now };
+      }),
+    );
   }
 
   private selectEnvironments() {
@@ -177,6 +147,19 @@ export class EnvironmentsService {
           },
         ),
     );
+  }
+}
+
+const ENVIRONMENT: VersionedResource<EnvironmentEntity, EnvironmentModel> = {
+  entity: EnvironmentEntity,
+  type: 'environment',
+  toModel: toEnvironmentModel,
+  notFound,
+};
+
+function refuseArchived(entity: EnvironmentEntity, what: string): void {
+  if (entity.archivedAt) {
+    throw new AppError(CatalogErrors.environmentArchived, `Environment ${entity.slug} ${what}.`);
   }
 }
 

@@ -3,10 +3,10 @@ import {
   Actor,
   AppError,
   ChangeRecorder,
+  Clock,
   definedOnly,
   isUuid,
   likePattern,
-  loadForUpdate,
   newId,
   onUniqueViolation,
   Page,
@@ -14,6 +14,7 @@ import {
   selectColumns,
   toPage,
   Transactions,
+  VersionedResource,
 } from '@opsplane/core';
 import { CatalogErrors } from './catalog.errors';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
@@ -25,10 +26,11 @@ export class ServicesService {
   constructor(
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
+    private readonly clock: Clock,
   ) {}
 
   create(actor: Actor, input: CreateServiceInput): Promise<ServiceModel> {
-    const now = new Date();
+    const now = this.clock.now();
     const entity: ServiceEntity = {
       id: newId(),
       slug: input.slug,
@@ -96,53 +98,24 @@ export class ServicesService {
     const { id } = await this.get(idOrSlug);
     const changes = definedOnly({ ...input, links: input.links?.map(({ title, url }) => ({ title, url })) });
     return this.guardSlug(input.slug, () =>
-      this.transactions.run(async (manager) => {
-        const entity = await loadForUpdate(manager, ServiceEntity, id, expectedVersion, () =>
-          notFound(idOrSlug),
-        );
-        if (entity.archivedAt)
-          throw new AppError(
-            CatalogErrors.serviceArchived,
-            `Service ${entity.slug} is archived and cannot change.`,
-          );
-        const before = toServiceModel(entity);
-        const after = toServiceModel(
-          await manager.save(ServiceEntity, { ...entity, ...changes, updatedAt: new Date() }),
-        );
-        await this.changes.record(manager, actor, {
-          action: 'service.updated',
-          targetType: 'service',
-          targetId: id,
-          before,
-          after,
-        });
-        return after;
-      }),
+      this.transactions.run((manager) =>
+        this.changes.edit(manager, actor, SERVICE, { id, expectedVersion, verb: 'updated' }, (entity) => {
+          refuseArchived(entity, 'is archived and cannot change');
+          return { ...entity, ...changes, updatedAt: this.clock.now() };
+        }),
+      ),
     );
   }
 
   async archive(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<ServiceModel> {
     const { id } = await this.get(idOrSlug);
-    return this.transactions.run(async (manager) => {
-      const entity = await loadForUpdate(manager, ServiceEntity, id, expectedVersion, () =>
-        notFound(idOrSlug),
-      );
-      if (entity.archivedAt)
-        throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} is already archived.`);
-      const before = toServiceModel(entity);
-      const now = new Date();
-      const after = toServiceModel(
-        await manager.save(ServiceEntity, { ...entity, archivedAt: now, updatedAt: now }),
-      );
-      await this.changes.record(manager, actor, {
-        action: 'service.archived',
-        targetType: 'service',
-        targetId: id,
-        before,
-        after,
-      });
-      return after;
-    });
+    return this.transactions.run((manager) =>
+      this.changes.edit(manager, actor, SERVICE, { id, expectedVersion, verb: 'archived' }, (entity) => {
+        refuseArchived(entity, 'is already archived');
+        const now = this.clock.now();
+        return { ...entity, archivedAt: now, updatedAt: now };
+      }),
+    );
   }
 
   private selectServices() {
@@ -162,6 +135,17 @@ export class ServicesService {
         }),
     );
   }
+}
+
+const SERVICE: VersionedResource<ServiceEntity, ServiceModel> = {
+  entity: ServiceEntity,
+  type: 'service',
+  toModel: toServiceModel,
+  notFound,
+};
+
+function refuseArchived(entity: ServiceEntity, what: string): void {
+  if (entity.archivedAt) throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} ${what}.`);
 }
 
 function notFound(idOrSlug: string): AppError {

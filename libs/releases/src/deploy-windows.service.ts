@@ -7,7 +7,6 @@ import {
   Clock,
   definedOnly,
   isUuid,
-  loadForUpdate,
   newId,
   Page,
   PageArgs,
@@ -15,6 +14,7 @@ import {
   selectColumns,
   toPage,
   Transactions,
+  VersionedResource,
 } from '@opsplane/core';
 import { assertNoProblems } from './deploy-schedule';
 import { DeployWindowEntity } from './deploy-window.entity';
@@ -106,44 +106,21 @@ export class DeployWindowsService {
       ...definedOnly({ ...fields, schedule: fields.schedule?.trim() }),
       ...(service !== undefined ? { serviceId: await this.serviceIdOf(service) } : {}),
     };
-    return this.transactions.run(async (manager) => {
-      const entity = await loadForUpdate(manager, DeployWindowEntity, id, expectedVersion, () =>
-        notFound(id),
-      );
-      const changed = { ...entity, ...changes };
-      assertNoProblems(validateRecurringPeriod(changed), 'deploy window');
-      const before = toDeployWindowModel(entity);
-      const after = toDeployWindowModel(
-        await manager.save(DeployWindowEntity, { ...changed, updatedAt: this.clock.now() }),
-      );
-      await this.changes.record(manager, actor, {
-        action: 'deploy_window.updated',
-        targetType: 'deploy_window',
-        targetId: id,
-        before,
-        after,
-      });
-      return after;
-    });
+    return this.transactions.run((manager) =>
+      this.changes.edit(manager, actor, DEPLOY_WINDOW, { id, expectedVersion, verb: 'updated' }, (entity) => {
+        const changed = { ...entity, ...changes };
+        assertNoProblems(validateRecurringPeriod(changed), 'deploy window');
+        return { ...changed, updatedAt: this.clock.now() };
+      }),
+    );
   }
 
   /** A real delete: the audit event keeps what the window was. */
   async delete(actor: Actor, id: string, expectedVersion?: number): Promise<DeployWindowModel> {
     if (!isUuid(id)) throw notFound(id);
-    return this.transactions.run(async (manager) => {
-      const entity = await loadForUpdate(manager, DeployWindowEntity, id, expectedVersion, () =>
-        notFound(id),
-      );
-      await manager.delete(DeployWindowEntity, { id });
-      const deleted = toDeployWindowModel(entity);
-      await this.changes.record(manager, actor, {
-        action: 'deploy_window.deleted',
-        targetType: 'deploy_window',
-        targetId: id,
-        before: deleted,
-      });
-      return deleted;
-    });
+    return this.transactions.run((manager) =>
+      this.changes.remove(manager, actor, DEPLOY_WINDOW, id, expectedVersion),
+    );
   }
 
   /**
@@ -178,6 +155,13 @@ export class DeployWindowsService {
     );
   }
 }
+
+const DEPLOY_WINDOW: VersionedResource<DeployWindowEntity, DeployWindowModel> = {
+  entity: DeployWindowEntity,
+  type: 'deploy_window',
+  toModel: toDeployWindowModel,
+  notFound,
+};
 
 function notFound(id: string): AppError {
   return new AppError(ReleaseErrors.deployWindowNotFound, `No deploy window with id "${id}".`);

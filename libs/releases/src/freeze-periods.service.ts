@@ -8,13 +8,13 @@ import {
   definedOnly,
   FieldError,
   isUuid,
-  loadForUpdate,
   newId,
   Page,
   paginate,
   selectColumns,
   toPage,
   Transactions,
+  VersionedResource,
 } from '@opsplane/core';
 import { assertNoProblems, recurringPeriodOf } from './deploy-schedule';
 import {
@@ -119,44 +119,21 @@ export class FreezePeriodsService {
       ...(environment !== undefined ? { environmentId: await this.environmentIdOf(environment) } : {}),
       ...(service !== undefined ? { serviceId: await this.serviceIdOf(service) } : {}),
     };
-    return this.transactions.run(async (manager) => {
-      const entity = await loadForUpdate(manager, FreezePeriodEntity, id, expectedVersion, () =>
-        notFound(id),
-      );
-      const changed = { ...entity, ...changes };
-      assertNoProblems(shapeProblems(changed), 'freeze period');
-      const before = toFreezePeriodModel(entity);
-      const after = toFreezePeriodModel(
-        await manager.save(FreezePeriodEntity, { ...changed, updatedAt: this.clock.now() }),
-      );
-      await this.changes.record(manager, actor, {
-        action: 'freeze_period.updated',
-        targetType: 'freeze_period',
-        targetId: id,
-        before,
-        after,
-      });
-      return after;
-    });
+    return this.transactions.run((manager) =>
+      this.changes.edit(manager, actor, FREEZE_PERIOD, { id, expectedVersion, verb: 'updated' }, (entity) => {
+        const changed = { ...entity, ...changes };
+        assertNoProblems(shapeProblems(changed), 'freeze period');
+        return { ...changed, updatedAt: this.clock.now() };
+      }),
+    );
   }
 
   /** A real delete: the audit event keeps what the freeze was. */
   async delete(actor: Actor, id: string, expectedVersion?: number): Promise<FreezePeriodModel> {
     if (!isUuid(id)) throw notFound(id);
-    return this.transactions.run(async (manager) => {
-      const entity = await loadForUpdate(manager, FreezePeriodEntity, id, expectedVersion, () =>
-        notFound(id),
-      );
-      await manager.delete(FreezePeriodEntity, { id });
-      const deleted = toFreezePeriodModel(entity);
-      await this.changes.record(manager, actor, {
-        action: 'freeze_period.deleted',
-        targetType: 'freeze_period',
-        targetId: id,
-        before: deleted,
-      });
-      return deleted;
-    });
+    return this.transactions.run((manager) =>
+      this.changes.remove(manager, actor, FREEZE_PERIOD, id, expectedVersion),
+    );
   }
 
   /**
@@ -253,6 +230,13 @@ export function shapeProblems(shape: Shape): FieldError[] {
     return [{ path: 'endsAt', message: 'must be after startsAt' }];
   return [];
 }
+
+const FREEZE_PERIOD: VersionedResource<FreezePeriodEntity, FreezePeriodModel> = {
+  entity: FreezePeriodEntity,
+  type: 'freeze_period',
+  toModel: toFreezePeriodModel,
+  notFound,
+};
 
 function notFound(id: string): AppError {
   return new AppError(ReleaseErrors.freezePeriodNotFound, `No freeze period with id "${id}".`);

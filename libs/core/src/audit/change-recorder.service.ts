@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, EntityTarget } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { Clock } from '../clock';
+import { ConcurrencyField, loadForUpdate } from '../database/versioning';
+import { AppError } from '../errors/app-error';
 import { OutboxService } from '../outbox/outbox.service';
 import { AuditLogService } from './audit-log.service';
 import { toJson } from './canonical-json';
@@ -14,6 +16,16 @@ export interface Change {
   before?: object | null;
   after?: object | null;
   reason?: string | null;
+}
+
+/** How a versioned resource is stored and shown, declared once per resource for `edit`/`remove`. */
+export interface VersionedResource<E extends { id: string }, M extends object> {
+  entity: EntityTarget<E>;
+  /** `targetType` in the audit log and the prefix of its actions, e.g. `environment`. */
+  type: string;
+  toModel(entity: E): M;
+  notFound(id: string): AppError;
+  versionField?: ConcurrencyField;
 }
 
 /**
@@ -56,6 +68,68 @@ export class ChangeRecorder {
         reason: change.reason,
       },
       occurredAt,
+    );
+  }
+
+  /**
+   * The common edit of a versioned row, inside the caller's transaction: lock it and check the
+   * caller's expected version (412 when stale), let `apply` refuse (by throwing) or return the
+   * changed row, save it and record `<type>.<verb>` with before and after.
+   */
+  async edit<E extends { id: string }, M extends object>(
+    manager: EntityManager,
+    actor: Actor,
+    resource: VersionedResource<E, M>,
+    edit: { id: string; expectedVersion?: number; verb: string; reason?: string | null },
+    apply: (entity: E) => E | Promise<E>,
+  ): Promise<M> {
+    const entity = await this.load(manager, resource, edit.id, edit.expectedVersion);
+    const before = resource.toModel(entity);
+    const after = resource.toModel(await manager.save(resource.entity, await apply(entity)));
+    await this.record(manager, actor, {
+      action: `${resource.type}.${edit.verb}`,
+      targetType: resource.type,
+      targetId: edit.id,
+      before,
+      after,
+      reason: edit.reason,
+    });
+    return after;
+  }
+
+  /** Deletes a versioned row for good; the audit event keeps what it was. */
+  async remove<E extends { id: string }, M extends object>(
+    manager: EntityManager,
+    actor: Actor,
+    resource: VersionedResource<E, M>,
+    id: string,
+    expectedVersion?: number,
+  ): Promise<M> {
+    const entity = await this.load(manager, resource, id, expectedVersion);
+    await manager.getRepository(resource.entity).delete(id);
+    const deleted = resource.toModel(entity);
+    await this.record(manager, actor, {
+      action: `${resource.type}.deleted`,
+      targetType: resource.type,
+      targetId: id,
+      before: deleted,
+    });
+    return deleted;
+  }
+
+  private load<E extends { id: string }, M extends object>(
+    manager: EntityManager,
+    resource: VersionedResource<E, M>,
+    id: string,
+    expectedVersion: number | undefined,
+  ): Promise<E> {
+    return loadForUpdate(
+      manager,
+      resource.entity,
+      id,
+      expectedVersion,
+      () => resource.notFound(id),
+      resource.versionField,
     );
   }
 }
