@@ -37,6 +37,8 @@ module.exports = {
   // Each suite boots a whole application; on a busy 2-core machine that can take seconds. This
   // bounds hangs; it is not a performance assertion. (A global option: projects ignore it.)
   testTimeout: 30_000,
+  // A suite whose setup timed out can leave an application open; CI must still end.
+  forceExit: true,
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   projects: [
