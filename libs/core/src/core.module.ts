@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -17,9 +17,7 @@ import { runMigrationsLocked } from './database/migrate';
 import { Transactions } from './database/transactions';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
 import { RequestLoaders } from './graphql/request-loaders';
-import { EtagInterceptor } from './http/etag.interceptor';
 import { IdempotencyKeyEntity } from './http/idempotency-key.entity';
-import { IdempotencyInterceptor } from './http/idempotency.interceptor';
 import { createValidationPipe } from './http/validation';
 import { HousekeepingJob } from './jobs/housekeeping.job';
 import { JobRunEntity } from './jobs/job-run.entity';
@@ -98,9 +96,6 @@ export class CoreModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        // Order matters: ETag wraps idempotency so replayed responses carry it too.
-        { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [...CORE_SERVICES, Clock, TypeOrmModule],
     };

@@ -36,7 +36,8 @@ export {
   MAX_PAGE_SIZE,
 } from './pagination/pagination';
 export { Prop, Model, Input, Args, jsonSchemaOf } from './schema/fields';
-export { Operation, ApiIfMatch, IfMatchVersion, etagOf } from './http/rest.decorators';
+export { Operation, ApiIfMatch, IfMatchVersion } from './http/rest.decorators';
+export { etagOf } from './http/etag.interceptor';
 export { Idempotent } from './http/idempotency.interceptor';
 export { uuidParam } from './http/params';
 export { createHttpApp, HttpAppOptions } from './http/http-app';

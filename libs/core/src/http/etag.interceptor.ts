@@ -2,9 +2,11 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { FastifyReply } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { concurrencyTokenOf } from '../database/versioning';
-import { etagOf } from './rest.decorators';
 
-/** Any REST response that is one versioned resource carries its version as ETag, for If-Match. */
+/**
+ * A versioned resource's REST responses carry its version as ETag, for If-Match. Attached by
+ * `@Operation()` to the routes whose response has a version.
+ */
 @Injectable()
 export class EtagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -18,4 +20,9 @@ export class EtagInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+/** The ETag of a resource version: the number, quoted (what `If-Match` sends back). */
+export function etagOf(version: number): string {
+  return `"${version}"`;
 }

@@ -5,9 +5,8 @@ import {
   ExecutionContext,
   Injectable,
   NestInterceptor,
-  SetMetadata,
+  UseInterceptors,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
@@ -19,22 +18,9 @@ import { Transactions } from '../database/transactions';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 
-const IDEMPOTENT = 'opsplane:idempotent';
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** Marks a creating POST that honours `Idempotency-Key`. */
-export const Idempotent = () =>
-  applyDecorators(
-    SetMetadata(IDEMPOTENT, true),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description:
-        'Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the ' +
-        'original response instead of creating again; the same key with a different body is refused with 422.',
-    }),
-  );
-
 /**
  * Runs an idempotent POST and its stored response in one transaction. The key row is inserted
  * first, so a concurrent retry waits on it and then replays the committed answer; a failed
@@ -43,15 +29,12 @@ export const Idempotent = () =>
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
     private readonly transactions: Transactions,
     private readonly http: HttpConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler())) {
-      return next.handle();
-    }
+    if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: Actor }>();
     const header = request.headers['idempotency-key'];
     if (header === undefined) return next.handle();
@@ -122,3 +105,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return result;
   }
 }
+
+/**
+ * Marks a creating POST that honours `Idempotency-Key`. The interceptor is attached to these
+ * routes only: every other request skips it. Put it above `@Operation()` so the ETag
+ * interceptor wraps it and replayed answers carry their ETag too.
+ */
+export const Idempotent = () =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the ' +
+        'original response instead of creating again; the same key with a different body is refused with 422.',
+    }),
+  );

@@ -1,10 +1,18 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, HttpCode, Type } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  HttpCode,
+  Type,
+  UseInterceptors,
+} from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { CONCURRENCY_FIELDS } from '../database/versioning';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
 import { ProblemDetailsModel } from '../errors/problem-details.model';
+import { EtagInterceptor } from './etag.interceptor';
 import { jsonSchemaOf } from '../schema/fields';
 
 export interface OperationOptions {
@@ -71,6 +79,7 @@ export function Operation(options: OperationOptions): MethodDecorator {
       ? [
           ApiResponse({ status, type: options.response, description: 'Success.', headers }),
           RouteSchema({ response: { [status]: responseSchema } }),
+          ...(isVersioned ? [UseInterceptors(EtagInterceptor)] : []),
         ]
       : [ApiResponse({ status, description: 'Success.' })]),
     ...problems.map((code) => problemResponse(code, PROBLEM_DESCRIPTIONS[code] ?? 'Error.')),
@@ -104,7 +113,3 @@ export const IfMatchVersion = createParamDecorator(
     return Number(match[1]);
   },
 );
-
-export function etagOf(version: number): string {
-  return `"${version}"`;
-}
