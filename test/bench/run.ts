@@ -556,6 +556,12 @@ function printSummary(options: Options, targets: TargetName[], measurements: Mea
     lines.push(
       `  issue target: ≥ 85 % of bare → ${overall >= 0.85 ? 'met' : 'not met'}; p99 ≤ 30 ms at ${options.connections} connections → ${p99 <= 30 ? 'met' : 'not met'} (${p99} ms)`,
     );
+    // Closed-loop load: each connection sends its next request when the previous one returns, so
+    // the average latency is connections / throughput whatever the server does (Little's law).
+    const queueingMs = (options.connections / throughput('rest')) * 1000;
+    lines.push(
+      `  (with ${options.connections} connections always busy, mean latency = ${options.connections} / throughput ≈ ${queueingMs.toFixed(0)} ms; a p99 ≤ 30 ms needs well over ${Math.round(options.connections / 0.03).toLocaleString('en-US')} req/s)`,
+    );
   }
   if (targets.includes('graphql') && targets.includes('rest')) ratio('graphql', 'rest');
   if (measurements.some((m) => m.result.non2xx + m.result.errors + m.result.timeouts > 0)) {
