@@ -249,9 +249,29 @@ export interface paths {
         put?: never;
         /**
          * Request a deployment of a release into an environment
-         * @description Every deployment gate runs; if any refuses, the answer is 409 `deployment.gates_failed` with one `errors` entry per failing gate (`path: gate.<name>`).
+         * @description Every deployment gate runs; if any refuses, the answer is 409 `deployment.gates_failed` with one `errors` entry per failing gate (`path: gate.<name>`). With `schedule` it waits in `scheduled` until its time (gates judged at that time, and again at start); with `expiresAt` it becomes `expired` if still waiting for approval or its time then.
          */
         post: operations["requestDeployment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/deployments/{id}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll back a deployment: deploy the release that succeeded before it in that environment
+         * @description Only the latest succeeded or failed deployment of its service in its environment can be rolled back (409 `deployment.not_rollbackable`), once (409 `deployment.already_rolled_back`). The new deployment (answered, `rollbackOf` set) is of the last release that succeeded there before it, skipping deployments that were rolled back themselves (409 `deployment.nothing_to_roll_back_to` when there is none); it passes every gate and the approval rule like any deployment. The replaced one is marked (`rolledBackAt`, `rollbackDeploymentId`) and emits `deployment.rolled_back`. `pin: true` also pins the service there to the release rolled back to.
+         */
+        post: operations["rollbackDeployment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -437,7 +457,7 @@ export interface paths {
         put?: never;
         /**
          * Approve a deployment waiting for approval (approveAndQueue with `queue: true`)
-         * @description The key needs the rule’s approver role or admin (403 `approval.role_required`); each approver decides once (409 `approval.already_decided`); only a `pending_approval` deployment can be decided on (409 `deployment.illegal_transition`). The requester cannot approve their own deployment unless the rule allows it (403 `approval.self_approval`). Approving does not queue: with `queue: true` (approveAndQueue) the approval that completes the required ones moves the deployment to `queued`; otherwise it stays `pending_approval` with `isApproved: true` until `POST /v1/deployments/{id}/queue`.
+         * @description The key needs the rule’s approver role or admin (403 `approval.role_required`); each approver decides once (409 `approval.already_decided`); only a `pending_approval` deployment can be decided on (409 `deployment.illegal_transition`). The requester cannot approve their own deployment unless the rule allows it (403 `approval.self_approval`). Approving does not queue: with `queue: true` (approveAndQueue) the approval that completes the required ones moves the deployment to `queued`; otherwise it stays `pending_approval` with `isApproved: true` until `POST /v1/deployments/{id}/queue`. A deployment with a schedule needs no `queue`: its last approval moves it to `scheduled` (or `queued` once its time has come).
          */
         post: operations["approveDeployment"];
         delete?: never;
@@ -476,8 +496,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Queue an approved deployment
-         * @description 409 `approval.missing` while approvals are missing; 409 `deployment.illegal_transition` unless it is `pending_approval`.
+         * Queue an approved deployment, or a scheduled one now instead of at its time
+         * @description An approved `pending_approval` deployment moves to `queued` (to `scheduled` while its scheduled time is ahead); a `scheduled` one moves to `queued` at once. 409 `approval.missing` while approvals are missing; 409 `deployment.illegal_transition` in any other status.
          */
         post: operations["queueDeployment"];
         delete?: never;
@@ -498,6 +518,64 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/environments/{idOrSlug}/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What runs in an environment: per service, the last succeeded deployment and its release
+         * @description Alphabetical by service slug; services never deployed successfully here are absent. A rollback that succeeded is what runs. `pin` is set while the service is pinned here.
+         */
+        get: operations["listCurrentDeployments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/environments/{idOrSlug}/pins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the services pinned in an environment */
+        get: operations["listDeploymentPins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/environments/{idOrSlug}/pins/{service}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Pin a service in an environment to a release (by default the one running there)
+         * @description While pinned, the `pin` gate refuses every deployment of another release of the service into the environment, at request and at start, until `DELETE` unpins it. Pinning again replaces reason and release.
+         */
+        put: operations["pinService"];
+        post?: never;
+        /** Unpin a service in an environment; answers with the pin removed */
+        delete: operations["unpinService"];
         options?: never;
         head?: never;
         patch?: never;
@@ -920,6 +998,26 @@ export interface components {
             /** @description Replaced as a whole. */
             artifacts?: components["schemas"]["ReleaseArtifactInput"][];
         };
+        /** @description When to queue the deployment (Octopus QueueTime): exactly one of `at`, `localTime` with `timeZone`, or `nextAllowedWindow`. Gates still run when it is requested and again when it starts. */
+        DeploymentScheduleInput: {
+            /**
+             * Format: date-time
+             * @description An instant, e.g. 2026-11-28T01:00:00Z.
+             */
+            at?: string | null;
+            /**
+             * @description Wall-clock time in `timeZone` ("at 02:00 Europe/Berlin"). A time the clocks skip (spring forward) moves forward by the length of the gap, as deploy windows do; a time that occurs twice (fall back) is its first occurrence. The answer shows the resolved instant in `scheduledFor`.
+             * @example 2026-11-28T02:00
+             */
+            localTime?: string | null;
+            /**
+             * @description IANA zone of `localTime`.
+             * @example Europe/Berlin
+             */
+            timeZone?: string | null;
+            /** @description Queue at the next allowed start of the environment’s deploy windows and freezes (as `GET /v1/environments/{id}/deploy-windows/next` reports it for the release’s service). `expiresAt` defaults to the end of that window. */
+            nextAllowedWindow?: boolean | null;
+        };
         RequestDeploymentInput: {
             /**
              * Format: uuid
@@ -938,6 +1036,12 @@ export interface components {
              * @example Hotfix for INC-7
              */
             freezeOverrideReason?: string | null;
+            schedule?: components["schemas"]["DeploymentScheduleInput"] | null;
+            /**
+             * Format: date-time
+             * @description If the deployment is still waiting for approval or for its scheduled time then, it becomes `expired`.
+             */
+            expiresAt?: string | null;
         };
         /** @enum {string} */
         DeploymentStatus: "pending_approval" | "scheduled" | "queued" | "running" | "succeeded" | "failed" | "canceled" | "rejected" | "expired";
@@ -986,8 +1090,49 @@ export interface components {
             approvalsReceived: number;
             /** @description True once approvalsReceived reaches approvalsRequired. Approved is not queued: it waits for `POST /v1/deployments/{id}/queue` unless the last approval asked to queue it. */
             isApproved: boolean;
+            /**
+             * Format: date-time
+             * @description When the scheduler moves it from `scheduled` to `queued` (checked every minute by default); null when it is queued as soon as it may be.
+             */
+            scheduledFor: string | null;
+            /**
+             * Format: date-time
+             * @description If it is still waiting for approval or for its time then, it becomes `expired`.
+             */
+            expiresAt: string | null;
+            /**
+             * Format: uuid
+             * @description The deployment this one rolls back.
+             */
+            rollbackOf: string | null;
+            /**
+             * Format: date-time
+             * @description When a rollback of this deployment was requested.
+             */
+            rolledBackAt: string | null;
+            /**
+             * Format: uuid
+             * @description The deployment that rolls this one back.
+             */
+            rollbackDeploymentId: string | null;
+            /** @description True once a rollback of this deployment has been requested. */
+            isRolledBack: boolean;
             /** @description Increments on every change; send it back as If-Match. */
             version: number;
+        };
+        RollbackDeploymentInput: {
+            /**
+             * @description Why; stored on both deployments’ events.
+             * @example INC-42: 5xx
+             */
+            reason: string;
+            /** @description Also pin the service in the environment to the release rolled back to, with the same reason, so automation does not promote the bad release again until someone unpins. */
+            pin?: boolean | null;
+            /**
+             * @description Admins only (403 `deployment.override_forbidden` for other roles): pass the freeze gate anyway, for this reason, which is stored on the deployment and in the audit event. Deploy windows cannot be overridden.
+             * @example Hotfix for INC-7
+             */
+            freezeOverrideReason?: string | null;
         };
         /** @enum {string} */
         ReportedDeploymentStatus: "running" | "succeeded" | "failed" | "canceled";
@@ -1271,6 +1416,63 @@ export interface components {
         /** @description The decisions on one deployment, oldest first. */
         DeploymentApprovalList: {
             items: components["schemas"]["DeploymentApproval"][];
+        };
+        /** @description A service held at one release in one environment: every deployment of another release is refused by the `pin` gate until someone unpins. */
+        DeploymentPin: {
+            /** Format: uuid */
+            environmentId: string;
+            /** Format: uuid */
+            serviceId: string;
+            /**
+             * Format: uuid
+             * @description The release it is held at; null when nothing had succeeded there yet (holds every release).
+             */
+            releaseId: string | null;
+            /** @description The version of `releaseId`. */
+            releaseVersion: string | null;
+            reason: string;
+            /** @description Actor id of whoever pinned it. */
+            pinnedBy: string;
+            /** Format: date-time */
+            pinnedAt: string;
+        };
+        /** @description What runs in an environment, per service: its last succeeded deployment. */
+        CurrentDeployment: {
+            /** Format: uuid */
+            serviceId: string;
+            /** @example checkout-api */
+            serviceSlug: string;
+            /** Format: uuid */
+            releaseId: string;
+            /** @example 1.4.2 */
+            releaseVersion: string;
+            /**
+             * Format: date-time
+             * @description When that deployment succeeded.
+             */
+            succeededAt: string;
+            deployment: components["schemas"]["Deployment"];
+            /** @description Set while the service is pinned here. */
+            pin: components["schemas"]["DeploymentPin"] | null;
+        };
+        CurrentDeploymentPage: {
+            items: components["schemas"]["CurrentDeployment"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        DeploymentPinPage: {
+            items: components["schemas"]["DeploymentPin"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        PinServiceInput: {
+            /** @example INC-42: 1.5.0 corrupts carts; hold 1.4.2 until fixed */
+            reason: string;
+            /**
+             * Format: uuid
+             * @description The release to hold it at; by default the release that last succeeded there (what runs now). Must be a release of the service.
+             */
+            release?: string | null;
         };
     };
     responses: never;
@@ -3104,6 +3306,100 @@ export interface operations {
             };
         };
     };
+    rollbackDeployment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackDeploymentInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deployment"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     reportDeploymentStatus: {
         parameters: {
             query?: never;
@@ -4640,6 +4936,305 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeploymentApprovalList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCurrentDeployments: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number | null;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentDeploymentPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listDeploymentPins: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number | null;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentPinPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    pinService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+                /** @description The service id (UUID) or slug. */
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PinServiceInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentPin"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    unpinService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+                /** @description The service id (UUID) or slug. */
+                service: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeploymentPin"];
                 };
             };
             /** @description Invalid input; `errors` names each failing field. */

@@ -73,6 +73,17 @@ export class ServicesService {
     return row ? toServiceModel(row) : null;
   }
 
+  /** Services by id, in the order asked, null where there is none (for DataLoaders). */
+  async findMany(ids: readonly string[]): Promise<(ServiceModel | null)[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return ids.map(() => null);
+    const rows = await this.selectServices()
+      .where('service.id IN (:...ids)', { ids: valid })
+      .getRawMany<ServiceModel>();
+    const byId = new Map(rows.map((row) => [row.id, toServiceModel(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
   /** Alphabetical by slug. */
   async list(args: ListServicesArgs): Promise<Page<ServiceModel>> {
     const query = this.selectServices();

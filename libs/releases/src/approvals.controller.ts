@@ -78,7 +78,8 @@ export class ApprovalsController {
       `${DECISION_PROBLEMS} The requester cannot approve their own deployment unless the rule allows it ` +
       '(403 `approval.self_approval`). Approving does not queue: with `queue: true` (approveAndQueue) the ' +
       'approval that completes the required ones moves the deployment to `queued`; otherwise it stays ' +
-      '`pending_approval` with `isApproved: true` until `POST /v1/deployments/{id}/queue`.',
+      '`pending_approval` with `isApproved: true` until `POST /v1/deployments/{id}/queue`. A deployment with ' +
+      'a schedule needs no `queue`: its last approval moves it to `scheduled` (or `queued` once its time has come).',
     response: DeploymentModel,
     problems: [403, 404, 409],
   })
@@ -111,10 +112,11 @@ export class ApprovalsController {
   @Requires('operate')
   @Operation({
     operationId: 'queueDeployment',
-    summary: 'Queue an approved deployment',
+    summary: 'Queue an approved deployment, or a scheduled one now instead of at its time',
     description:
-      '409 `approval.missing` while approvals are missing; 409 `deployment.illegal_transition` unless it is ' +
-      '`pending_approval`.',
+      'An approved `pending_approval` deployment moves to `queued` (to `scheduled` while its scheduled time is ' +
+      'ahead); a `scheduled` one moves to `queued` at once. 409 `approval.missing` while approvals are ' +
+      'missing; 409 `deployment.illegal_transition` in any other status.',
     response: DeploymentModel,
     problems: [404, 409],
   })

@@ -158,19 +158,24 @@ export class ApprovalsService {
     return this.decide(actor, id, 'rejected', comment, false);
   }
 
-  /** Moves an approved deployment on to `queued`; 409 `approval.missing` while approvals are missing. */
+  /**
+   * Moves an approved deployment on to `queued` (or `scheduled` while its time is ahead; 409
+   * `approval.missing` while approvals are missing), or a `scheduled` one to `queued` now instead of
+   * at its time.
+   */
   async queue(actor: Actor, id: string): Promise<DeploymentModel> {
     if (!isUuid(id)) throw notFound(id);
     return this.transactions.run(async (manager) => {
       const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
       assertTransition(entity, 'queued');
       const before = toDeploymentModel(entity);
+      if (entity.status === 'scheduled') return this.moveToQueued(manager, actor, entity, before, true);
       if (!before.isApproved)
         throw new AppError(
           ReleaseErrors.approvalMissing,
           `Deployment ${id} has ${entity.approvalsReceived} of ${entity.approvalsRequired ?? 0} required approvals.`,
         );
-      return this.moveToQueued(manager, actor, entity, before);
+      return this.moveToQueued(manager, actor, entity, before, false);
     });
   }
 
@@ -221,8 +226,9 @@ export class ApprovalsService {
           after,
           reason: comment,
         });
-        if (decision === 'approved' && queue && after.isApproved)
-          return this.moveToQueued(manager, actor, updated, after);
+        // A scheduled deployment's time is already the request to queue it; approval completes it.
+        if (decision === 'approved' && after.isApproved && (queue || entity.scheduledFor))
+          return this.moveToQueued(manager, actor, updated, after, false);
         return after;
       });
     } catch (error) {
@@ -232,18 +238,23 @@ export class ApprovalsService {
     }
   }
 
+  /** `queued`, or `scheduled` while its scheduled time is still ahead (the scheduler queues it then). */
   private async moveToQueued(
     manager: EntityManager,
     actor: Actor,
     entity: DeploymentEntity,
     before: DeploymentModel,
+    immediately: boolean,
   ): Promise<DeploymentModel> {
     const now = this.clock.now();
-    const changes = { status: 'queued' as const, queuedAt: now };
+    const changes =
+      !immediately && entity.scheduledFor && entity.scheduledFor > now
+        ? { status: 'scheduled' as const }
+        : { status: 'queued' as const, queuedAt: now };
     await manager.update(DeploymentEntity, { id: entity.id }, changes);
     const after = toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 });
     await this.changes.record(manager, actor, {
-      action: 'deployment.queued',
+      action: `deployment.${changes.status}`,
       targetType: 'deployment',
       targetId: entity.id,
       before,

@@ -4,7 +4,7 @@ import { DeployScheduleService } from './deploy-schedule.service';
 import { DeployWindowsService } from './deploy-windows.service';
 import {
   CreateDeployWindowInput,
-  DeployWindowsArgs,
+  EnvironmentPageArgs,
   NextDeployWindowQueryArgs,
   UpdateDeployWindowInput,
 } from './dto/deploy-window.inputs';
@@ -29,7 +29,7 @@ export class DeployWindowsResolver {
     description: 'The deploy windows of an environment, in creation order.',
   })
   @Requires('read')
-  list(@Args() { environment, ...page }: DeployWindowsArgs) {
+  list(@Args() { environment, ...page }: EnvironmentPageArgs) {
     return this.windows.list(environment, page);
   }
 

@@ -11,6 +11,11 @@ import { ReleaseEntity } from './release.entity';
 @Index('deployments_environment_idx', ['environmentId', 'id'])
 @Index('deployments_service_idx', ['serviceId', 'id'])
 @Index('deployments_release_idx', ['releaseId', 'id'])
+@Index('deployments_environment_service_idx', ['environmentId', 'serviceId', 'id'])
+@Index('deployments_due_idx', ['scheduledFor'], { where: `status = 'scheduled'` })
+@Index('deployments_expiring_idx', ['expiresAt'], {
+  where: `status IN ('pending_approval', 'scheduled') AND expires_at IS NOT NULL`,
+})
 // At most one running deployment per (environment, service), enforced by the database so that
 // concurrent starts cannot both win whatever the code checks first.
 @Index('deployments_one_running_key', ['environmentId', 'serviceId'], {
@@ -27,6 +32,7 @@ import { ReleaseEntity } from './release.entity';
   `(approvals_required IS NULL) = (approver_role IS NULL)
             AND (approvals_required IS NULL) = (allow_self_approval IS NULL)`,
 )
+@Check('deployments_rolled_back_check', '(rolled_back_at IS NULL) = (rollback_deployment_id IS NULL)')
 export class DeploymentEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -107,6 +113,36 @@ export class DeploymentEntity {
   /** Approvals counted so far (one per actor). */
   @Column('int', { default: 0 })
   approvalsReceived: number;
+
+  /** When the scheduler moves it from `scheduled` to `queued`; null: queued as soon as it may be. */
+  @Column('timestamptz', { nullable: true })
+  scheduledFor: Date | null;
+
+  /** Not queued by then (still waiting for approval or for its time) → `expired`. */
+  @Column('timestamptz', { nullable: true })
+  expiresAt: Date | null;
+
+  /** The deployment this one rolls back. */
+  @Column('uuid', { nullable: true })
+  rollbackOf: string | null;
+
+  @ManyToOne(() => DeploymentEntity)
+  @JoinColumn({ name: 'rollback_of', foreignKeyConstraintName: 'deployments_rollback_of_fkey' })
+  rollbackOfDeployment?: object;
+
+  /** Set on a deployment when a rollback of it is requested: the fact DORA counts as a failure. */
+  @Column('timestamptz', { nullable: true })
+  rolledBackAt: Date | null;
+
+  @Column('uuid', { nullable: true })
+  rollbackDeploymentId: string | null;
+
+  @ManyToOne(() => DeploymentEntity)
+  @JoinColumn({
+    name: 'rollback_deployment_id',
+    foreignKeyConstraintName: 'deployments_rollback_deployment_id_fkey',
+  })
+  rollbackDeployment?: object;
 
   @VersionColumn()
   version: number;

@@ -15,6 +15,7 @@ import {
   ListDeploymentsArgs,
   ReportDeploymentStatusInput,
   RequestDeploymentInput,
+  RollbackDeploymentInput,
 } from './dto/deployment.inputs';
 import { DeploymentModel, DeploymentPage } from './dto/deployment.model';
 
@@ -31,13 +32,41 @@ export class DeploymentsController {
     summary: 'Request a deployment of a release into an environment',
     description:
       'Every deployment gate runs; if any refuses, the answer is 409 `deployment.gates_failed` with one ' +
-      '`errors` entry per failing gate (`path: gate.<name>`).',
+      '`errors` entry per failing gate (`path: gate.<name>`). With `schedule` it waits in `scheduled` until ' +
+      'its time (gates judged at that time, and again at start); with `expiresAt` it becomes `expired` if ' +
+      'still waiting for approval or its time then.',
     status: 201,
     response: DeploymentModel,
     problems: [404, 409, 422],
   })
   request(@CurrentActor() actor: Actor, @Body() input: RequestDeploymentInput) {
     return this.deployments.request(actor, input);
+  }
+
+  @Post(':id/rollback')
+  @Requires('operate')
+  @Idempotent()
+  @Operation({
+    operationId: 'rollbackDeployment',
+    summary: 'Roll back a deployment: deploy the release that succeeded before it in that environment',
+    description:
+      'Only the latest succeeded or failed deployment of its service in its environment can be rolled back ' +
+      '(409 `deployment.not_rollbackable`), once (409 `deployment.already_rolled_back`). The new deployment ' +
+      '(answered, `rollbackOf` set) is of the last release that succeeded there before it, skipping ' +
+      'deployments that were rolled back themselves (409 `deployment.nothing_to_roll_back_to` when there is ' +
+      'none); it passes every gate and the approval rule like any deployment. The replaced one is marked ' +
+      '(`rolledBackAt`, `rollbackDeploymentId`) and emits `deployment.rolled_back`. `pin: true` also pins ' +
+      'the service there to the release rolled back to.',
+    status: 201,
+    response: DeploymentModel,
+    problems: [404, 409, 422],
+  })
+  rollback(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Body() input: RollbackDeploymentInput,
+  ) {
+    return this.deployments.rollback(actor, id, input);
   }
 
   @Post(':id/status')

@@ -8,6 +8,7 @@ import {
   ListDeploymentsArgs,
   ReportDeploymentStatusInput,
   RequestDeploymentInput,
+  RollbackDeploymentInput,
 } from './dto/deployment.inputs';
 import { DeploymentModel, DeploymentPage } from './dto/deployment.model';
 import { ReleaseModel } from './dto/release.model';
@@ -41,6 +42,21 @@ export class DeploymentsResolver {
   @Requires('operate')
   request(@CurrentActor() actor: Actor, @Args('input') input: RequestDeploymentInput) {
     return this.deployments.request(actor, input);
+  }
+
+  @Mutation(() => DeploymentModel, {
+    name: 'rollbackDeployment',
+    description:
+      'Deploys the release that succeeded before this deployment in its environment (rollbackOf set) and ' +
+      'marks this one rolled back; same rules as POST /v1/deployments/{id}/rollback.',
+  })
+  @Requires('operate')
+  rollback(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }, uuidParam) id: string,
+    @Args('input') input: RollbackDeploymentInput,
+  ) {
+    return this.deployments.rollback(actor, id, input);
   }
 
   @Mutation(() => DeploymentModel, {

@@ -1,11 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogErrors, EnvironmentsService, ServicesService } from '@opsplane/catalog';
+import {
+  CatalogErrors,
+  EnvironmentModel,
+  EnvironmentsService,
+  ServiceModel,
+  ServicesService,
+} from '@opsplane/catalog';
 import {
   Actor,
   AppError,
   ChangeRecorder,
   Clock,
   CommonErrors,
+  FieldError,
   isAllowed,
   isUniqueViolation,
   isUuid,
@@ -17,22 +24,31 @@ import {
   toPage,
   Transactions,
 } from '@opsplane/core';
-import { IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { ApprovalsService } from './approvals.service';
+import { CurrentDeploymentEntity } from './current-deployment.entity';
+import { assertNoProblems } from './deploy-schedule';
+import { DeployScheduleService } from './deploy-schedule.service';
 import { DeploymentEntity } from './deployment.entity';
+import { DeploymentPinsService } from './deployment-pins.service';
+import { DeploymentStatus } from './deployment-status';
 import { assertTransition } from './assert-transition';
 import {
+  DeploymentScheduleInput,
   ListDeploymentsArgs,
   ReportDeploymentStatusInput,
   ReportedStatus,
   RequestDeploymentInput,
+  RollbackDeploymentInput,
 } from './dto/deployment.inputs';
 import { DEPLOYMENT_COLUMNS, DeploymentModel, toDeploymentModel } from './dto/deployment.model';
 import { DeploymentGateContext, DeploymentGates, GateResult } from './gates/deployment-gate';
 import { FREEZE_GATE } from './gates/freeze.gate';
+import { ReleaseModel } from './dto/release.model';
 import { ReleaseEntity } from './release.entity';
 import { ReleaseErrors } from './release.errors';
 import { ReleasesService } from './releases.service';
+import { localTimeToInstant, timeZoneProblem } from './schedule';
 
 /** The audit action and outbox event type of each reported status. */
 const ACTION_OF: Record<ReportedStatus, string> = {
@@ -56,52 +72,219 @@ export class DeploymentsService {
     private readonly environments: EnvironmentsService,
     private readonly gates: DeploymentGates,
     private readonly approvals: ApprovalsService,
+    private readonly pins: DeploymentPinsService,
+    private readonly schedule: DeployScheduleService,
     private readonly clock: Clock,
   ) {}
 
   /**
-   * Runs every gate; creates the deployment only if all pass: `queued`, or `pending_approval` with
-   * a copy of the rule when the environment has an approval rule.
+   * Runs every gate; creates the deployment only if all pass: `queued`, `scheduled` when it has a
+   * time to wait for, or `pending_approval` with a copy of the rule when the environment has one.
    */
   async request(actor: Actor, input: RequestDeploymentInput): Promise<DeploymentModel> {
     const release = await this.releases.get(input.release);
     const environment = await this.environments.get(input.environment);
+    const service = await this.services.get(release.serviceId);
+    const now = this.clock.now();
+    const timing = await this.timingOf(input, environment.id, service.id, now);
+    return this.create(actor, {
+      release,
+      environment,
+      service,
+      reason: input.reason ?? null,
+      overrideReason: freezeOverrideOf(actor, input.freezeOverrideReason),
+      now,
+      ...timing,
+      rollbackOf: null,
+    });
+  }
+
+  /**
+   * Rolls back a succeeded or failed deployment that nothing has replaced since: a new deployment
+   * of the last release that succeeded before it in that environment (skipping deployments that
+   * were themselves rolled back, and the same release), linked by `rollbackOf`. The replaced one is
+   * marked rolled back at once (DORA counts the decision as a failure signal). It goes through
+   * every gate and the approval rule like any deployment; with `pin` the service is also pinned to
+   * the release rolled back to, in the same transaction.
+   */
+  async rollback(actor: Actor, id: string, input: RollbackDeploymentInput): Promise<DeploymentModel> {
+    const reason = input.reason.trim();
+    if (!reason)
+      throw new AppError(ReleaseErrors.reasonRequired, 'Say why the deployment is rolled back.', {
+        errors: [{ path: 'reason', message: 'must not be blank' }],
+      });
+    const replaced = await this.get(id);
+    assertRollbackable(replaced);
+    const superseding = await this.selectDeployments()
+      .where('deployment.environmentId = :environmentId AND deployment.serviceId = :serviceId', replaced)
+      .andWhere('deployment.id > :id AND deployment.startedAt IS NOT NULL', { id })
+      .orderBy('deployment.id', 'ASC')
+      .limit(1)
+      .getRawOne<DeploymentModel>();
+    if (superseding)
+      throw new AppError(
+        ReleaseErrors.notRollbackable,
+        `Deployment ${superseding.id} of this service started in this environment after ${id}; roll that one back instead.`,
+      );
+    const target = await this.selectDeployments()
+      .where('deployment.environmentId = :environmentId AND deployment.serviceId = :serviceId', replaced)
+      .andWhere(`deployment.id < :id AND deployment.status = 'succeeded'`, { id })
+      .andWhere('deployment.releaseId <> :releaseId AND deployment.rolledBackAt IS NULL', replaced)
+      .orderBy('deployment.id', 'DESC')
+      .limit(1)
+      .getRawOne<DeploymentModel>();
+    if (!target)
+      throw new AppError(
+        ReleaseErrors.nothingToRollBackTo,
+        `No other release succeeded in this environment before deployment ${id}; there is nothing to roll back to.`,
+      );
+    const release = await this.releases.get(target.releaseId);
+    const environment = await this.environments.get(replaced.environmentId);
+    const service = await this.services.get(replaced.serviceId);
+    return this.create(
+      actor,
+      {
+        release,
+        environment,
+        service,
+        reason,
+        overrideReason: freezeOverrideOf(actor, input.freezeOverrideReason),
+        now: this.clock.now(),
+        scheduledFor: null,
+        expiresAt: null,
+        rollbackOf: replaced.id,
+      },
+      {
+        // Locked before the new row references it: two rollbacks that each held a key-share lock
+        // from their insert and then asked for this lock would deadlock instead of one winning.
+        before: async (manager) => {
+          const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
+          assertRollbackable(entity);
+        },
+        after: async (manager, created) => {
+          const entity = await manager.findOneByOrFail(DeploymentEntity, { id });
+          const changes = { rolledBackAt: created.requestedAt, rollbackDeploymentId: created.id };
+          await manager.update(DeploymentEntity, { id }, changes);
+          await this.changes.record(manager, actor, {
+            action: 'deployment.rolled_back',
+            targetType: 'deployment',
+            targetId: id,
+            before: toDeploymentModel(entity),
+            after: toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 }),
+            reason,
+          });
+          if (input.pin)
+            await this.pins.pinInTransaction(manager, actor, environment.id, service.id, release.id, reason);
+        },
+      },
+    );
+  }
+
+  /** When to queue: now, at a time, or at the next allowed window; and when to give up. */
+  private async timingOf(
+    input: RequestDeploymentInput,
+    environmentId: string,
+    serviceId: string,
+    now: Date,
+  ): Promise<{ scheduledFor: Date | null; expiresAt: Date | null }> {
+    const problems = scheduleProblems(input.schedule);
+    if (problems.length > 0) assertNoProblems(problems, 'schedule');
+    let scheduledFor: Date | null = null;
+    let expiresAt = input.expiresAt ?? null;
+    const schedule = input.schedule;
+    if (schedule?.at) scheduledFor = schedule.at;
+    else if (schedule?.localTime && schedule.timeZone) {
+      scheduledFor = localTimeToInstant(schedule.localTime, schedule.timeZone);
+      if (!scheduledFor)
+        assertNoProblems(
+          [{ path: 'schedule.localTime', message: 'is not a date and time of the calendar' }],
+          'schedule',
+        );
+    } else if (schedule?.nextAllowedWindow) {
+      const next = await this.schedule.next(environmentId, { serviceId, from: now });
+      if (!next.start)
+        throw new AppError(
+          ReleaseErrors.noAllowedWindow,
+          `Cannot schedule at the next allowed window: ${next.reason}`,
+        );
+      expiresAt ??= next.end;
+      // A window open now means: queue at once (and still expire at its end while awaiting approval).
+      scheduledFor = next.start > now ? next.start : null;
+    }
+    const timeProblems = [
+      ...(scheduledFor && scheduledFor <= now
+        ? [
+            {
+              path: 'schedule',
+              message: `resolves to ${scheduledFor.toISOString()}, which is not in the future`,
+            },
+          ]
+        : []),
+      ...(expiresAt && expiresAt <= (scheduledFor ?? now)
+        ? [{ path: 'expiresAt', message: `must be after ${(scheduledFor ?? now).toISOString()}` }]
+        : []),
+    ];
+    assertNoProblems(timeProblems, 'deployment request');
+    return { scheduledFor, expiresAt };
+  }
+
+  /**
+   * The one way a deployment comes into being: archived checks, every gate, the approval rule, the
+   * insert, the release freeze and the record; `hooks` add a caller's locks and changes (rollback).
+   */
+  private async create(
+    actor: Actor,
+    request: {
+      release: ReleaseModel;
+      environment: EnvironmentModel;
+      service: ServiceModel;
+      reason: string | null;
+      overrideReason: string | null;
+      now: Date;
+      scheduledFor: Date | null;
+      expiresAt: Date | null;
+      rollbackOf: string | null;
+    },
+    hooks: {
+      before?: (manager: EntityManager) => Promise<void>;
+      after?: (manager: EntityManager, created: DeploymentModel) => Promise<void>;
+    } = {},
+  ): Promise<DeploymentModel> {
+    const { release, environment, service, overrideReason, now } = request;
     if (environment.archivedAt)
       throw new AppError(
         CatalogErrors.environmentArchived,
         `Environment ${environment.slug} is archived; nothing can be deployed to it.`,
       );
-    const service = await this.services.get(release.serviceId);
     if (service.archivedAt)
       throw new AppError(
         CatalogErrors.serviceArchived,
         `Service ${service.slug} is archived; its releases can no longer be deployed.`,
       );
-    const overrideReason = freezeOverrideOf(actor, input.freezeOverrideReason);
-    const now = this.clock.now();
     const results = await this.passGates({
       phase: 'request',
       release,
       service,
       environment,
       deployment: null,
-      now,
+      now: request.scheduledFor ?? now,
       actor,
       overrides: overrideReason ? { [FREEZE_GATE]: overrideReason } : {},
     });
 
     const rule = await this.approvals.ruleFor(environment.id);
+    const status = rule ? 'pending_approval' : request.scheduledFor ? 'scheduled' : 'queued';
     const entity: DeploymentEntity = {
       id: newId(),
       releaseId: release.id,
       serviceId: service.id,
       environmentId: environment.id,
-      status: rule ? 'pending_approval' : 'queued',
-      reason: input.reason ?? null,
+      status,
+      reason: request.reason,
       statusReason: null,
       requestedBy: actor.id,
       requestedAt: now,
-      queuedAt: rule ? null : now,
+      queuedAt: status === 'queued' ? now : null,
       startedAt: null,
       finishedAt: null,
       approvalsRequired: rule?.requiredApprovals ?? null,
@@ -112,9 +295,15 @@ export class DeploymentsService {
         freezeOverrideReason: null,
         freezeOverriddenBy: null,
       }),
+      scheduledFor: request.scheduledFor,
+      expiresAt: request.expiresAt,
+      rollbackOf: request.rollbackOf,
+      rolledBackAt: null,
+      rollbackDeploymentId: null,
       version: 1,
     };
     return this.transactions.run(async (manager) => {
+      await hooks.before?.(manager);
       await manager.insert(DeploymentEntity, entity);
       // From now on the release is frozen; PATCH checks this under the same row lock.
       await manager.update(
@@ -130,6 +319,7 @@ export class DeploymentsService {
         after: created,
         reason: entity.reason,
       });
+      await hooks.after?.(manager, created);
       return created;
     });
   }
@@ -197,6 +387,18 @@ export class DeploymentsService {
         };
         // The version column is incremented by the update itself.
         await manager.update(DeploymentEntity, { id }, changes);
+        if (input.status === 'succeeded')
+          await manager.upsert(
+            CurrentDeploymentEntity,
+            {
+              environmentId: entity.environmentId,
+              serviceId: entity.serviceId,
+              deploymentId: id,
+              releaseId: entity.releaseId,
+              succeededAt: now,
+            },
+            ['environmentId', 'serviceId'],
+          );
         const after = toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 });
         await this.changes.record(manager, actor, {
           action: ACTION_OF[input.status],
@@ -303,6 +505,47 @@ function freezeOverrideFields(
 ): Pick<DeploymentEntity, 'freezeOverrideReason' | 'freezeOverriddenBy'> | null {
   const used = overrideReason !== null && results.some((r) => r.gate === FREEZE_GATE && r.overridden);
   return used ? { freezeOverrideReason: overrideReason, freezeOverriddenBy: actor.id } : null;
+}
+
+/** Only a finished deployment that changed the environment, and only once. */
+function assertRollbackable(deployment: {
+  id: string;
+  status: DeploymentStatus;
+  rolledBackAt: Date | null;
+  rollbackDeploymentId: string | null;
+}): void {
+  if (deployment.rolledBackAt)
+    throw new AppError(
+      ReleaseErrors.alreadyRolledBack,
+      `Deployment ${deployment.id} was already rolled back by deployment ${deployment.rollbackDeploymentId}.`,
+    );
+  if (deployment.status !== 'succeeded' && deployment.status !== 'failed')
+    throw new AppError(
+      ReleaseErrors.notRollbackable,
+      `Deployment ${deployment.id} is ${deployment.status}; only a succeeded or failed deployment can be rolled back ` +
+        '(cancel one that has not finished).',
+    );
+}
+
+/** Exactly one way to say when, and a zone only with a local time. */
+function scheduleProblems(schedule: DeploymentScheduleInput | null | undefined): FieldError[] {
+  if (!schedule) return [];
+  const ways = [schedule.at != null, schedule.localTime != null, schedule.nextAllowedWindow === true];
+  const problems: FieldError[] = [];
+  if (ways.filter(Boolean).length !== 1)
+    problems.push({
+      path: 'schedule',
+      message: 'give exactly one of at, localTime (with timeZone) or nextAllowedWindow',
+    });
+  if (schedule.localTime != null && schedule.timeZone == null)
+    problems.push({ path: 'schedule.timeZone', message: 'is required with localTime' });
+  if (schedule.timeZone != null) {
+    const zoneProblem = timeZoneProblem(schedule.timeZone);
+    if (zoneProblem) problems.push({ path: 'schedule.timeZone', message: zoneProblem });
+    else if (schedule.localTime == null)
+      problems.push({ path: 'schedule.timeZone', message: 'only goes with localTime' });
+  }
+  return problems;
 }
 
 function notFound(id: string): AppError {

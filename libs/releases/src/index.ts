@@ -6,6 +6,8 @@ export { DeployWindowsService } from './deploy-windows.service';
 export { FreezePeriodsService } from './freeze-periods.service';
 export { DeployScheduleService } from './deploy-schedule.service';
 export { ApprovalsService } from './approvals.service';
+export { CurrentDeploymentsService } from './current-deployments.service';
+export { DeploymentPinsService } from './deployment-pins.service';
 export {
   DeploymentGate,
   DeploymentGateContext,
@@ -20,6 +22,9 @@ export { DeployWindowModel, NextAllowedStartModel } from './dto/deploy-window.mo
 export { FreezePeriodModel } from './dto/freeze-period.model';
 export { ApprovalRuleModel, DeploymentApprovalModel } from './dto/approval.model';
 export { FREEZE_GATE } from './gates/freeze.gate';
+export { PIN_GATE } from './gates/pin.gate';
+export { CurrentDeploymentModel } from './dto/current-deployment.model';
+export { DeploymentPinModel } from './dto/deployment-pin.model';
 export {
   DeploymentStatus,
   DEPLOYMENT_STATUSES,

@@ -34,4 +34,21 @@ export const ReleaseErrors = {
   selfApproval: errorCode('approval.self_approval', 'forbidden', 'The requester cannot approve'),
   alreadyDecided: errorCode('approval.already_decided', 'conflict', 'Already decided on this deployment'),
   approvalMissing: errorCode('approval.missing', 'conflict', 'The deployment is not approved yet'),
+  noAllowedWindow: errorCode(
+    'deployment.no_allowed_window',
+    'conflict',
+    'No allowed deployment window within the horizon',
+  ),
+  notRollbackable: errorCode(
+    'deployment.not_rollbackable',
+    'conflict',
+    'Only the latest succeeded or failed deployment can be rolled back',
+  ),
+  alreadyRolledBack: errorCode('deployment.already_rolled_back', 'conflict', 'Already rolled back'),
+  nothingToRollBackTo: errorCode(
+    'deployment.nothing_to_roll_back_to',
+    'conflict',
+    'No earlier succeeded release to roll back to',
+  ),
+  pinNotFound: errorCode('deployment_pin.not_found', 'not_found', 'The service is not pinned here'),
 } as const;

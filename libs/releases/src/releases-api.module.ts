@@ -1,6 +1,15 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '@opsplane/catalog';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsResolver } from './approvals.resolver';
+import {
+  DeploymentServiceResolver,
+  EnvironmentDeploymentsResolver,
+  ReleaseServiceResolver,
+} from './catalog-relations.resolver';
+import { CurrentDeploymentsController } from './current-deployments.controller';
+import { DeploymentPinsController } from './deployment-pins.controller';
+import { DeploymentPinsResolver } from './deployment-pins.resolver';
 import { DeployWindowsController } from './deploy-windows.controller';
 import { DeployWindowsResolver } from './deploy-windows.resolver';
 import { DeploymentsController } from './deployments.controller';
@@ -13,13 +22,15 @@ import { ReleasesResolver } from './releases.resolver';
 
 /** REST and GraphQL for releases, deployments, deploy windows and freezes; the API process imports this, the worker only ReleasesModule. */
 @Module({
-  imports: [ReleasesModule],
+  imports: [ReleasesModule, CatalogModule],
   controllers: [
     ReleasesController,
     DeploymentsController,
     DeployWindowsController,
     FreezePeriodsController,
     ApprovalsController,
+    CurrentDeploymentsController,
+    DeploymentPinsController,
   ],
   providers: [
     ReleasesResolver,
@@ -27,6 +38,10 @@ import { ReleasesResolver } from './releases.resolver';
     DeployWindowsResolver,
     FreezePeriodsResolver,
     ApprovalsResolver,
+    DeploymentPinsResolver,
+    EnvironmentDeploymentsResolver,
+    ReleaseServiceResolver,
+    DeploymentServiceResolver,
   ],
 })
 export class ReleasesApiModule {}

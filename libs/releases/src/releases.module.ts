@@ -6,14 +6,20 @@ import { ApprovalsService } from './approvals.service';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeployWindowEntity } from './deploy-window.entity';
 import { DeployWindowsService } from './deploy-windows.service';
+import { CurrentDeploymentEntity } from './current-deployment.entity';
+import { CurrentDeploymentsService } from './current-deployments.service';
 import { DeploymentEntity } from './deployment.entity';
+import { DeploymentPinEntity } from './deployment-pin.entity';
+import { DeploymentPinsService } from './deployment-pins.service';
 import { DeploymentsService } from './deployments.service';
 import { FreezePeriodEntity } from './freeze-period.entity';
 import { FreezePeriodsService } from './freeze-periods.service';
 import { DeploymentGates } from './gates/deployment-gate';
 import { DeployWindowGate } from './gates/deploy-window.gate';
 import { FreezeGate } from './gates/freeze.gate';
+import { PinGate } from './gates/pin.gate';
 import { PromotionGate } from './gates/promotion.gate';
+import { ScheduledDeploymentsJob } from './jobs/scheduled-deployments.job';
 import { ReleaseCommitEntity, ReleaseEntity } from './release.entity';
 import { ReleasesService } from './releases.service';
 
@@ -31,6 +37,8 @@ import { ReleasesService } from './releases.service';
       FreezePeriodEntity,
       EnvironmentApprovalRuleEntity,
       DeploymentApprovalEntity,
+      CurrentDeploymentEntity,
+      DeploymentPinEntity,
     ]),
     CatalogModule,
   ],
@@ -45,8 +53,14 @@ import { ReleasesService } from './releases.service';
     PromotionGate,
     DeployWindowGate,
     FreezeGate,
+    PinGate,
+    DeploymentPinsService,
+    CurrentDeploymentsService,
+    ScheduledDeploymentsJob,
   ],
   exports: [
+    DeploymentPinsService,
+    CurrentDeploymentsService,
     ReleasesService,
     DeploymentsService,
     DeployWindowsService,

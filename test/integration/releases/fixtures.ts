@@ -64,6 +64,24 @@ export async function queuedDeployment(
   return (await requestDeployment(t, release.id, environment).expect(201)).body;
 }
 
+/** Requests, starts and finishes a deployment of `release` into `environment` with `outcome`. */
+export async function finishedDeployment(
+  t: TestApp,
+  release: string,
+  environment: string,
+  outcome: 'succeeded' | 'failed' = 'succeeded',
+): Promise<{ id: string; version: number; requestedAt: string }> {
+  const created = await requestDeployment(t, release, environment).expect(201);
+  await reportStatus(t, created.body.id, 'running').expect(200);
+  await reportStatus(
+    t,
+    created.body.id,
+    outcome,
+    outcome === 'failed' ? 'health checks failed' : undefined,
+  ).expect(200);
+  return created.body;
+}
+
 let nextUncommonRank = 600 + 2 * Math.floor(Math.random() * 150);
 
 /**

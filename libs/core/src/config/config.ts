@@ -32,6 +32,8 @@ export class AuthConfig {
 export class JobsConfig {
   enabled: boolean;
   housekeepingCron: string;
+  /** Queues scheduled deployments when due and expires those left waiting; the resolution of schedules. */
+  deploymentSchedulerCron: string;
   /** A run still marked running after this long is considered abandoned by a dead process. */
   runLeaseSeconds: number;
 }
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
       housekeepingCron: read.string('JOBS_HOUSEKEEPING_CRON', '*/5 * * * *'),
+      deploymentSchedulerCron: read.string('JOBS_DEPLOYMENT_SCHEDULER_CRON', '* * * * *'),
       runLeaseSeconds: read.int('JOBS_RUN_LEASE_SECONDS', 900, 1),
     },
     log: {

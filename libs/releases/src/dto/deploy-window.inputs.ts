@@ -72,8 +72,9 @@ const ENVIRONMENT = {
   example: 'production',
 };
 
+/** A page of something scoped to one environment, for GraphQL (REST has the environment in the path). */
 @Args()
-export class DeployWindowsArgs extends PageArgs {
+export class EnvironmentPageArgs extends PageArgs {
   @Prop.string(ENVIRONMENT)
   environment: string;
 }

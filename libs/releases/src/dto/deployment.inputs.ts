@@ -9,6 +9,46 @@ const FREEZE_OVERRIDE =
   'Admins only (403 `deployment.override_forbidden` for other roles): pass the freeze gate anyway, for this ' +
   'reason, which is stored on the deployment and in the audit event. Deploy windows cannot be overridden.';
 
+@Input(
+  'DeploymentScheduleInput',
+  'When to queue the deployment (Octopus QueueTime): exactly one of `at`, `localTime` with `timeZone`, or ' +
+    '`nextAllowedWindow`. Gates still run when it is requested and again when it starts.',
+)
+export class DeploymentScheduleInput {
+  @Prop.date({ optional: true, description: 'An instant, e.g. 2026-11-28T01:00:00Z.' })
+  at?: Date | null;
+
+  @Prop.string({
+    optional: true,
+    maxLength: 23,
+    pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?$/,
+    patternHint: 'must be a local date-time without offset, e.g. 2026-11-28T02:00',
+    description:
+      'Wall-clock time in `timeZone` ("at 02:00 Europe/Berlin"). A time the clocks skip (spring forward) ' +
+      'moves forward by the length of the gap, as deploy windows do; a time that occurs twice (fall back) is ' +
+      'its first occurrence. The answer shows the resolved instant in `scheduledFor`.',
+    example: '2026-11-28T02:00',
+  })
+  localTime?: string | null;
+
+  @Prop.string({
+    optional: true,
+    maxLength: 64,
+    description: 'IANA zone of `localTime`.',
+    example: 'Europe/Berlin',
+  })
+  timeZone?: string | null;
+
+  @Prop.bool({
+    optional: true,
+    description:
+      'Queue at the next allowed start of the environment’s deploy windows and freezes (as ' +
+      '`GET /v1/environments/{id}/deploy-windows/next` reports it for the release’s service). ' +
+      '`expiresAt` defaults to the end of that window.',
+  })
+  nextAllowedWindow?: boolean | null;
+}
+
 @Input('RequestDeploymentInput')
 export class RequestDeploymentInput {
   @Prop.uuid({ description: 'The release id.' })
@@ -19,6 +59,37 @@ export class RequestDeploymentInput {
 
   @Prop.string({ optional: true, maxLength: 2000, example: 'Fixes the checkout timeout (INC-42)' })
   reason?: string | null;
+
+  @Prop.string({ optional: true, maxLength: 2000, description: FREEZE_OVERRIDE, example: 'Hotfix for INC-7' })
+  freezeOverrideReason?: string | null;
+
+  @Prop.nested(() => DeploymentScheduleInput, { optional: true })
+  schedule?: DeploymentScheduleInput | null;
+
+  @Prop.date({
+    optional: true,
+    description:
+      'If the deployment is still waiting for approval or for its scheduled time then, it becomes `expired`.',
+  })
+  expiresAt?: Date | null;
+}
+
+@Input('RollbackDeploymentInput')
+export class RollbackDeploymentInput {
+  @Prop.string({
+    maxLength: 2000,
+    description: 'Why; stored on both deployments’ events.',
+    example: 'INC-42: 5xx',
+  })
+  reason: string;
+
+  @Prop.bool({
+    optional: true,
+    description:
+      'Also pin the service in the environment to the release rolled back to, with the same reason, so ' +
+      'automation does not promote the bad release again until someone unpins.',
+  })
+  pin?: boolean | null;
 
   @Prop.string({ optional: true, maxLength: 2000, description: FREEZE_OVERRIDE, example: 'Hotfix for INC-7' })
   freezeOverrideReason?: string | null;

@@ -89,6 +89,32 @@ export class DeploymentModel {
   })
   isApproved: boolean;
 
+  @Prop.date({
+    nullable: true,
+    description:
+      'When the scheduler moves it from `scheduled` to `queued` (checked every minute by default); null when ' +
+      'it is queued as soon as it may be.',
+  })
+  scheduledFor: Date | null;
+
+  @Prop.date({
+    nullable: true,
+    description: 'If it is still waiting for approval or for its time then, it becomes `expired`.',
+  })
+  expiresAt: Date | null;
+
+  @Prop.uuid({ nullable: true, description: 'The deployment this one rolls back.' })
+  rollbackOf: string | null;
+
+  @Prop.date({ nullable: true, description: 'When a rollback of this deployment was requested.' })
+  rolledBackAt: Date | null;
+
+  @Prop.uuid({ nullable: true, description: 'The deployment that rolls this one back.' })
+  rollbackDeploymentId: string | null;
+
+  @Prop.bool({ description: 'True once a rollback of this deployment has been requested.' })
+  isRolledBack: boolean;
+
   @Prop.int({ min: 1, description: 'Increments on every change; send it back as If-Match.' })
   version: number;
 }
@@ -114,6 +140,11 @@ export const DEPLOYMENT_COLUMNS = [
   'approverRole',
   'allowSelfApproval',
   'approvalsReceived',
+  'scheduledFor',
+  'expiresAt',
+  'rollbackOf',
+  'rolledBackAt',
+  'rollbackDeploymentId',
   'version',
 ] as const satisfies readonly (keyof DeploymentModel)[];
 
@@ -140,6 +171,12 @@ export function toDeploymentModel(
     allowSelfApproval: row.allowSelfApproval,
     approvalsReceived: row.approvalsReceived,
     isApproved: row.approvalsRequired !== null && row.approvalsReceived >= row.approvalsRequired,
+    scheduledFor: row.scheduledFor,
+    expiresAt: row.expiresAt,
+    rollbackOf: row.rollbackOf,
+    rolledBackAt: row.rolledBackAt,
+    rollbackDeploymentId: row.rollbackDeploymentId,
+    isRolledBack: row.rolledBackAt !== null,
     version: row.version,
   };
 }

@@ -14,7 +14,11 @@ export interface DeploymentGateContext {
   environment: EnvironmentModel;
   /** Null while the deployment is being requested (it does not exist yet). */
   deployment: DeploymentModel | null;
-  /** From the injected Clock, so gates that depend on time agree with each other and with tests. */
+  /**
+   * The instant judged, from the injected Clock so gates agree with each other and with tests: now,
+   * or, when a scheduled deployment is requested, the time it is scheduled for (a deployment asked
+   * for at 14:00 to run in the 02:00 window is judged at 02:00, and again at its real start).
+   */
   now: Date;
   /** Who requests or starts the deployment. */
   actor: Actor;

@@ -22,3 +22,4 @@ export {
   type WindowDecision,
   type WindowKind,
 } from './deploy-windows';
+export { localTimeToInstant } from './local-time';

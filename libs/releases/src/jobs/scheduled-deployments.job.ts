@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ChangeRecorder,
+  Clock,
+  Job,
+  JobContext,
+  JobsConfig,
+  ScheduledJob,
+  systemActor,
+  Transactions,
+} from '@opsplane/core';
+import { DeploymentEntity } from '../deployment.entity';
+import { toDeploymentModel } from '../dto/deployment.model';
+
+/** Rows moved per transaction: short transactions, and a crash loses at most one batch's work. */
+const BATCH = 200;
+
+type Move = 'expire' | 'queue';
+
+/**
+ * Expires deployments still waiting (for approval or for their time) past `expiresAt`, then
+ * queues scheduled deployments whose time has come. The core runner claims each slot once across
+ * processes; rows are claimed with `FOR UPDATE SKIP LOCKED` and moved only from the status they
+ * were read in, so even a run overlapping another (a slow run, `POST /v1/jobs/…/run`) moves each
+ * deployment once. Expiry goes first, so a deployment due after its expiry is never queued.
+ */
+@Injectable()
+@Job('releases.scheduled-deployments')
+export class ScheduledDeploymentsJob implements ScheduledJob {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly changes: ChangeRecorder,
+    private readonly clock: Clock,
+    private readonly config: JobsConfig,
+  ) {}
+
+  get schedule(): string {
+    return this.config.deploymentSchedulerCron;
+  }
+
+  async run(context: JobContext): Promise<Record<string, number>> {
+    const now = this.clock.now();
+    const expired = await this.moveAll('expire', now, context.runId);
+    const queued = await this.moveAll('queue', now, context.runId);
+    return { expired, queued };
+  }
+
+  private async moveAll(move: Move, now: Date, runId: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const moved = await this.moveBatch(move, now, runId);
+      total += moved;
+      if (moved < BATCH) return total;
+    }
+  }
+
+  private moveBatch(move: Move, now: Date, runId: string): Promise<number> {
+    const actor = systemActor('scheduler', runId);
+    return this.transactions.run(async (manager) => {
+      const query = manager
+        .getRepository(DeploymentEntity)
+        .createQueryBuilder('deployment')
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .limit(BATCH);
+      if (move === 'expire')
+        query
+          .where(`deployment.status IN ('pending_approval', 'scheduled')`)
+          .andWhere('deployment.expiresAt <= :now', { now })
+          .orderBy('deployment.expiresAt');
+      else
+        query
+          .where(`deployment.status = 'scheduled'`)
+          .andWhere('deployment.scheduledFor <= :now', { now })
+          .orderBy('deployment.scheduledFor');
+      const due = await query.getMany();
+      for (const entity of due) {
+        const reason =
+          move === 'expire'
+            ? `Not queued before it expired at ${entity.expiresAt!.toISOString()}.`
+            : `Scheduled for ${entity.scheduledFor!.toISOString()}.`;
+        const changes: Partial<DeploymentEntity> =
+          move === 'expire'
+            ? { status: 'expired', finishedAt: now, statusReason: reason }
+            : { status: 'queued', queuedAt: now };
+        await manager.update(DeploymentEntity, { id: entity.id }, changes);
+        await this.changes.record(manager, actor, {
+          action: move === 'expire' ? 'deployment.expired' : 'deployment.queued',
+          targetType: 'deployment',
+          targetId: entity.id,
+          before: toDeploymentModel(entity),
+          after: toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 }),
+          reason,
+        });
+      }
+      return due.length;
+    });
+  }
+}
