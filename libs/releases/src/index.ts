@@ -14,7 +14,13 @@ export {
   GatePhase,
   GateResult,
 } from './gates/deployment-gate';
-export { ReleaseModel, ReleaseCommit, ReleaseArtifact } from './dto/release.model';
+export {
+  ReleaseModel,
+  ReleaseCommit,
+  ReleaseArtifact,
+  ReleaseDiffModel,
+  ReleaseSummary,
+} from './dto/release.model';
 export { DeploymentModel } from './dto/deployment.model';
 export { DeployWindowModel, NextAllowedStartModel } from './dto/deploy-window.model';
 export { FreezePeriodModel } from './dto/freeze-period.model';

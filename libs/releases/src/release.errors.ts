@@ -5,6 +5,11 @@ export const ReleaseErrors = {
   releaseNotFound: errorCode('release.not_found', 'not_found', 'Release not found'),
   versionExists: errorCode('release.version_exists', 'conflict', 'Release version already exists'),
   immutable: errorCode('release.immutable', 'conflict', 'Release is immutable once deployed'),
+  diffAcrossServices: errorCode(
+    'release.diff_across_services',
+    'unprocessable',
+    'Only releases of the same service can be compared',
+  ),
   deploymentNotFound: errorCode('deployment.not_found', 'not_found', 'Deployment not found'),
   gatesFailed: errorCode('deployment.gates_failed', 'conflict', 'Deployment refused by its gates'),
   illegalTransition: errorCode(
