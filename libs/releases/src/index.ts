@@ -6,6 +6,7 @@ export { DeployWindowsService } from './deploy-windows.service';
 export { FreezePeriodsService } from './freeze-periods.service';
 export { DeployScheduleService } from './deploy-schedule.service';
 export { ApprovalsService } from './approvals.service';
+export { PromotionPoliciesService } from './promotion-policies.service';
 export {
   DeploymentGate,
   DeploymentGateContext,
@@ -21,6 +22,7 @@ export {
   ReleaseDiffModel,
   ReleaseSummary,
 } from './dto/release.model';
+export { PromotionPolicyModel } from './dto/promotion-policy.model';
 export { DeploymentModel } from './dto/deployment.model';
 export { DeployWindowModel, NextAllowedStartModel } from './dto/deploy-window.model';
 export { FreezePeriodModel } from './dto/freeze-period.model';

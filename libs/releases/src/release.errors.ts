@@ -39,4 +39,10 @@ export const ReleaseErrors = {
   selfApproval: errorCode('approval.self_approval', 'forbidden', 'The requester cannot approve'),
   alreadyDecided: errorCode('approval.already_decided', 'conflict', 'Already decided on this deployment'),
   approvalMissing: errorCode('approval.missing', 'conflict', 'The deployment is not approved yet'),
+  promotionPolicyNotFound: errorCode(
+    'promotion_policy.not_found',
+    'not_found',
+    'The environment has no promotion policy',
+  ),
+  promotionPolicyInvalid: errorCode('promotion_policy.invalid', 'invalid', 'Invalid promotion policy'),
 } as const;

@@ -7,6 +7,8 @@ import { DeploymentsController } from './deployments.controller';
 import { DeploymentsResolver } from './deployments.resolver';
 import { FreezePeriodsController } from './freeze-periods.controller';
 import { FreezePeriodsResolver } from './freeze-periods.resolver';
+import { PromotionPoliciesController } from './promotion-policies.controller';
+import { PromotionPoliciesResolver } from './promotion-policies.resolver';
 import { ReleasesModule } from './releases.module';
 import { ReleasesController } from './releases.controller';
 import { ReleasesResolver } from './releases.resolver';
@@ -20,6 +22,7 @@ import { ReleasesResolver } from './releases.resolver';
     DeployWindowsController,
     FreezePeriodsController,
     ApprovalsController,
+    PromotionPoliciesController,
   ],
   providers: [
     ReleasesResolver,
@@ -27,6 +30,7 @@ import { ReleasesResolver } from './releases.resolver';
     DeployWindowsResolver,
     FreezePeriodsResolver,
     ApprovalsResolver,
+    PromotionPoliciesResolver,
   ],
 })
 export class ReleasesApiModule {}

@@ -14,6 +14,8 @@ import { DeploymentGates } from './gates/deployment-gate';
 import { DeployWindowGate } from './gates/deploy-window.gate';
 import { FreezeGate } from './gates/freeze.gate';
 import { PromotionGate } from './gates/promotion.gate';
+import { PromotionPoliciesService } from './promotion-policies.service';
+import { EnvironmentPromotionPolicyEntity } from './promotion-policy.entity';
 import { ReleaseCommitEntity, ReleaseEntity } from './release.entity';
 import { ReleasesService } from './releases.service';
 
@@ -31,6 +33,7 @@ import { ReleasesService } from './releases.service';
       FreezePeriodEntity,
       EnvironmentApprovalRuleEntity,
       DeploymentApprovalEntity,
+      EnvironmentPromotionPolicyEntity,
     ]),
     CatalogModule,
   ],
@@ -41,6 +44,7 @@ import { ReleasesService } from './releases.service';
     FreezePeriodsService,
     DeployScheduleService,
     ApprovalsService,
+    PromotionPoliciesService,
     DeploymentGates,
     PromotionGate,
     DeployWindowGate,
@@ -53,6 +57,7 @@ import { ReleasesService } from './releases.service';
     FreezePeriodsService,
     DeployScheduleService,
     ApprovalsService,
+    PromotionPoliciesService,
     DeploymentGates,
   ],
 })
