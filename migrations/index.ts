@@ -3,6 +3,7 @@ import { CreateCatalog1764230500000 } from './1764230500000-CreateCatalog';
 import { CreateReleases1764230600000 } from './1764230600000-CreateReleases';
 import { AddDeployWindowsAndFreezes1764230700000 } from './1764230700000-AddDeployWindowsAndFreezes';
 import { AddDeploymentApprovals1764230800000 } from './1764230800000-AddDeploymentApprovals';
+import { AddPromotionPolicies1764230900000 } from './1764230900000-AddPromotionPolicies';
 import { AddDeploymentSchedulingAndRollback1764231000000 } from './1764231000000-AddDeploymentSchedulingAndRollback';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -12,5 +13,6 @@ export const MIGRATIONS: (new () => unknown)[] = [
   CreateReleases1764230600000,
   AddDeployWindowsAndFreezes1764230700000,
   AddDeploymentApprovals1764230800000,
+  AddPromotionPolicies1764230900000,
   AddDeploymentSchedulingAndRollback1764231000000,
 ];

@@ -216,6 +216,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/releases/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changes between two releases of a service: the releases and commits in between
+         * @description Releases are ordered by registration. `direction` is `forward` when `to` is newer, `backward` when it is older (a rollback: the releases and commits that go away), `same` for one release. Commits appear once per sha, without those the older release already lists, newest first, each with the release it came with. At most 500 releases and 5000 commits; `truncated` says when there were more. 404 `release.not_found` for an unknown id; 422 `release.diff_across_services` when the two belong to different services.
+         */
+        get: operations["diffReleases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/releases/{id}": {
         parameters: {
             query?: never;
@@ -576,6 +596,31 @@ export interface paths {
         post?: never;
         /** Unpin a service in an environment; answers with the pin removed */
         delete: operations["unpinService"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/environments/{idOrSlug}/promotion-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the promotion policy of an environment (404 `promotion_policy.not_found` when none)
+         * @description Without a policy an environment takes releases that succeeded in an environment of the highest rank in use below it.
+         */
+        get: operations["getPromotionPolicy"];
+        /**
+         * Say which lower ranks, and how many of their environments, a release must have succeeded in
+         * @description Creates or replaces the policy; omitted fields take their defaults. Applies to every deployment requested or started from now on (the gate runs at both). `fromRanks` must name distinct ranks below the environment’s own (400 `promotion_policy.invalid`). If-Match (optional) takes the current `version`.
+         */
+        put: operations["setPromotionPolicy"];
+        post?: never;
+        /** Remove the promotion policy of an environment (back to the default); answers with what was removed */
+        delete: operations["removePromotionPolicy"];
         options?: never;
         head?: never;
         patch?: never;
@@ -990,6 +1035,64 @@ export interface components {
             items: components["schemas"]["Release"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        /** @description A release without its commits, changelog and artifacts. */
+        ReleaseSummary: {
+            /** Format: uuid */
+            id: string;
+            /** @example 1.4.0 */
+            version: string;
+            /** @description Whether `version` is a valid semantic version. */
+            isSemver: boolean;
+            /**
+             * Format: date-time
+             * @description When it was registered; releases of a service are ordered by it.
+             */
+            createdAt: string;
+        };
+        /**
+         * @description forward: `to` was registered after `from`; backward: before it (a rollback); same: one release.
+         * @enum {string}
+         */
+        ReleaseDiffDirection: "forward" | "backward" | "same";
+        /** @description A commit a diff brings (forward) or takes away (backward). */
+        ReleaseDiffCommit: {
+            /**
+             * @description Lower-case hex.
+             * @example 9fceb02d0ae5
+             */
+            sha: string;
+            /** @example Retry card authorisations on 503 */
+            message: string;
+            /** Format: date-time */
+            authoredAt: string | null;
+            /** Format: date-time */
+            mergedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The release it came with: the oldest release of the span that lists it.
+             */
+            releaseId: string;
+            /**
+             * @description That release’s version.
+             * @example 1.4.0
+             */
+            version: string;
+        };
+        /** @description What changes between two releases of one service, in registration order. Forward (`to` newer): the releases after `from` up to `to`, and the commits they bring. Backward (a rollback, `to` older): the releases rolled back, `from` back to the one after `to`, and the commits that go. At most 500 releases (the ones nearest the newer end) and 5000 commits (the newest); `truncated` says when there were more. */
+        ReleaseDiff: {
+            /** Format: uuid */
+            serviceId: string;
+            from: components["schemas"]["ReleaseSummary"];
+            to: components["schemas"]["ReleaseSummary"];
+            /** @description forward: `to` was registered after `from`; backward: before it (a rollback); same: one release. */
+            direction: components["schemas"]["ReleaseDiffDirection"];
+            /** @description In the order the change walks them. Forward: after `from` up to and including `to`, oldest first. Backward: `from` and the others newer than `to`, newest first (`to` itself stays). Same: none. */
+            releases: components["schemas"]["ReleaseSummary"][];
+            /** @description The commits of `releases`, each sha once, without those the older of the two releases already lists (releases often repeat history); newest first: by release, then in the order the release lists them. */
+            commits: components["schemas"]["ReleaseDiffCommit"][];
+            /** @description Whether releases or commits were left out to stay within the limits. */
+            truncated: boolean;
         };
         /** @description Only the fields sent change; refused once the release has been deployed. */
         UpdateReleaseInput: {
@@ -1473,6 +1576,40 @@ export interface components {
              * @description The release to hold it at; by default the release that last succeeded there (what runs now). Must be a release of the service.
              */
             release?: string | null;
+        };
+        /** @description Replaces the whole policy; omitted fields take their defaults. */
+        SetPromotionPolicyInput: {
+            /** @description Default true. False switches the promotion check off for this environment: it accepts any release, wherever it has or has not succeeded (a hotfix or sandbox environment). The other gates still apply. */
+            enabled?: boolean | null;
+            /**
+             * @description At most 20, no repeats. The ranks whose environments count, each below the environment’s own rank. Null: the highest rank in use (not archived) below it, so rank gaps and archived ranks are skipped. A named rank without an environment in use refuses every promotion until the policy or the environments change.
+             * @example [
+             *       10
+             *     ]
+             */
+            fromRanks?: number[] | null;
+            /**
+             * @description Default 1. How many distinct environments (not archived) of those ranks the release must have succeeded in. More than there are refuses every promotion, saying so.
+             * @example 2
+             */
+            minimumSuccesses?: number | null;
+        };
+        /** @description Which lower ranks a release must have succeeded in, and in how many of their environments, before the environment accepts it. Without a policy: one success in an environment of the highest rank in use below. A release that already succeeded in the environment itself always passes (redeploys, rollbacks). */
+        PromotionPolicy: {
+            /** Format: uuid */
+            environmentId: string;
+            /** @description False switches the promotion check off for this environment: it accepts any release, wherever it has or has not succeeded (a hotfix or sandbox environment). The other gates still apply. */
+            enabled: boolean;
+            /** @description The ranks whose environments count, each below the environment’s own rank. Null: the highest rank in use (not archived) below it, so rank gaps and archived ranks are skipped. A named rank without an environment in use refuses every promotion until the policy or the environments change. */
+            fromRanks: number[] | null;
+            /** @description How many distinct environments (not archived) of those ranks the release must have succeeded in. More than there are refuses every promotion, saying so. */
+            minimumSuccesses: number;
+            /** @description Increments on every change; send it back as If-Match. */
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Actor id of whoever set the policy last. */
+            updatedBy: string;
         };
     };
     responses: never;
@@ -2955,6 +3092,85 @@ export interface operations {
             };
             /** @description Conflicts with the current state (e.g. a slug already taken). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    diffReleases: {
+        parameters: {
+            query: {
+                /** @description The release deployed now (or the one to compare from). */
+                from: string;
+                /** @description The release to go to; older than `from` for a rollback. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseDiff"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5266,6 +5482,244 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPromotionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionPolicy"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setPromotionPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPromotionPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionPolicy"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    removePromotionPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionPolicy"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,6 +8,7 @@ export { DeployScheduleService } from './deploy-schedule.service';
 export { ApprovalsService } from './approvals.service';
 export { CurrentDeploymentsService } from './current-deployments.service';
 export { DeploymentPinsService } from './deployment-pins.service';
+export { PromotionPoliciesService } from './promotion-policies.service';
 export {
   DeploymentGate,
   DeploymentGateContext,
@@ -16,7 +17,14 @@ export {
   GatePhase,
   GateResult,
 } from './gates/deployment-gate';
-export { ReleaseModel, ReleaseCommit, ReleaseArtifact } from './dto/release.model';
+export {
+  ReleaseModel,
+  ReleaseCommit,
+  ReleaseArtifact,
+  ReleaseDiffModel,
+  ReleaseSummary,
+} from './dto/release.model';
+export { PromotionPolicyModel } from './dto/promotion-policy.model';
 export { DeploymentModel } from './dto/deployment.model';
 export { DeployWindowModel, NextAllowedStartModel } from './dto/deploy-window.model';
 export { FreezePeriodModel } from './dto/freeze-period.model';

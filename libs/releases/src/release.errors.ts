@@ -5,6 +5,11 @@ export const ReleaseErrors = {
   releaseNotFound: errorCode('release.not_found', 'not_found', 'Release not found'),
   versionExists: errorCode('release.version_exists', 'conflict', 'Release version already exists'),
   immutable: errorCode('release.immutable', 'conflict', 'Release is immutable once deployed'),
+  diffAcrossServices: errorCode(
+    'release.diff_across_services',
+    'unprocessable',
+    'Only releases of the same service can be compared',
+  ),
   deploymentNotFound: errorCode('deployment.not_found', 'not_found', 'Deployment not found'),
   gatesFailed: errorCode('deployment.gates_failed', 'conflict', 'Deployment refused by its gates'),
   illegalTransition: errorCode(
@@ -51,4 +56,10 @@ export const ReleaseErrors = {
     'No earlier succeeded release to roll back to',
   ),
   pinNotFound: errorCode('deployment_pin.not_found', 'not_found', 'The service is not pinned here'),
+  promotionPolicyNotFound: errorCode(
+    'promotion_policy.not_found',
+    'not_found',
+    'The environment has no promotion policy',
+  ),
+  promotionPolicyInvalid: errorCode('promotion_policy.invalid', 'invalid', 'Invalid promotion policy'),
 } as const;

@@ -16,6 +16,8 @@ import { DeploymentsController } from './deployments.controller';
 import { DeploymentsResolver } from './deployments.resolver';
 import { FreezePeriodsController } from './freeze-periods.controller';
 import { FreezePeriodsResolver } from './freeze-periods.resolver';
+import { PromotionPoliciesController } from './promotion-policies.controller';
+import { PromotionPoliciesResolver } from './promotion-policies.resolver';
 import { ReleasesModule } from './releases.module';
 import { ReleasesController } from './releases.controller';
 import { ReleasesResolver } from './releases.resolver';
@@ -31,6 +33,7 @@ import { ReleasesResolver } from './releases.resolver';
     ApprovalsController,
     CurrentDeploymentsController,
     DeploymentPinsController,
+    PromotionPoliciesController,
   ],
   providers: [
     ReleasesResolver,
@@ -42,6 +45,7 @@ import { ReleasesResolver } from './releases.resolver';
     EnvironmentDeploymentsResolver,
     ReleaseServiceResolver,
     DeploymentServiceResolver,
+    PromotionPoliciesResolver,
   ],
 })
 export class ReleasesApiModule {}

@@ -10,8 +10,19 @@ import {
   Requires,
   uuidParam,
 } from '@opsplane/core';
-import { CreateReleaseInput, ListReleasesArgs, UpdateReleaseInput } from './dto/release.inputs';
-import { ReleaseModel, ReleasePage } from './dto/release.model';
+import {
+  CreateReleaseInput,
+  ListReleasesArgs,
+  ReleaseDiffArgs,
+  UpdateReleaseInput,
+} from './dto/release.inputs';
+import {
+  MAX_DIFF_COMMITS,
+  MAX_DIFF_RELEASES,
+  ReleaseDiffModel,
+  ReleaseModel,
+  ReleasePage,
+} from './dto/release.model';
 import { ReleasesService } from './releases.service';
 
 @ApiTags('releases')
@@ -38,6 +49,25 @@ export class ReleasesController {
   @Operation({ operationId: 'listReleases', summary: 'List releases, newest first', response: ReleasePage })
   list(@Query() args: ListReleasesArgs) {
     return this.releases.list(args);
+  }
+
+  @Get('diff')
+  @Requires('read')
+  @Operation({
+    operationId: 'diffReleases',
+    summary: 'What changes between two releases of a service: the releases and commits in between',
+    description:
+      'Releases are ordered by registration. `direction` is `forward` when `to` is newer, `backward` when ' +
+      'it is older (a rollback: the releases and commits that go away), `same` for one release. Commits ' +
+      'appear once per sha, without those the older release already lists, newest first, each with the ' +
+      `release it came with. At most ${MAX_DIFF_RELEASES} releases and ${MAX_DIFF_COMMITS} commits; ` +
+      '`truncated` says when there were more. 404 `release.not_found` for an unknown id; 422 ' +
+      '`release.diff_across_services` when the two belong to different services.',
+    response: ReleaseDiffModel,
+    problems: [404, 422],
+  })
+  diff(@Query() args: ReleaseDiffArgs) {
+    return this.releases.diff(args);
   }
 
   @Get(':id')

@@ -20,6 +20,8 @@ import { FreezeGate } from './gates/freeze.gate';
 import { PinGate } from './gates/pin.gate';
 import { PromotionGate } from './gates/promotion.gate';
 import { ScheduledDeploymentsJob } from './jobs/scheduled-deployments.job';
+import { PromotionPoliciesService } from './promotion-policies.service';
+import { EnvironmentPromotionPolicyEntity } from './promotion-policy.entity';
 import { ReleaseCommitEntity, ReleaseEntity } from './release.entity';
 import { ReleasesService } from './releases.service';
 
@@ -39,6 +41,7 @@ import { ReleasesService } from './releases.service';
       DeploymentApprovalEntity,
       CurrentDeploymentEntity,
       DeploymentPinEntity,
+      EnvironmentPromotionPolicyEntity,
     ]),
     CatalogModule,
   ],
@@ -49,6 +52,7 @@ import { ReleasesService } from './releases.service';
     FreezePeriodsService,
     DeployScheduleService,
     ApprovalsService,
+    PromotionPoliciesService,
     DeploymentGates,
     PromotionGate,
     DeployWindowGate,
@@ -67,6 +71,7 @@ import { ReleasesService } from './releases.service';
     FreezePeriodsService,
     DeployScheduleService,
     ApprovalsService,
+    PromotionPoliciesService,
     DeploymentGates,
   ],
 })

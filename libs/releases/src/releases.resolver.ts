@@ -1,7 +1,12 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
-import { CreateReleaseInput, ListReleasesArgs, UpdateReleaseInput } from './dto/release.inputs';
-import { ReleaseModel, ReleasePage } from './dto/release.model';
+import {
+  CreateReleaseInput,
+  ListReleasesArgs,
+  ReleaseDiffArgs,
+  UpdateReleaseInput,
+} from './dto/release.inputs';
+import { ReleaseDiffModel, ReleaseModel, ReleasePage } from './dto/release.model';
 import { ReleasesService } from './releases.service';
 
 @Resolver(() => ReleaseModel)
@@ -18,6 +23,17 @@ export class ReleasesResolver {
   @Requires('read')
   get(@Args('id', { type: () => ID }, uuidParam) id: string) {
     return this.releases.get(id);
+  }
+
+  @Query(() => ReleaseDiffModel, {
+    name: 'releaseDiff',
+    description:
+      'What changes between two releases of one service: the releases and commits in between ' +
+      '(backward for a rollback). release.diff_across_services for releases of different services.',
+  })
+  @Requires('read')
+  diff(@Args() args: ReleaseDiffArgs) {
+    return this.releases.diff(args);
   }
 
   @Mutation(() => ReleaseModel, { name: 'createRelease' })

@@ -17,16 +17,26 @@ import {
   Transactions,
 } from '@opsplane/core';
 import { EntityManager } from 'typeorm';
-import { CreateReleaseInput, ListReleasesArgs, UpdateReleaseInput } from './dto/release.inputs';
 import {
+  CreateReleaseInput,
+  ListReleasesArgs,
+  ReleaseDiffArgs,
+  UpdateReleaseInput,
+} from './dto/release.inputs';
+import {
+  MAX_DIFF_COMMITS,
+  MAX_DIFF_RELEASES,
   RELEASE_COLUMNS,
   ReleaseArtifact,
   ReleaseArtifactInput,
   ReleaseCommit,
+  ReleaseDiffCommit,
+  ReleaseDiffModel,
   ReleaseModel,
   ReleaseRow,
   toReleaseCommit,
   toReleaseModel,
+  toReleaseSummary,
 } from './dto/release.model';
 import { ReleaseCommitEntity, ReleaseEntity } from './release.entity';
 import { ReleaseErrors } from './release.errors';
@@ -188,6 +198,94 @@ export class ReleasesService {
     });
   }
 
+  /**
+   * What changes from one release of a service to another, in two queries whatever the distance:
+   * the two releases with the span between them, then the commits of the span.
+   */
+  async diff({ from: fromId, to: toId }: ReleaseDiffArgs): Promise<ReleaseDiffModel> {
+    // Ids are compared as text below; PostgreSQL answers in lower case.
+    const [fromKey, toKey] = [fromId.toLowerCase(), toId.toLowerCase()];
+    const manager = this.transactions.manager();
+    // The two releases, and the span (older, newer] if they are of one service: its newest, plus one
+    // row that tells it was cut. A UNION rather than an OR, so both halves use their index.
+    const rows = await manager.query<(DiffReleaseRow & { inSpan: boolean })[]>(
+      `WITH ends AS (
+         SELECT id, service_id, version, created_at FROM releases WHERE id IN ($1, $2)
+       ),
+       span AS (
+         SELECT r.id, r.service_id, r.version, r.created_at FROM releases r
+          WHERE r.service_id = (SELECT service_id FROM ends WHERE id = $1)
+            AND r.service_id = (SELECT service_id FROM ends WHERE id = $2)
+            AND r.id > LEAST($1::uuid, $2::uuid) AND r.id <= GREATEST($1::uuid, $2::uuid)
+          ORDER BY r.id DESC
+          LIMIT ${MAX_DIFF_RELEASES + 1}
+       )
+       SELECT id, service_id AS "serviceId", version, created_at AS "createdAt", false AS "inSpan" FROM ends
+       UNION ALL
+       SELECT id, service_id, version, created_at, true FROM span`,
+      [fromKey, toKey],
+    );
+    const from = rows.find((row) => !row.inSpan && row.id === fromKey);
+    const to = rows.find((row) => !row.inSpan && row.id === toKey);
+    if (!from) throw notFound(fromId);
+    if (!to) throw notFound(toId);
+    if (from.serviceId !== to.serviceId)
+      throw new AppError(
+        ReleaseErrors.diffAcrossServices,
+        `Release ${from.version} (${from.id}) and release ${to.version} (${to.id}) belong to different services; a diff compares releases of one service.`,
+        { errors: [{ path: 'to', message: 'must be a release of the same service as from' }] },
+      );
+    const direction = fromKey === toKey ? 'same' : toKey > fromKey ? 'forward' : 'backward';
+    // Newest first; UNION ALL promises no order.
+    const span = rows.filter((row) => row.inSpan).sort((a, b) => (a.id < b.id ? 1 : -1));
+    const releasesCut = span.length > MAX_DIFF_RELEASES;
+    const kept = span.slice(0, MAX_DIFF_RELEASES);
+    const older = direction === 'forward' ? from : to;
+    const commits = await this.commitsBetween(manager, kept, older.id);
+    return {
+      serviceId: from.serviceId,
+      from: toReleaseSummary(from),
+      to: toReleaseSummary(to),
+      direction,
+      releases: (direction === 'forward' ? [...kept].reverse() : kept).map(toReleaseSummary),
+      commits: commits.slice(0, MAX_DIFF_COMMITS),
+      truncated: releasesCut || commits.length > MAX_DIFF_COMMITS,
+    };
+  }
+
+  /**
+   * The commits of `span`, each sha once, attributed to the oldest release that lists it, without
+   * those `baseId` already lists; newest first, one more than the limit to tell it was cut.
+   * Shas are hex: byte order ("C") sorts them as well as the locale's and several times faster.
+   */
+  private async commitsBetween(
+    manager: EntityManager,
+    span: DiffReleaseRow[],
+    baseId: string,
+  ): Promise<ReleaseDiffCommit[]> {
+    if (span.length === 0) return [];
+    const versions = new Map(span.map((row) => [row.id, row.version]));
+    const rows = await manager.query<(ReleaseCommit & { releaseId: string })[]>(
+      `WITH fresh AS (
+         SELECT DISTINCT ON (c.sha COLLATE "C") c.release_id, c.position, c.sha, c.message, c.authored_at, c.merged_at
+           FROM release_commits c
+          WHERE c.release_id = ANY ($1::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM release_commits base WHERE base.release_id = $2 AND base.sha = c.sha)
+          ORDER BY c.sha COLLATE "C", c.release_id, c.position
+       )
+       SELECT release_id AS "releaseId", sha, message, authored_at AS "authoredAt", merged_at AS "mergedAt"
+         FROM fresh
+        ORDER BY release_id DESC, position
+        LIMIT ${MAX_DIFF_COMMITS + 1}`,
+      [[...versions.keys()], baseId],
+    );
+    return rows.map((row) => ({
+      ...toReleaseCommit(row),
+      releaseId: row.releaseId,
+      version: versions.get(row.releaseId)!,
+    }));
+  }
+
   private selectReleases(manager: EntityManager) {
     return selectColumns(manager.getRepository(ReleaseEntity).createQueryBuilder('release'), RELEASE_COLUMNS);
   }
@@ -213,6 +311,13 @@ export class ReleasesService {
     }
     return byRelease;
   }
+}
+
+interface DiffReleaseRow {
+  id: string;
+  serviceId: string;
+  version: string;
+  createdAt: Date;
 }
 
 function notFound(id: string): AppError {

@@ -7,6 +7,7 @@ import {
   finishedDeployment,
   reportStatus,
   requestDeployment,
+  uncommonRank,
 } from './fixtures';
 
 interface Deployment {
@@ -104,6 +105,29 @@ describe('rollback and pins', () => {
       environmentId: environment.id,
       rollbackOf: first.body.id,
     });
+  });
+
+  it('stops counting a rolled-back success for promotion to the next rank', async () => {
+    const service = await createService(t);
+    const rank = uncommonRank();
+    const staging = await createEnvironment(t, rank);
+    const production = await createEnvironment(t, rank + 1);
+    // Staging takes anything; production wants a success in staging.
+    await t
+      .http(t.tokens.admin)
+      .put(`/v1/environments/${staging.id}/promotion-policy`)
+      .send({ enabled: false })
+      .expect(200);
+    const v1 = await createRelease(t, service.id);
+    const v2 = await createRelease(t, service.id);
+    await deploy(v1.id, staging.id);
+    const bad = await deploy(v2.id, staging.id);
+    await rollback(bad.id).expect(201);
+    const refused = await requestDeployment(t, v2.id, production.id).expect(409);
+    expect(refused.body.errors).toEqual([
+      { path: 'gate.promotion', message: expect.stringContaining(staging.slug) },
+    ]);
+    await requestDeployment(t, v1.id, production.id).expect(201);
   });
 
   it('rolls back a failed deployment to the release that succeeded before it', async () => {

@@ -13,6 +13,7 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsDate,
   IsIn,
@@ -182,21 +183,27 @@ export const Prop = {
     );
   },
 
-  int(options: FieldOptions & { min?: number; max?: number } = {}) {
+  int(options: FieldOptions & { min?: number; max?: number; isArray?: boolean; maxItems?: number } = {}) {
     const { min = -2_147_483_648, max = 2_147_483_647 } = options;
     return field(
       {
         graphqlType: () => Int,
         openapi: { type: 'integer', minimum: min, maximum: max },
         json: { type: 'integer' },
+        isArray: options.isArray,
         validators: [
           // Query strings arrive as text; only exact integers are converted so "1.5" or "abc" still fail.
-          Transform(({ value }: { value: unknown }) =>
-            typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
-          ),
-          IsInt(),
-          Min(min),
-          Max(max),
+          ...(options.isArray
+            ? []
+            : [
+                Transform(({ value }: { value: unknown }) =>
+                  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value,
+                ),
+              ]),
+          IsInt(each(options.isArray)),
+          Min(min, each(options.isArray)),
+          Max(max, each(options.isArray)),
+          ...(options.isArray ? [IsArray(), ArrayMaxSize(options.maxItems ?? 100)] : []),
         ],
       },
       options,

@@ -76,3 +76,12 @@ export class ListReleasesArgs extends PageArgs {
   @Prop.uuid({ optional: true })
   serviceId?: string;
 }
+
+@Args()
+export class ReleaseDiffArgs {
+  @Prop.uuid({ description: 'The release deployed now (or the one to compare from).' })
+  from: string;
+
+  @Prop.uuid({ description: 'The release to go to; older than `from` for a rollback.' })
+  to: string;
+}

@@ -135,3 +135,89 @@ export function toReleaseModel(row: ReleaseRow, commits: ReleaseCommit[]): Relea
 export function toReleaseCommit(row: ReleaseCommit): ReleaseCommit {
   return { sha: row.sha, message: row.message, authoredAt: row.authoredAt, mergedAt: row.mergedAt };
 }
+
+export const MAX_DIFF_RELEASES = 500;
+export const MAX_DIFF_COMMITS = 5000;
+
+export const RELEASE_DIFF_DIRECTIONS = ['forward', 'backward', 'same'] as const;
+export type ReleaseDiffDirection = (typeof RELEASE_DIFF_DIRECTIONS)[number];
+
+@Model('ReleaseSummary', 'A release without its commits, changelog and artifacts.')
+export class ReleaseSummary {
+  @Prop.uuid()
+  id: string;
+
+  @Prop.string({ maxLength: 128, example: '1.4.0' })
+  version: string;
+
+  @Prop.bool({ description: 'Whether `version` is a valid semantic version.' })
+  isSemver: boolean;
+
+  @Prop.date({ description: 'When it was registered; releases of a service are ordered by it.' })
+  createdAt: Date;
+}
+
+@Model('ReleaseDiffCommit', 'A commit a diff brings (forward) or takes away (backward).')
+export class ReleaseDiffCommit extends ReleaseCommit {
+  @Prop.uuid({ description: 'The release it came with: the oldest release of the span that lists it.' })
+  releaseId: string;
+
+  @Prop.string({ maxLength: 128, description: 'That release’s version.', example: '1.4.0' })
+  version: string;
+}
+
+@Model(
+  'ReleaseDiff',
+  'What changes between two releases of one service, in registration order. Forward (`to` newer): ' +
+    'the releases after `from` up to `to`, and the commits they bring. Backward (a rollback, `to` ' +
+    'older): the releases rolled back, `from` back to the one after `to`, and the commits that go. ' +
+    `At most ${MAX_DIFF_RELEASES} releases (the ones nearest the newer end) and ${MAX_DIFF_COMMITS} ` +
+    'commits (the newest); `truncated` says when there were more.',
+)
+export class ReleaseDiffModel {
+  @Prop.uuid()
+  serviceId: string;
+
+  @Prop.nested(() => ReleaseSummary)
+  from: ReleaseSummary;
+
+  @Prop.nested(() => ReleaseSummary)
+  to: ReleaseSummary;
+
+  @Prop.enum(RELEASE_DIFF_DIRECTIONS, 'ReleaseDiffDirection', {
+    description:
+      'forward: `to` was registered after `from`; backward: before it (a rollback); same: one release.',
+  })
+  direction: ReleaseDiffDirection;
+
+  @Prop.nested(() => ReleaseSummary, {
+    isArray: true,
+    maxItems: MAX_DIFF_RELEASES,
+    description:
+      'In the order the change walks them. Forward: after `from` up to and including `to`, oldest first. ' +
+      'Backward: `from` and the others newer than `to`, newest first (`to` itself stays). Same: none.',
+  })
+  releases: ReleaseSummary[];
+
+  @Prop.nested(() => ReleaseDiffCommit, {
+    isArray: true,
+    maxItems: MAX_DIFF_COMMITS,
+    description:
+      'The commits of `releases`, each sha once, without those the older of the two releases already ' +
+      'lists (releases often repeat history); newest first: by release, then in the order the release ' +
+      'lists them.',
+  })
+  commits: ReleaseDiffCommit[];
+
+  @Prop.bool({ description: 'Whether releases or commits were left out to stay within the limits.' })
+  truncated: boolean;
+}
+
+export function toReleaseSummary(row: Pick<ReleaseModel, 'id' | 'version' | 'createdAt'>): ReleaseSummary {
+  return {
+    id: row.id,
+    version: row.version,
+    isSemver: validSemver(row.version) !== null,
+    createdAt: row.createdAt,
+  };
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { EnvironmentModel, EnvironmentsService } from '@opsplane/catalog';
+import {
+  Actor,
+  AppError,
+  ChangeRecorder,
+  Clock,
+  CommonErrors,
+  FieldError,
+  isUniqueViolation,
+  Transactions,
+} from '@opsplane/core';
+import { EntityManager } from 'typeorm';
+import { PromotionPolicyModel, SetPromotionPolicyInput } from './dto/promotion-policy.model';
+import { EnvironmentPromotionPolicyEntity } from './promotion-policy.entity';
+import { ReleaseErrors } from './release.errors';
+
+/**
+ * Promotion policies per environment. The promotion gate reads the table itself, in the query
+ * that also counts the successes; this service only keeps the rows. Admin-only writes, each
+ * audited, with `version` for If-Match.
+ */
+@Injectable()
+export class PromotionPoliciesService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly changes: ChangeRecorder,
+    private readonly environments: EnvironmentsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(environmentIdOrSlug: string): Promise<PromotionPolicyModel> {
+    const environment = await this.environments.get(environmentIdOrSlug);
+    const policy = await this.transactions
+      .manager()
+      .findOneBy(EnvironmentPromotionPolicyEntity, { environmentId: environment.id });
+    if (!policy) throw noPolicy(environment);
+    return toPolicyModel(policy);
+  }
+
+  /**
+   * Creates or replaces the policy. Named ranks must be below the environment's rank when set; a
+   * later change of ranks does not rewrite policies: the gate refuses, saying so, while one no
+   * longer fits.
+   */
+  async set(
+    actor: Actor,
+    environmentIdOrSlug: string,
+    input: SetPromotionPolicyInput,
+    expectedVersion?: number,
+  ): Promise<PromotionPolicyModel> {
+    const environment = await this.environments.get(environmentIdOrSlug);
+    const fromRanks = validFromRanks(environment, input.fromRanks ?? null);
+    const fields = {
+      enabled: input.enabled ?? true,
+      fromRanks,
+      minimumSuccesses: input.minimumSuccesses ?? 1,
+      updatedAt: this.clock.now(),
+      updatedBy: actor.id,
+    };
+    try {
+      return await this.transactions.run(async (manager) => {
+        const existing = await lockPolicy(manager, environment.id);
+        assertVersion(existing, expectedVersion);
+        const after: PromotionPolicyModel = existing
+          ? { ...toPolicyModel(existing), ...fields, version: existing.version + 1 }
+          : { environmentId: environment.id, ...fields, version: 1 };
+        if (existing)
+          // The version column is incremented by the update itself.
+          await manager.update(EnvironmentPromotionPolicyEntity, { environmentId: environment.id }, fields);
+        else await manager.insert(EnvironmentPromotionPolicyEntity, after);
+        await this.changes.record(manager, actor, {
+          action: existing ? 'promotion_policy.updated' : 'promotion_policy.created',
+          targetType: 'environment',
+          targetId: environment.id,
+          before: existing ? toPolicyModel(existing) : undefined,
+          after,
+        });
+        return after;
+      });
+    } catch (error) {
+      // Two first-time PUTs at once: the loser is told to retry rather than given a 500.
+      if (!isUniqueViolation(error, 'environment_promotion_policies_pkey')) throw error;
+      throw new AppError(
+        CommonErrors.versionMismatch,
+        'The policy was set concurrently; fetch it and retry.',
+      );
+    }
+  }
+
+  /** Back to the default (one success in the highest rank in use below); answers with what was removed. */
+  async remove(
+    actor: Actor,
+    environmentIdOrSlug: string,
+    expectedVersion?: number,
+  ): Promise<PromotionPolicyModel> {
+    const environment = await this.environments.get(environmentIdOrSlug);
+    return this.transactions.run(async (manager) => {
+      const existing = await lockPolicy(manager, environment.id);
+      if (!existing) throw noPolicy(environment);
+      assertVersion(existing, expectedVersion);
+      await manager.delete(EnvironmentPromotionPolicyEntity, { environmentId: environment.id });
+      const before = toPolicyModel(existing);
+      await this.changes.record(manager, actor, {
+        action: 'promotion_policy.removed',
+        targetType: 'environment',
+        targetId: environment.id,
+        before,
+      });
+      return before;
+    });
+  }
+}
+
+/**
+ * Sorted, each below the environment's own rank, no repeats, at least one. An empty list would
+ * read as "accept anything"; `enabled: false` says that explicitly.
+ */
+function validFromRanks(environment: EnvironmentModel, ranks: number[] | null): number[] | null {
+  if (ranks === null) return null;
+  const errors: FieldError[] = [];
+  if (ranks.length === 0)
+    errors.push({
+      path: 'fromRanks',
+      message:
+        'fromRanks must name at least one rank; omit it for the rank below, or set enabled to false to accept any release',
+    });
+  ranks.forEach((rank, index) => {
+    if (rank >= environment.rank)
+      errors.push({
+        path: `fromRanks.${index}`,
+        message: `fromRanks.${index} must be below the environment's rank ${environment.rank}`,
+      });
+    else if (ranks.indexOf(rank) !== index)
+      errors.push({ path: `fromRanks.${index}`, message: `fromRanks.${index} repeats rank ${rank}` });
+  });
+  if (errors.length > 0)
+    throw new AppError(
+      ReleaseErrors.promotionPolicyInvalid,
+      `Invalid promotion policy for ${environment.slug} (rank ${environment.rank}): ${errors
+        .map((error) => error.message)
+        .join('; ')}.`,
+      { errors },
+    );
+  return [...ranks].sort((a, b) => a - b);
+}
+
+function assertVersion(
+  existing: EnvironmentPromotionPolicyEntity | null,
+  expectedVersion: number | undefined,
+): void {
+  if (expectedVersion === undefined || existing?.version === expectedVersion) return;
+  throw new AppError(
+    CommonErrors.versionMismatch,
+    existing
+      ? `version ${expectedVersion} is stale; the current version is ${existing.version}. Fetch it again and retry.`
+      : `version ${expectedVersion} is stale; the environment has no promotion policy now.`,
+  );
+}
+
+async function lockPolicy(
+  manager: EntityManager,
+  environmentId: string,
+): Promise<EnvironmentPromotionPolicyEntity | null> {
+  return manager
+    .getRepository(EnvironmentPromotionPolicyEntity)
+    .createQueryBuilder('policy')
+    .setLock('pessimistic_write')
+    .where('policy.environmentId = :environmentId', { environmentId })
+    .getOne();
+}
+
+function noPolicy(environment: EnvironmentModel): AppError {
+  return new AppError(
+    ReleaseErrors.promotionPolicyNotFound,
+    `Environment ${environment.slug} has no promotion policy; it takes releases that succeeded in an environment of the highest rank in use below it.`,
+  );
+}
+
+function toPolicyModel(policy: EnvironmentPromotionPolicyEntity): PromotionPolicyModel {
+  return {
+    environmentId: policy.environmentId,
+    enabled: policy.enabled,
+    fromRanks: policy.fromRanks,
+    minimumSuccesses: policy.minimumSuccesses,
+    version: policy.version,
+    updatedAt: policy.updatedAt,
+    updatedBy: policy.updatedBy,
+  };
+}
