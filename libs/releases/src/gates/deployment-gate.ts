@@ -81,28 +81,32 @@ export class DeploymentGates {
   }
 
   /**
-   * Runs every gate (concurrently) and returns every result, so a refusal can list all the
-   * reasons at once rather than one per attempt. A gate that throws counts as failed: a check
-   * that cannot be made must not let a deployment through.
+   * Runs every gate and returns every result, so a refusal can list all the reasons at once
+   * rather than one per attempt. A gate that throws counts as failed: a check that cannot be made
+   * must not let a deployment through. One gate after another: inside a transaction they share its
+   * one connection, where overlapping queries are deprecated by pg (removed in pg 9), and outside
+   * one a few indexed lookups in a row cost less than several pool connections per request.
    */
   async evaluate(context: DeploymentGateContext): Promise<GateResult[]> {
-    return Promise.all(
-      [...this.gates.values()].map(async (gate): Promise<GateResult> => {
-        try {
-          const { passed, reason, overridden } = await gate.evaluate(context);
-          return { gate: gate.name, passed, reason, ...(overridden ? { overridden } : {}) };
-        } catch (error) {
-          this.logger.error(
-            `Deployment gate ${gate.name} failed to evaluate: ${String(error)}`,
-            error instanceof Error ? error.stack : undefined,
-          );
-          return {
-            gate: gate.name,
-            passed: false,
-            reason: 'The gate could not be evaluated; see the server log.',
-          };
-        }
-      }),
-    );
+    const results: GateResult[] = [];
+    for (const gate of this.gates.values()) results.push(await this.evaluateOne(gate, context));
+    return results;
+  }
+
+  private async evaluateOne(gate: DeploymentGate, context: DeploymentGateContext): Promise<GateResult> {
+    try {
+      const { passed, reason, overridden } = await gate.evaluate(context);
+      return { gate: gate.name, passed, reason, ...(overridden ? { overridden } : {}) };
+    } catch (error) {
+      this.logger.error(
+        `Deployment gate ${gate.name} failed to evaluate: ${String(error)}`,
+        error instanceof Error ? error.stack : undefined,
+      );
+      return {
+        gate: gate.name,
+        passed: false,
+        reason: 'The gate could not be evaluated; see the server log.',
+      };
+    }
   }
 }
