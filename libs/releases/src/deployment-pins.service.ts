@@ -90,6 +90,7 @@ export class DeploymentPinsService {
     reason: string,
   ): Promise<DeploymentPinModel> {
     const existing = await lockPin(manager, environmentId, serviceId);
+    const before = existing ? await this.findIn(manager, environmentId, serviceId) : null;
     const entity: DeploymentPinEntity = {
       environmentId,
       serviceId,
@@ -100,17 +101,12 @@ export class DeploymentPinsService {
     };
     if (existing) await manager.update(DeploymentPinEntity, { environmentId, serviceId }, entity);
     else await manager.insert(DeploymentPinEntity, entity);
-    const [after] = await this.selectPins(manager)
-      .where('pin.environmentId = :environmentId AND pin.serviceId = :serviceId', {
-        environmentId,
-        serviceId,
-      })
-      .getRawMany<DeploymentPinModel>();
+    const after = (await this.findIn(manager, environmentId, serviceId))!;
     await this.changes.record(manager, actor, {
       action: existing ? 'deployment_pin.updated' : 'deployment_pin.created',
       targetType: 'deployment_pin',
       targetId: pinTarget(environmentId, serviceId),
-      before: existing ?? undefined,
+      before: before ?? undefined,
       after,
       reason,
     });
@@ -131,12 +127,7 @@ export class DeploymentPinsService {
           ReleaseErrors.pinNotFound,
           `${service.slug} is not pinned in ${environment.slug}.`,
         );
-      const [before] = await this.selectPins(manager)
-        .where('pin.environmentId = :environmentId AND pin.serviceId = :serviceId', {
-          environmentId: environment.id,
-          serviceId: service.id,
-        })
-        .getRawMany<DeploymentPinModel>();
+      const before = (await this.findIn(manager, environment.id, service.id))!;
       await manager.delete(DeploymentPinEntity, { environmentId: environment.id, serviceId: service.id });
       await this.changes.record(manager, actor, {
         action: 'deployment_pin.removed',
@@ -164,13 +155,21 @@ export class DeploymentPinsService {
   }
 
   /** The pin of one pair, or null. */
-  async find(environmentId: string, serviceId: string): Promise<DeploymentPinModel | null> {
-    const [row] = await this.selectPins(this.transactions.manager())
+  find(environmentId: string, serviceId: string): Promise<DeploymentPinModel | null> {
+    return this.findIn(this.transactions.manager(), environmentId, serviceId);
+  }
+
+  private async findIn(
+    manager: EntityManager,
+    environmentId: string,
+    serviceId: string,
+  ): Promise<DeploymentPinModel | null> {
+    const row = await this.selectPins(manager)
       .where('pin.environmentId = :environmentId AND pin.serviceId = :serviceId', {
         environmentId,
         serviceId,
       })
-      .getRawMany<DeploymentPinModel>();
+      .getRawOne<DeploymentPinModel>();
     return row ?? null;
   }
 
