@@ -3,6 +3,7 @@ import { CreateCatalog1764230500000 } from './1764230500000-CreateCatalog';
 import { CreateReleases1764230600000 } from './1764230600000-CreateReleases';
 import { AddDeployWindowsAndFreezes1764230700000 } from './1764230700000-AddDeployWindowsAndFreezes';
 import { AddDeploymentApprovals1764230800000 } from './1764230800000-AddDeploymentApprovals';
+import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   CreateReleases1764230600000,
   AddDeployWindowsAndFreezes1764230700000,
   AddDeploymentApprovals1764230800000,
+  CreateIncidents1764231100000,
 ];
