@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
-import { AddTimelineEntryInput, ListTimelineArgs } from './dto/timeline.inputs';
+import { AddTimelineEntryInput, IncidentTimelineArgs } from './dto/timeline.inputs';
 import { TimelineEntryModel, TimelineEntryPage } from './dto/timeline-entry.model';
 import { TimelineService } from './timeline.service';
 
@@ -15,7 +15,7 @@ export class TimelineResolver {
     description: 'An incident’s timeline, oldest first by occurredAt, in pages.',
   })
   @Requires('read')
-  list(@Args('incidentId', INCIDENT_ID, uuidParam) incidentId: string, @Args() args: ListTimelineArgs) {
+  list(@Args() { incidentId, ...args }: IncidentTimelineArgs) {
     return this.timeline.list(incidentId, args);
   }
 

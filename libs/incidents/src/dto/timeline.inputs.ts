@@ -45,3 +45,10 @@ export class ListTimelineArgs extends PageArgs {
   @Prop.bool({ optional: true, description: 'Only pinned entries.' })
   pinnedOnly?: boolean;
 }
+
+/** GraphQL `incidentTimeline`: the list arguments plus the incident (REST has it in the path). */
+@Args()
+export class IncidentTimelineArgs extends ListTimelineArgs {
+  @Prop.uuid()
+  incidentId: string;
+}
