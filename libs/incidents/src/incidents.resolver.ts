@@ -16,7 +16,7 @@ import {
 } from './dto/incident.inputs';
 import { IncidentModel, IncidentPage } from './dto/incident.model';
 import { PostmortemModel } from './dto/postmortem.dto';
-import { RelatedDeploymentListModel, RelatedDeploymentsArgs } from './dto/related-deployment.model';
+import { RelatedDeploymentListModel, RelatedDeploymentsQueryArgs } from './dto/related-deployment.model';
 import { TimelineEntryModel } from './dto/timeline-entry.model';
 import { IncidentMetricsService } from './incident-metrics.service';
 import { IncidentsService } from './incidents.service';
@@ -72,11 +72,8 @@ export class IncidentsResolver {
       'impact start (else detection, else declaration), newest first, each with a reason.',
   })
   @Requires('read')
-  related(
-    @Args('incidentId', { type: () => ID }, uuidParam) incidentId: string,
-    @Args() args: RelatedDeploymentsArgs,
-  ) {
-    return this.correlation.related(incidentId, args.hours);
+  related(@Args() { incidentId, hours }: RelatedDeploymentsQueryArgs) {
+    return this.correlation.related(incidentId, hours);
   }
 
   @Mutation(() => IncidentModel, { name: 'declareIncident', description: 'Starts triggered.' })

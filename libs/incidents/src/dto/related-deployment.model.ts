@@ -79,3 +79,10 @@ export class RelatedDeploymentListModel {
   @Prop.nested(() => RelatedDeploymentModel, { isArray: true, maxItems: 100 })
   items: RelatedDeploymentModel[];
 }
+
+/** GraphQL `relatedDeployments`: the arguments plus the incident (REST has it in the path). */
+@Args()
+export class RelatedDeploymentsQueryArgs extends RelatedDeploymentsArgs {
+  @Prop.uuid()
+  incidentId: string;
+}
