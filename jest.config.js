@@ -28,6 +28,7 @@ const shared = {
     '^@opsplane/core$': '<rootDir>/libs/core/src/index.ts',
     '^@opsplane/catalog$': '<rootDir>/libs/catalog/src/index.ts',
     '^@opsplane/releases$': '<rootDir>/libs/releases/src/index.ts',
+    '^@opsplane/incidents$': '<rootDir>/libs/incidents/src/index.ts',
     '^@opsplane/sdk$': '<rootDir>/sdk/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -5,6 +5,7 @@ import { AddDeployWindowsAndFreezes1764230700000 } from './1764230700000-AddDepl
 import { AddDeploymentApprovals1764230800000 } from './1764230800000-AddDeploymentApprovals';
 import { AddPromotionPolicies1764230900000 } from './1764230900000-AddPromotionPolicies';
 import { AddDeploymentSchedulingAndRollback1764231000000 } from './1764231000000-AddDeploymentSchedulingAndRollback';
+import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   AddDeploymentApprovals1764230800000,
   AddPromotionPolicies1764230900000,
   AddDeploymentSchedulingAndRollback1764231000000,
+  CreateIncidents1764231100000,
 ];

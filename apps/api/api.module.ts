@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogApiModule } from '@opsplane/catalog';
 import { AppConfig, Clock, CoreApiModule, CoreModule } from '@opsplane/core';
+import { IncidentsApiModule } from '@opsplane/incidents';
 import { ReleasesApiModule } from '@opsplane/releases';
 import { MIGRATIONS } from '../../migrations';
 
@@ -15,6 +16,7 @@ export class ApiModule {
         CoreApiModule,
         CatalogApiModule,
         ReleasesApiModule,
+        IncidentsApiModule,
       ],
     };
   }

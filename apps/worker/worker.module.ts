@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@opsplane/catalog';
 import { AppConfig, CoreModule } from '@opsplane/core';
+import { IncidentsModule } from '@opsplane/incidents';
 import { ReleasesModule } from '@opsplane/releases';
 import { MIGRATIONS } from '../../migrations';
 
@@ -13,7 +14,12 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot({ config, migrations: MIGRATIONS }), CatalogModule, ReleasesModule],
+      imports: [
+        CoreModule.forRoot({ config, migrations: MIGRATIONS }),
+        CatalogModule,
+        ReleasesModule,
+        IncidentsModule,
+      ],
     };
   }
 }

@@ -626,6 +626,228 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List incidents, newest first */
+        get: operations["listIncidents"];
+        put?: never;
+        /**
+         * Declare an incident
+         * @description Starts `triggered` (`incident.triggered`). Services and environments by id or slug; an unknown or archived one is 400 `incident.unknown_reference` naming its path (`services.1`).
+         */
+        post: operations["declareIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incident counts, MTTA, MTTM and MTTR (mean, median, p95) for a period
+         * @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known and the end is not before the start. MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted.
+         */
+        get: operations["getIncidentMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an incident */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an incident’s title, summary, severity, scope, people or impact times
+         * @description A severity change writes a severity_change timeline entry and `incident.severity_changed`; other changes `incident.updated`.
+         */
+        patch: operations["updateIncident"];
+        trace?: never;
+    };
+    "/v1/incidents/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move an incident to another status
+         * @description triggered → acknowledged → mitigated → resolved → closed; forward moves may skip steps, `closed` only from `resolved`. Reopen: mitigated, resolved or closed → triggered or acknowledged (`incident.reopened`). Anything else is 409 `incident.illegal_transition` listing the allowed next statuses. Closing an incident at or above INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY (default SEV2) needs a published postmortem (409 `incident.postmortem_required`). Each status stamps its time; acknowledgedAt is the first acknowledgement.
+         */
+        post: operations["changeIncidentStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/related-deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deployments that may have caused the incident, with the reason each is listed
+         * @description Deployments to the incident’s services or environments that started or finished in the `hours` (default 24, at most 168) before impact start (else detection, else declaration), newest first.
+         */
+        get: operations["listRelatedDeployments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/cause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Mark the deployment that caused the incident (null clears it)
+         * @description Writes a deployment timeline entry and `incident.cause_set` / `incident.cause_cleared`. An unknown deployment is 400 `incident.unknown_reference`.
+         */
+        put: operations["setIncidentCause"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident’s timeline, oldest first by occurredAt */
+        get: operations["listIncidentTimeline"];
+        put?: never;
+        /**
+         * Write a note, action, impact or deployment entry on the timeline
+         * @description `occurredAt` (default now) may be back-dated. Status and severity changes are written by the incident itself, alert entries by alert ingestion.
+         */
+        post: operations["addIncidentTimelineEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/timeline/{entryId}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pin a timeline entry (a no-op when pinned) */
+        post: operations["pinIncidentTimelineEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/timeline/{entryId}/unpin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unpin a timeline entry (a no-op when not pinned) */
+        post: operations["unpinIncidentTimelineEntry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/postmortem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The incident’s postmortem (404 `postmortem.not_found` when none) */
+        get: operations["getPostmortem"];
+        put?: never;
+        /**
+         * Start the incident’s postmortem (a draft)
+         * @description One per incident: 409 `postmortem.exists` when it has one.
+         */
+        post: operations["createPostmortem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the postmortem
+         * @description draft → in_review → published; in_review → draft. Review and publication need summary, rootCause and impact (409 `postmortem.incomplete`); other moves are 409 `postmortem.illegal_transition`. Once published only actionItems change (409 `postmortem.published`).
+         */
+        patch: operations["updatePostmortem"];
+        trace?: never;
+    };
+    "/v1/incidents/{id}/postmortem/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit the postmortem for review, publish it, or send it back to draft
+         * @description draft → in_review → published; in_review → draft. Review and publication need summary, rootCause and impact (409 `postmortem.incomplete`); other moves are 409 `postmortem.illegal_transition`. Once published only actionItems change (409 `postmortem.published`).
+         */
+        post: operations["changePostmortemStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1610,6 +1832,433 @@ export interface components {
             updatedAt: string;
             /** @description Actor id of whoever set the policy last. */
             updatedBy: string;
+        };
+        /**
+         * @description SEV1 (worst) … SEV5.
+         * @enum {string}
+         */
+        IncidentSeverity: "SEV1" | "SEV2" | "SEV3" | "SEV4" | "SEV5";
+        /** @description A new incident; it starts `triggered`, stamped now. */
+        DeclareIncidentInput: {
+            /** @example Checkout returns 502 for card payments */
+            title: string;
+            summary?: string | null;
+            /** @description SEV1 (worst) … SEV5. */
+            severity: components["schemas"]["IncidentSeverity"];
+            /**
+             * @description Affected services, by id or slug; stored as ids.
+             * @example [
+             *       "checkout-api"
+             *     ]
+             */
+            services?: string[] | null;
+            /**
+             * @description Affected environments, by id or slug; stored as ids.
+             * @example [
+             *       "production"
+             *     ]
+             */
+            environments?: string[] | null;
+            /**
+             * @description Incident commander. People are free-text names (or handles): commanders and responders are often people without an Opsplane key, and an incident must not wait for one.
+             * @example Dana Scully
+             */
+            commander?: string | null;
+            /**
+             * @description Responders. People are free-text names (or handles): commanders and responders are often people without an Opsplane key, and an incident must not wait for one.
+             * @example [
+             *       "Fox Mulder"
+             *     ]
+             */
+            responders?: string[] | null;
+            /**
+             * Format: date-time
+             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             */
+            impactStartedAt?: string | null;
+            /**
+             * Format: date-time
+             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             */
+            detectedAt?: string | null;
+        };
+        /** @enum {string} */
+        IncidentStatus: "triggered" | "acknowledged" | "mitigated" | "resolved" | "closed";
+        /** @description Something is wrong and humans are on it. Status triggered → acknowledged → mitigated → resolved → closed, reopen allowed; every status stamps its time. */
+        Incident: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            summary: string | null;
+            /** @description SEV1 (worst) … SEV5. */
+            severity: components["schemas"]["IncidentSeverity"];
+            status: components["schemas"]["IncidentStatus"];
+            /** @description Affected services. */
+            serviceIds: string[];
+            /** @description Affected environments. */
+            environmentIds: string[];
+            /** @description People are free-text names (or handles): commanders and responders are often people without an Opsplane key, and an incident must not wait for one. */
+            commander: string | null;
+            responders: string[];
+            /**
+             * Format: date-time
+             * @description When it was declared (or opened from an alert); never changes.
+             */
+            triggeredAt: string;
+            /**
+             * Format: date-time
+             * @description The FIRST acknowledgement; kept when the incident is reopened.
+             */
+            acknowledgedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When impact was (last) mitigated; resolving an incident that skipped mitigated stamps it too. A reopen clears it.
+             */
+            mitigatedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was (last) resolved; a reopen clears it.
+             */
+            resolvedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When it was (last) closed; a reopen clears it.
+             */
+            closedAt: string | null;
+            /**
+             * Format: date-time
+             * @description The latest reopen.
+             */
+            reopenedAt: string | null;
+            reopenCount: number;
+            /**
+             * Format: date-time
+             * @description When users started to be affected, as responders know it.
+             */
+            impactStartedAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the problem was noticed.
+             */
+            detectedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The deployment a responder marked as the cause (PUT /v1/incidents/{id}/cause).
+             */
+            causedByDeploymentId: string | null;
+            /** @description Actor id of whoever declared it. */
+            declaredBy: string;
+            /** @description Increments on every change; send it back as If-Match. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        IncidentPage: {
+            items: components["schemas"]["Incident"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        SeverityCount: {
+            severity: components["schemas"]["IncidentSeverity"];
+            count: number;
+        };
+        StatusCount: {
+            status: components["schemas"]["IncidentStatus"];
+            count: number;
+        };
+        /** @description One duration over the incidents it applies to; null statistics when count is 0. */
+        DurationStats: {
+            /** @description How many incidents the duration was measured on. */
+            count: number;
+            meanSeconds: number | null;
+            medianSeconds: number | null;
+            p95Seconds: number | null;
+        };
+        /** @description What each number means, exactly. */
+        IncidentMetricDefinitions: {
+            population: string;
+            mtta: string;
+            mttm: string;
+            mttr: string;
+        };
+        /** @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known and the end is not before the start. MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted. */
+        IncidentMetrics: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            total: number;
+            /** @description Every severity, SEV1 first, zeros included. */
+            bySeverity: components["schemas"]["SeverityCount"][];
+            /** @description Every status, zeros included (current status). */
+            byStatus: components["schemas"]["StatusCount"][];
+            /** @description Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. */
+            mtta: components["schemas"]["DurationStats"];
+            /** @description Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). */
+            mttm: components["schemas"]["DurationStats"];
+            /** @description Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted. */
+            mttr: components["schemas"]["DurationStats"];
+            /** @description Incidents in the population with impactStartedAt set. */
+            impactStartKnownCount: number;
+            definitions: components["schemas"]["IncidentMetricDefinitions"];
+        };
+        /** @description Only the fields sent change; null clears summary, commander, impactStartedAt and detectedAt. Changing the severity writes a severity_change timeline entry and an incident.severity_changed event. */
+        UpdateIncidentInput: {
+            /** @example Checkout returns 502 for card payments */
+            title?: string;
+            summary?: string | null;
+            /** @description SEV1 (worst) … SEV5. */
+            severity?: components["schemas"]["IncidentSeverity"];
+            /**
+             * @description Affected services, by id or slug; stored as ids.
+             * @example [
+             *       "checkout-api"
+             *     ]
+             */
+            services?: string[];
+            /**
+             * @description Affected environments, by id or slug; stored as ids.
+             * @example [
+             *       "production"
+             *     ]
+             */
+            environments?: string[];
+            /**
+             * @description Incident commander. People are free-text names (or handles): commanders and responders are often people without an Opsplane key, and an incident must not wait for one.
+             * @example Dana Scully
+             */
+            commander?: string | null;
+            /**
+             * @description Responders. People are free-text names (or handles): commanders and responders are often people without an Opsplane key, and an incident must not wait for one.
+             * @example [
+             *       "Fox Mulder"
+             *     ]
+             */
+            responders?: string[];
+            /**
+             * Format: date-time
+             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             */
+            impactStartedAt?: string | null;
+            /**
+             * Format: date-time
+             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             */
+            detectedAt?: string | null;
+        };
+        ChangeIncidentStatusInput: {
+            status: components["schemas"]["IncidentStatus"];
+            /**
+             * @description Why; becomes the body of the status_change timeline entry and the audit reason.
+             * @example Rolled back checkout-api 1.4.0
+             */
+            reason?: string | null;
+        };
+        /**
+         * @description impactStartedAt when set, else detectedAt, else triggeredAt.
+         * @enum {string}
+         */
+        CorrelationAnchorBasis: "impact_started" | "detected" | "triggered";
+        /**
+         * @description same_service_and_environment: one of the incident’s services into one of its environments; same_environment: another service into one of its environments; same_service: one of its services into another environment.
+         * @enum {string}
+         */
+        DeploymentMatchKind: "same_service_and_environment" | "same_environment" | "same_service";
+        /** @description A deployment that may have caused the incident, and why it is listed. */
+        RelatedDeployment: {
+            deployment: components["schemas"]["Deployment"];
+            /** @description same_service_and_environment: one of the incident’s services into one of its environments; same_environment: another service into one of its environments; same_service: one of its services into another environment. */
+            matchKind: components["schemas"]["DeploymentMatchKind"];
+            /**
+             * Format: date-time
+             * @description The moment compared with the anchor: when it finished, if that was at or before the anchor; otherwise when it started (it was still in progress).
+             */
+            referenceAt: string;
+            /** @description Anchor minus referenceAt, in whole seconds. */
+            secondsBeforeImpact: number;
+            /** @example deployed 14 min before impact to the same service checkout-api in production */
+            reason: string;
+            /** @description Whether this is the incident’s causedByDeploymentId. */
+            isCause: boolean;
+        };
+        /** @description Deployments to the incident’s services or environments that started or finished in the hours before the anchor (impact start, else detection, else trigger), newest first, at most 100. */
+        RelatedDeploymentList: {
+            /** Format: uuid */
+            incidentId: string;
+            /**
+             * Format: date-time
+             * @description The moment deployments are compared with.
+             */
+            anchorAt: string;
+            /** @description impactStartedAt when set, else detectedAt, else triggeredAt. */
+            anchorBasis: components["schemas"]["CorrelationAnchorBasis"];
+            hours: number;
+            /**
+             * Format: date-time
+             * @description anchorAt minus hours.
+             */
+            windowStartsAt: string;
+            items: components["schemas"]["RelatedDeployment"][];
+        };
+        SetIncidentCauseInput: {
+            /**
+             * Format: uuid
+             * @description The deployment that caused the incident; null clears the cause.
+             */
+            deploymentId: string | null;
+        };
+        /** @enum {string} */
+        TimelineEntryKind: "note" | "status_change" | "severity_change" | "alert_fired" | "alert_resolved" | "deployment" | "impact_detected" | "impact_mitigated" | "action";
+        /**
+         * @description user (OIDC sign-in), api_key, integration (alert source) or system (Opsplane itself).
+         * @enum {string}
+         */
+        TimelineActorKind: "user" | "api_key" | "integration" | "system";
+        /** @description Who wrote a timeline entry. */
+        TimelineActor: {
+            /** @description user (OIDC sign-in), api_key, integration (alert source) or system (Opsplane itself). */
+            kind: components["schemas"]["TimelineActorKind"];
+            /** @description API key id, integration id, `system:<name>`, or user subject. */
+            id: string;
+            /** @description The name at the time of writing. */
+            name: string;
+        };
+        /** @description One thing that happened during an incident; ordered by occurredAt. */
+        TimelineEntry: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            incidentId: string;
+            kind: components["schemas"]["TimelineEntryKind"];
+            /**
+             * Format: date-time
+             * @description When it happened.
+             */
+            occurredAt: string;
+            /**
+             * Format: date-time
+             * @description When it was written down.
+             */
+            createdAt: string;
+            actor: components["schemas"]["TimelineActor"];
+            body: string | null;
+            /** @description status_change only. */
+            fromStatus: components["schemas"]["IncidentStatus"] | null;
+            /** @description status_change only. */
+            toStatus: components["schemas"]["IncidentStatus"] | null;
+            /** @description severity_change only. */
+            fromSeverity: components["schemas"]["IncidentSeverity"] | null;
+            /** @description severity_change only. */
+            toSeverity: components["schemas"]["IncidentSeverity"] | null;
+            /**
+             * Format: uuid
+             * @description deployment entries: the deployment.
+             */
+            deploymentId: string | null;
+            /** @description Kind-specific details, e.g. an alert’s labels; {} when none. */
+            data: {
+                [key: string]: unknown;
+            };
+            isPinned: boolean;
+            /** Format: date-time */
+            pinnedAt: string | null;
+            /** @description Actor id of whoever pinned it. */
+            pinnedBy: string | null;
+        };
+        TimelineEntryPage: {
+            items: components["schemas"]["TimelineEntry"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        PostableTimelineEntryKind: "note" | "action" | "deployment" | "impact_detected" | "impact_mitigated";
+        /** @description An entry written by a responder or a tool. Status and severity changes are written by the incident itself; alert entries by alert ingestion. */
+        AddTimelineEntryInput: {
+            kind: components["schemas"]["PostableTimelineEntryKind"];
+            /**
+             * @description The text; required for note and action.
+             * @example Error rate back to baseline after the rollback
+             */
+            body?: string | null;
+            /**
+             * Format: date-time
+             * @description When it happened; default now. May be back-dated, not put in the future (a minute of skew is tolerated).
+             */
+            occurredAt?: string | null;
+            /**
+             * Format: uuid
+             * @description Required for kind deployment: the deployment it is about.
+             */
+            deploymentId?: string | null;
+            /** @description Pin it at once (default false). */
+            isPinned?: boolean | null;
+        };
+        ActionItemInput: {
+            /** @example Alert on card-authorisation error rate */
+            title: string;
+            /** @example payments team */
+            owner?: string | null;
+            /** @example 2026-01-31 */
+            dueDate?: string | null;
+            /** @description Default false. */
+            done?: boolean | null;
+        };
+        /** @description Every field may be filled in later; a postmortem starts as a draft. */
+        CreatePostmortemInput: {
+            summary?: string | null;
+            rootCause?: string | null;
+            /** @description Who and what was affected, how long. */
+            impact?: string | null;
+            /** @description The whole list; on update it replaces the stored one. */
+            actionItems?: components["schemas"]["ActionItemInput"][] | null;
+        };
+        /** @enum {string} */
+        PostmortemStatus: "draft" | "in_review" | "published";
+        /** @description Follow-up work from a postmortem. */
+        ActionItem: {
+            title: string;
+            /** @description Who does it (a name or team). */
+            owner: string | null;
+            /** @description Calendar date, YYYY-MM-DD. */
+            dueDate: string | null;
+            done: boolean;
+        };
+        /** @description The written review of an incident; one per incident. */
+        Postmortem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            incidentId: string;
+            status: components["schemas"]["PostmortemStatus"];
+            summary: string | null;
+            rootCause: string | null;
+            impact: string | null;
+            actionItems: components["schemas"]["ActionItem"][];
+            /** Format: date-time */
+            publishedAt: string | null;
+            /** @description Actor id of whoever started it. */
+            createdBy: string;
+            /** @description Increments on every change; send it back as If-Match. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description Only the fields sent change; null clears a text. Once published only actionItems change (to track them). */
+        UpdatePostmortemInput: {
+            summary?: string | null;
+            rootCause?: string | null;
+            /** @description Who and what was affected, how long. */
+            impact?: string | null;
+            /** @description The whole list; on update it replaces the stored one. */
+            actionItems?: components["schemas"]["ActionItemInput"][];
+        };
+        ChangePostmortemStatusInput: {
+            /** @description draft → in_review → published; in_review → draft. Review and publication need summary, rootCause and impact. */
+            status: components["schemas"]["PostmortemStatus"];
         };
     };
     responses: never;
@@ -5711,6 +6360,1263 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number | null;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string | null;
+                status?: components["schemas"]["IncidentStatus"];
+                severity?: components["schemas"]["IncidentSeverity"];
+                /** @description Incidents affecting this service. */
+                serviceId?: string | null;
+                /** @description Incidents affecting this environment. */
+                environmentId?: string | null;
+                /** @description Triggered at or after this time. */
+                from?: string | null;
+                /** @description Triggered before this time; must be after `from`. */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    declareIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclareIncidentInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getIncidentMetrics: {
+        parameters: {
+            query?: {
+                /** @description Start (included) of the period, by triggeredAt; default `to` minus 30 days. */
+                from?: string | null;
+                /** @description End (excluded); default now. At most 366 days after `from`. */
+                to?: string | null;
+                serviceId?: string | null;
+                environmentId?: string | null;
+                severity?: components["schemas"]["IncidentSeverity"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncidentMetrics"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateIncident: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIncidentInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    changeIncidentStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeIncidentStatusInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listRelatedDeployments: {
+        parameters: {
+            query?: {
+                /** @description How many hours before impact start to look, default 24. */
+                hours?: number | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelatedDeploymentList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setIncidentCause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetIncidentCauseInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listIncidentTimeline: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number | null;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string | null;
+                kind?: components["schemas"]["TimelineEntryKind"];
+                /** @description Only pinned entries. */
+                pinnedOnly?: boolean | null;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineEntryPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    addIncidentTimelineEntry: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddTimelineEntryInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineEntry"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    pinIncidentTimelineEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineEntry"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    unpinIncidentTimelineEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                entryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimelineEntry"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPostmortem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Postmortem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createPostmortem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePostmortemInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Postmortem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updatePostmortem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePostmortemInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Postmortem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    changePostmortemStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePostmortemStatusInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Postmortem"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,6 +11,8 @@ export {
   JobsConfig,
   LogConfig,
   GraphqlConfig,
+  IncidentsConfig,
+  INCIDENT_SEVERITY_LEVELS,
 } from './config/config';
 export { startEmbeddedPostgres, EmbeddedDatabase } from './database/embedded-postgres';
 export { dataSourceOptions } from './database/data-source-options';

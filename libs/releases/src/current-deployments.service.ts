@@ -3,6 +3,7 @@ import { EnvironmentsService } from '@opsplane/catalog';
 import { Page, PageArgs, paginate, selectColumns, toPage, Transactions } from '@opsplane/core';
 import { CurrentDeploymentEntity } from './current-deployment.entity';
 import { DeploymentEntity } from './deployment.entity';
+import { DeploymentsService } from './deployments.service';
 import { CurrentDeploymentModel } from './dto/current-deployment.model';
 import { DEPLOYMENT_COLUMNS, DeploymentModel, toDeploymentModel } from './dto/deployment.model';
 
@@ -29,6 +30,7 @@ export class CurrentDeploymentsService {
   constructor(
     private readonly transactions: Transactions,
     private readonly environments: EnvironmentsService,
+    private readonly deployments: DeploymentsService,
   ) {}
 
   /** Per service (alphabetical by slug): the last succeeded deployment, its release and any pin. */
@@ -68,15 +70,16 @@ export class CurrentDeploymentsService {
       (row) => ({ sort: row.serviceSlug, id: row.serviceId }),
       (row) => row,
     );
-    const deployments = await this.deploymentsById(page.items.map((row) => row.deploymentId));
+    const deployments = await this.deployments.findMany(page.items.map((row) => row.deploymentId));
     return {
-      items: page.items.map((row) => ({
+      items: page.items.map((row, index) => ({
         serviceId: row.serviceId,
         serviceSlug: row.serviceSlug,
         releaseId: row.releaseId,
         releaseVersion: row.releaseVersion,
         succeededAt: row.succeededAt,
-        deployment: deployments.get(row.deploymentId)!,
+        // current_deployments references the deployment, so it exists.
+        deployment: deployments[index]!,
         pin:
           row.pinReason === null
             ? null
@@ -107,16 +110,5 @@ export class CurrentDeploymentsService {
     const byEnvironment = new Map(environmentIds.map((id) => [id, [] as DeploymentModel[]]));
     for (const row of rows) byEnvironment.get(row.environmentId)?.push(toDeploymentModel(row));
     return environmentIds.map((id) => byEnvironment.get(id)!);
-  }
-
-  private async deploymentsById(ids: string[]): Promise<Map<string, DeploymentModel>> {
-    if (ids.length === 0) return new Map();
-    const rows = await selectColumns(
-      this.transactions.manager().getRepository(DeploymentEntity).createQueryBuilder('deployment'),
-      DEPLOYMENT_COLUMNS,
-    )
-      .where('deployment.id IN (:...ids)', { ids })
-      .getRawMany<DeploymentModel>();
-    return new Map(rows.map((row) => [row.id, toDeploymentModel(row)]));
   }
 }

@@ -417,12 +417,20 @@ export class DeploymentsService {
   }
 
   async get(id: string): Promise<DeploymentModel> {
-    if (!isUuid(id)) throw notFound(id);
-    const row = await this.selectDeployments()
-      .where('deployment.id = :id', { id })
-      .getRawOne<DeploymentModel>();
-    if (!row) throw notFound(id);
-    return toDeploymentModel(row);
+    const [found] = await this.findMany([id]);
+    if (!found) throw notFound(id);
+    return found;
+  }
+
+  /** Deployments by id, in the order asked, null where there is none (for DataLoaders). */
+  async findMany(ids: readonly string[]): Promise<(DeploymentModel | null)[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return ids.map(() => null);
+    const rows = await this.selectDeployments()
+      .where('deployment.id IN (:...ids)', { ids: valid })
+      .getRawMany<DeploymentModel>();
+    const byId = new Map(rows.map((row) => [row.id, toDeploymentModel(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** Newest first (ids are UUIDv7, so id order is request order). */
@@ -440,6 +448,40 @@ export class DeploymentsService {
       direction: 'DESC',
     }).getRawMany<DeploymentModel>();
     return toPage(rows, args, (row) => ({ id: row.id }), toDeploymentModel);
+  }
+
+  /**
+   * Deployments into any of `environmentIds` or of any of `serviceIds` that started, or finished
+   * after starting, within [from, to]; newest start first, at most `limit`. Never-started ones
+   * (rejected, expired, canceled while queued) changed nothing and are left out. For change
+   * correlation (incidents), which must not read these tables itself.
+   */
+  async startedOrFinishedBetween(scope: {
+    environmentIds: readonly string[];
+    serviceIds: readonly string[];
+    from: Date;
+    to: Date;
+    limit: number;
+  }): Promise<DeploymentModel[]> {
+    const environmentIds = scope.environmentIds.filter(isUuid);
+    const serviceIds = scope.serviceIds.filter(isUuid);
+    if (environmentIds.length === 0 && serviceIds.length === 0) return [];
+    const touches = [
+      ...(environmentIds.length > 0 ? ['deployment.environmentId IN (:...environmentIds)'] : []),
+      ...(serviceIds.length > 0 ? ['deployment.serviceId IN (:...serviceIds)'] : []),
+    ];
+    const rows = await this.selectDeployments()
+      .where(`(${touches.join(' OR ')})`, { environmentIds, serviceIds })
+      .andWhere('deployment.startedAt IS NOT NULL')
+      .andWhere(
+        '(deployment.startedAt BETWEEN :from AND :to OR deployment.finishedAt BETWEEN :from AND :to)',
+        { from: scope.from, to: scope.to },
+      )
+      .orderBy('deployment.startedAt', 'DESC')
+      .addOrderBy('deployment.id', 'DESC')
+      .limit(scope.limit)
+      .getRawMany<DeploymentModel>();
+    return rows.map(toDeploymentModel);
   }
 
   /** Every gate's result when all pass (overrides show in them); otherwise the refusal listing each failure. */

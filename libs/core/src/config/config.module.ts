@@ -5,6 +5,7 @@ import {
   DatabaseConfig,
   GraphqlConfig,
   HttpConfig,
+  IncidentsConfig,
   JobsConfig,
   LogConfig,
 } from './config';
@@ -21,6 +22,7 @@ export class ConfigModule {
       { provide: JobsConfig, useValue: config.jobs },
       { provide: LogConfig, useValue: config.log },
       { provide: GraphqlConfig, useValue: config.graphql },
+      { provide: IncidentsConfig, useValue: config.incidents },
     ];
     return { module: ConfigModule, providers, exports: providers };
   }

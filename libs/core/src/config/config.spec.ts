@@ -24,6 +24,19 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '4000' }, { PORT: '3001' }).http.port).toBe(4000);
   });
 
+  it('requires published postmortems for SEV2 and worse by default, configurable or off', () => {
+    expect(loadConfig({}).incidents.postmortemRequiredSeverity).toBe('SEV2');
+    expect(loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'SEV4' }).incidents).toEqual({
+      postmortemRequiredSeverity: 'SEV4',
+    });
+    expect(loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'none' }).incidents).toEqual({
+      postmortemRequiredSeverity: null,
+    });
+    expect(() => loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'sev1' })).toThrow(
+      /INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY must be one of SEV1, SEV2, SEV3, SEV4, SEV5, none/,
+    );
+  });
+
   it('reports every invalid variable at once', () => {
     let error: unknown;
     try {

@@ -47,6 +47,17 @@ export class GraphqlConfig {
   maxComplexity: number;
 }
 
+/** Severities, worst first; repeated here because config sits below the incidents lib. */
+export const INCIDENT_SEVERITY_LEVELS = ['SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'] as const;
+
+export class IncidentsConfig {
+  /**
+   * Closing an incident of this severity or a worse one needs a published postmortem; null: never.
+   * SEV2 by default: the incidents big enough to learn from in writing.
+   */
+  postmortemRequiredSeverity: (typeof INCIDENT_SEVERITY_LEVELS)[number] | null;
+}
+
 export interface AppConfig {
   http: HttpConfig;
   database: DatabaseConfig;
@@ -54,6 +65,7 @@ export interface AppConfig {
   jobs: JobsConfig;
   log: LogConfig;
   graphql: GraphqlConfig;
+  incidents: IncidentsConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -112,6 +124,14 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
       maxDepth: read.int('GRAPHQL_MAX_DEPTH', 10, 1, 100),
       maxComplexity: read.int('GRAPHQL_MAX_COMPLEXITY', 2000, 10),
     },
+    incidents: {
+      postmortemRequiredSeverity: noneAsNull(
+        read.oneOf('INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY', 'SEV2', [
+          ...INCIDENT_SEVERITY_LEVELS,
+          'none',
+        ] as const),
+      ),
+    },
   };
   const token = config.auth.bootstrapToken;
   if (token !== undefined && !/^opk_[A-Za-z0-9_-]{32,}$/.test(token)) {
@@ -121,6 +141,10 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function noneAsNull<T extends string>(value: T | 'none'): T | null {
+  return value === 'none' ? null : value;
 }
 
 class EnvReader {

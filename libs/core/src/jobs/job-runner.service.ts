@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
@@ -23,7 +23,7 @@ export const JobErrors = {
  * `INSERT … ON CONFLICT DO NOTHING` on (job, slot): exactly one process wins it.
  */
 @Injectable()
-export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(JobRunner.name);
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly jobs = new Map<string, ScheduledJob>();
@@ -63,8 +63,13 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     this.logger.log(`Scheduled ${this.jobs.size} job(s) as ${this.instanceId}`);
   }
 
-  /** Stops firing, then waits for runs in progress so none is cut off mid-transaction. */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Stops firing, then waits for runs in progress so none is cut off mid-transaction. Before
+   * shutdown, not on it: TypeORM destroys the data source in its own onApplicationShutdown, and
+   * Nest orders those hooks by module depth, so a run waited for there could lose its connection
+   * (it then stayed `running` until its lease passed).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const name of this.jobs.keys()) {
       if (this.scheduler.doesExist('cron', name)) await this.scheduler.getCronJob(name).stop();

@@ -102,7 +102,12 @@ function field(spec: FieldSpec, options: FieldOptions): PropertyDecorator {
       example: options.example,
     }),
     // IsOptional also skips validation for null; a non-nullable optional field validates null (and fails).
-    ...(optional ? [nullable ? IsOptional() : ValidateIf((_object, value) => value !== undefined)] : []),
+    // A required nullable input (`{ deploymentId: null }` clears) must be sent, but may be null.
+    ...(optional
+      ? [nullable ? IsOptional() : ValidateIf((_object, value) => value !== undefined)]
+      : nullable
+        ? [ValidateIf((_object, value) => value !== null)]
+        : []),
     ...spec.validators,
   );
 }

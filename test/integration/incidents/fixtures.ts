@@ -1,0 +1,38 @@
+import { TestApp } from '../../support/test-app';
+
+export { createEnvironment, createService } from '../releases/fixtures';
+
+export interface Incident {
+  id: string;
+  status: string;
+  severity: string;
+  version: number;
+  serviceIds: string[];
+  environmentIds: string[];
+  [field: string]: unknown;
+}
+
+/** POST /v1/incidents as the operator; asserts 201. */
+export async function declareIncident(t: TestApp, body: Record<string, unknown> = {}): Promise<Incident> {
+  const response = await t
+    .http(t.tokens.operator)
+    .post('/v1/incidents')
+    .send({ title: 'Checkout returns 502', severity: 'SEV3', ...body })
+    .expect(201);
+  return response.body;
+}
+
+/** POST /v1/incidents/:id/status as the operator (no assertion). */
+export function changeStatus(t: TestApp, id: string, status: string, reason?: string) {
+  return t
+    .http(t.tokens.operator)
+    .post(`/v1/incidents/${id}/status`)
+    .send({ status, ...(reason ? { reason } : {}) });
+}
+
+/** Moves an incident through `statuses` in order, asserting each move succeeds. */
+export async function walk(t: TestApp, id: string, ...statuses: string[]): Promise<Incident> {
+  let last: Incident | undefined;
+  for (const status of statuses) last = (await changeStatus(t, id, status).expect(200)).body;
+  return last!;
+}
