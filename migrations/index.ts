@@ -4,6 +4,7 @@ import { CreateReleases1764230600000 } from './1764230600000-CreateReleases';
 import { AddDeployWindowsAndFreezes1764230700000 } from './1764230700000-AddDeployWindowsAndFreezes';
 import { AddDeploymentApprovals1764230800000 } from './1764230800000-AddDeploymentApprovals';
 import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
+import { AddAlertIngestion1764231150000 } from './1764231150000-AddAlertIngestion';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   AddDeployWindowsAndFreezes1764230700000,
   AddDeploymentApprovals1764230800000,
   CreateIncidents1764231100000,
+  AddAlertIngestion1764231150000,
 ];
