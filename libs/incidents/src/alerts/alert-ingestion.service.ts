@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EnvironmentsService, ServicesService } from '@opsplane/catalog';
 import { AppError, Clock, JsonObject, newId, Transactions } from '@opsplane/core';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { IncidentSeverity } from '../incident-status';
 import { IncidentErrors } from '../incident.errors';
 import { AlertSource, IncidentsService } from '../incidents.service';
@@ -29,6 +29,8 @@ export interface Delivery {
   body: unknown;
   requestId: string;
 }
+
+type StoredAlert = Pick<AlertEntity, 'id' | 'dedupKey' | 'status' | 'incidentId'>;
 
 export interface GroupResult {
   /** Alerts of the delivery that changed something (new, or newly resolved); 0 for a duplicate. */
@@ -114,10 +116,15 @@ export class AlertIngestionService {
     const now = this.clock.now();
     const lock = await this.lockGroup(manager, source.id, group.groupKey, now);
     const keys = group.alerts.map((alert) => alert.dedupKey);
+    // Only what the comparison needs, unhydrated: on a repeat delivery this is nearly all the work.
     const stored = new Map(
       (keys.length === 0
         ? []
-        : await manager.findBy(AlertEntity, { sourceId: source.id, dedupKey: In(keys) })
+        : await manager.query<StoredAlert[]>(
+            `SELECT id, dedup_key AS "dedupKey", status, incident_id AS "incidentId"
+               FROM alerts WHERE source_id = $1 AND dedup_key = ANY($2::text[])`,
+            [source.id, keys],
+          )
       ).map((row) => [row.dedupKey, row]),
     );
     // A key twice in one delivery counts once (the last report wins).
