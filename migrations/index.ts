@@ -6,6 +6,7 @@ import { AddDeploymentApprovals1764230800000 } from './1764230800000-AddDeployme
 import { AddPromotionPolicies1764230900000 } from './1764230900000-AddPromotionPolicies';
 import { AddDeploymentSchedulingAndRollback1764231000000 } from './1764231000000-AddDeploymentSchedulingAndRollback';
 import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
+import { AddAlertIngestion1764231150000 } from './1764231150000-AddAlertIngestion';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   AddPromotionPolicies1764230900000,
   AddDeploymentSchedulingAndRollback1764231000000,
   CreateIncidents1764231100000,
+  AddAlertIngestion1764231150000,
 ];

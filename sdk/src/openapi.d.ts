@@ -848,6 +848,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/alert-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List alert sources, newest first */
+        get: operations["listAlertSources"];
+        put?: never;
+        /**
+         * Let a monitoring system send alerts (Alertmanager, Grafana, PagerDuty events)
+         * @description Answers the secret once. Point the sender at `ingestPath`: Alertmanager `webhook_configs.url` with `http_config.authorization.credentials` = the secret; Grafana webhook contact point with the secret as Authorization header or HMAC key; PagerDuty-speaking tools with the secret as `routing_key`.
+         */
+        post: operations["createAlertSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alert-sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an alert source */
+        get: operations["getAlertSource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The alerts attached to an incident, oldest first */
+        get: operations["listIncidentAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2259,6 +2314,132 @@ export interface components {
         ChangePostmortemStatusInput: {
             /** @description draft → in_review → published; in_review → draft. Review and publication need summary, rootCause and impact. */
             status: components["schemas"]["PostmortemStatus"];
+        };
+        /**
+         * @description alertmanager: webhook version "4"; grafana: webhook contact point version "1"; pagerduty: Events API v2.
+         * @enum {string}
+         */
+        AlertSourceKind: "alertmanager" | "grafana" | "pagerduty";
+        /**
+         * @description What an incident becomes once every alert on it has resolved; default mitigated (a human resolves).
+         * @enum {string}
+         */
+        AlertResolveTarget: "mitigated" | "resolved";
+        /** @description A monitoring system that may send alerts; its secret is shown once, in the answer. */
+        CreateAlertSourceInput: {
+            /** @example Alertmanager (production) */
+            name: string;
+            /** @description alertmanager: webhook version "4"; grafana: webhook contact point version "1"; pagerduty: Events API v2. */
+            kind: components["schemas"]["AlertSourceKind"];
+            /** @description Label holding the severity; default `severity`. */
+            severityLabel?: string | null;
+            /**
+             * @description Label value → SEV1…SEV5, checked first (case-insensitive). Built in: critical/page/p1 → SEV1, high/error/major/p2 → SEV2, warning/medium/p3 → SEV3, low/minor/info/p4 → SEV4, p5 → SEV5, and SEVn itself.
+             * @example {
+             *       "disaster": "SEV1"
+             *     }
+             */
+            severityMap?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description For alerts whose severity maps to nothing; default SEV3. */
+            defaultSeverity?: components["schemas"]["IncidentSeverity"] | null;
+            /** @description Label holding the catalog service slug; default `service`. */
+            serviceLabel?: string | null;
+            /** @description Label holding the catalog environment slug; default `environment`. */
+            environmentLabel?: string | null;
+            /** @description What an incident becomes once every alert on it has resolved; default mitigated (a human resolves). */
+            resolveIncidentTo?: components["schemas"]["AlertResolveTarget"] | null;
+        };
+        /** @description The new source and its secret, shown this once: a Bearer token for Alertmanager and Grafana (or the HMAC-SHA256 key for X-Opsplane-Signature / X-Grafana-Alerting-Signature), the routing_key for PagerDuty events. */
+        CreatedAlertSource: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kind: components["schemas"]["AlertSourceKind"];
+            /**
+             * @description Where the source sends alerts (POST), relative to the Opsplane base URL.
+             * @example /v1/alert-sources/0192…/alertmanager
+             */
+            ingestPath: string;
+            severityLabel: string;
+            severityMap: {
+                [key: string]: unknown;
+            };
+            defaultSeverity: components["schemas"]["IncidentSeverity"];
+            serviceLabel: string;
+            environmentLabel: string;
+            resolveIncidentTo: components["schemas"]["AlertResolveTarget"];
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            secret: string;
+        };
+        /** @description A monitoring system that may send alerts, and how its alerts become incidents. */
+        AlertSource: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            kind: components["schemas"]["AlertSourceKind"];
+            /**
+             * @description Where the source sends alerts (POST), relative to the Opsplane base URL.
+             * @example /v1/alert-sources/0192…/alertmanager
+             */
+            ingestPath: string;
+            severityLabel: string;
+            severityMap: {
+                [key: string]: unknown;
+            };
+            defaultSeverity: components["schemas"]["IncidentSeverity"];
+            serviceLabel: string;
+            environmentLabel: string;
+            resolveIncidentTo: components["schemas"]["AlertResolveTarget"];
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AlertSourcePage: {
+            items: components["schemas"]["AlertSource"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        AlertStatus: "firing" | "resolved";
+        /** @description One alert instance from a monitoring system; alerts attach to incidents. */
+        Alert: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            sourceId: string;
+            /** Format: uuid */
+            incidentId: string | null;
+            status: components["schemas"]["AlertStatus"];
+            title: string;
+            /** @description SEV1…SEV5, mapped from the source’s severity label. */
+            severity: string;
+            labels: {
+                [key: string]: unknown;
+            };
+            annotations: {
+                [key: string]: unknown;
+            };
+            /** @description The group it arrived in (Alertmanager, Grafana). */
+            groupKey: string | null;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string | null;
+            /** Format: date-time */
+            firstReceivedAt: string;
+            /**
+             * Format: date-time
+             * @description When a delivery last changed it (duplicates change nothing).
+             */
+            lastChangedAt: string;
+        };
+        /** @description The alerts of one incident, oldest first. */
+        AlertList: {
+            items: components["schemas"]["Alert"][];
         };
     };
     responses: never;
@@ -7626,6 +7807,277 @@ export interface operations {
             };
             /** @description If-Match does not match the current version. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAlertSources: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number | null;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSourcePage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createAlertSource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAlertSourceInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAlertSource"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getAlertSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSource"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listIncidentAlerts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,4 +40,15 @@ export const IncidentErrors = {
     'conflict',
     'A published postmortem’s narrative no longer changes',
   ),
+  alertSourceNotFound: errorCode('alert_source.not_found', 'not_found', 'Alert source not found'),
+  alertSourceBadCredentials: errorCode(
+    'alert_source.bad_credentials',
+    'unauthenticated',
+    'Missing or wrong alert source token or signature',
+  ),
+  unsupportedPayloadVersion: errorCode(
+    'alert.unsupported_version',
+    'invalid',
+    'The payload version is not the one this endpoint takes',
+  ),
 } as const;

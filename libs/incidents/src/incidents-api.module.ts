@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '@opsplane/catalog';
 import { ReleasesModule } from '@opsplane/releases';
+import { AlertIngestController } from './alerts/alert-ingest.controller';
+import { AlertSourcesController } from './alerts/alert-sources.controller';
+import { AlertSourcesResolver, IncidentAlertsResolver } from './alerts/alert-sources.resolver';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsModule } from './incidents.module';
 import { IncidentsResolver } from './incidents.resolver';
@@ -13,7 +16,19 @@ import { TimelineResolver } from './timeline.resolver';
 @Module({
   // Catalog and releases for the GraphQL relations (incident.services, .causedByDeployment).
   imports: [IncidentsModule, CatalogModule, ReleasesModule],
-  controllers: [IncidentsController, TimelineController, PostmortemsController],
-  providers: [IncidentsResolver, TimelineResolver, PostmortemsResolver],
+  controllers: [
+    IncidentsController,
+    TimelineController,
+    PostmortemsController,
+    AlertSourcesController,
+    AlertIngestController,
+  ],
+  providers: [
+    IncidentsResolver,
+    TimelineResolver,
+    PostmortemsResolver,
+    AlertSourcesResolver,
+    IncidentAlertsResolver,
+  ],
 })
 export class IncidentsApiModule {}

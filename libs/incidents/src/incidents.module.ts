@@ -2,6 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@opsplane/catalog';
 import { ReleasesModule } from '@opsplane/releases';
+import { AlertIngestionMetrics } from './alerts/alert-ingestion.metrics';
+import { AlertIngestionService } from './alerts/alert-ingestion.service';
+import { AlertSourceEntity } from './alerts/alert-source.entity';
+import { AlertSourcesService } from './alerts/alert-sources.service';
+import { AlertEntity, AlertGroupEntity } from './alerts/alert.entity';
 import { ChangeCorrelationService } from './change-correlation.service';
 import { IncidentMetricsService } from './incident-metrics.service';
 import { IncidentReferences } from './incident-references.service';
@@ -14,13 +19,20 @@ import { TimelineEntryEntity } from './timeline-entry.entity';
 import { TimelineService } from './timeline.service';
 
 /**
- * Incidents, their timelines, postmortems, change correlation and reports. Imported by the worker
- * too (the open-incidents gauge is on every /metrics) and by alert ingestion, which drives
- * incidents through IncidentsService. The API is in IncidentsApiModule.
+ * Incidents, their timelines, postmortems, change correlation and reports, and the alerts that
+ * open them (alerts/, driving incidents through the IncidentsService seam). Imported by the
+ * worker too (the open-incidents gauge is on every /metrics). The API is in IncidentsApiModule.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([IncidentEntity, TimelineEntryEntity, PostmortemEntity]),
+    TypeOrmModule.forFeature([
+      IncidentEntity,
+      TimelineEntryEntity,
+      PostmortemEntity,
+      AlertSourceEntity,
+      AlertEntity,
+      AlertGroupEntity,
+    ]),
     CatalogModule,
     ReleasesModule,
   ],
@@ -32,6 +44,9 @@ import { TimelineService } from './timeline.service';
     IncidentMetricsService,
     IncidentReferences,
     OpenIncidentsGauge,
+    AlertSourcesService,
+    AlertIngestionService,
+    AlertIngestionMetrics,
   ],
   exports: [
     IncidentsService,
@@ -39,6 +54,8 @@ import { TimelineService } from './timeline.service';
     PostmortemsService,
     ChangeCorrelationService,
     IncidentMetricsService,
+    AlertSourcesService,
+    AlertIngestionService,
   ],
 })
 export class IncidentsModule {}

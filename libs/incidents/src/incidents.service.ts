@@ -337,6 +337,7 @@ export class IncidentsService {
   // Timeline entries carry the integration as actor (kind `integration`, its id and name); audit
   // and outbox events name it as `integration:<id>` (a system actor: integrations hold no API key).
   // Status moves made on the alerts' behalf are by Opsplane itself (kind `system`).
+  // Alert ingestion in ./alerts is the first user.
   // ---------------------------------------------------------------------------------------------
 
   /**
@@ -400,15 +401,15 @@ export class IncidentsService {
   }
 
   /**
-   * Moves the incident to `mitigated` or `resolved` as Opsplane itself (e.g. every alert of it
-   * resolved). Idempotent, because alert deliveries repeat: an incident already there or past it
-   * (say resolved or closed by a human) is returned unchanged. A reopened incident is open again
-   * and moves.
+   * Moves the incident forward to `acknowledged` (the monitoring tool says someone is on it),
+   * `mitigated` or `resolved` (every alert of it resolved) as Opsplane itself. Idempotent, because
+   * alert deliveries repeat: an incident already there or past it (say resolved or closed by a
+   * human) is returned unchanged. A reopened incident is open again and moves.
    */
-  async settleAsSystem(
+  async advanceAsSystem(
     manager: EntityManager,
     incidentId: string,
-    to: 'mitigated' | 'resolved',
+    to: 'acknowledged' | 'mitigated' | 'resolved',
     reason: string,
     requestId: string,
   ): Promise<IncidentModel> {

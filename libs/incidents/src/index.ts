@@ -22,3 +22,7 @@ export {
 } from './incident-status';
 export { TimelineEntryKind, TIMELINE_ENTRY_KINDS, TimelineActor } from './timeline';
 export { IncidentErrors } from './incident.errors';
+export { AlertSourcesService } from './alerts/alert-sources.service';
+export { AlertIngestionService } from './alerts/alert-ingestion.service';
+export { AlertSourceModel, CreatedAlertSourceModel } from './alerts/alert-source.dto';
+export { AlertModel } from './alerts/alert.model';

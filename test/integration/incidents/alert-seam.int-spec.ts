@@ -154,7 +154,7 @@ describe('alert ingestion seam', () => {
             data: { fingerprint: 'e1' },
           },
         ]);
-        return incidents.settleAsSystem(
+        return incidents.advanceAsSystem(
           manager,
           incident.id,
           to,
@@ -195,7 +195,7 @@ describe('alert ingestion seam', () => {
       transactions.run((manager) => incidents.addIntegrationEntries(manager, integration, missing, [])),
     ).rejects.toMatchObject({ code: 'incident.not_found' });
     await expect(
-      transactions.run((manager) => incidents.settleAsSystem(manager, missing, 'resolved', 'x', 'req')),
+      transactions.run((manager) => incidents.advanceAsSystem(manager, missing, 'resolved', 'x', 'req')),
     ).rejects.toMatchObject({ code: 'incident.not_found' });
     await expect(
       transactions.run((manager) =>

@@ -45,9 +45,14 @@ export async function createHttpApp(
     // Fastify's own JSON parser only: Nest's default adds a form-urlencoded one, and a JSON API
     // should answer a form post with 415, not act on it.
     bodyParser: false,
+    // Kept by the JSON parser registered below (`request.rawBody`).
+    rawBody: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);
+  // Fastify's own JSON parser still parses (same errors, same limit), but the bytes are kept as
+  // `request.rawBody`: webhook senders sign the bytes they sent, not our re-serialisation of them.
+  if (!options.preview) app.useBodyParser('application/json', { bodyLimit: config.http.bodyLimitBytes });
 
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -1,0 +1,448 @@
+import { createHmac } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EnvironmentsService, ServicesService } from '@opsplane/catalog';
+import { AppError, Clock, JsonObject, newId, Transactions } from '@opsplane/core';
+import { EntityManager } from 'typeorm';
+import { IncidentSeverity } from '../incident-status';
+import { IncidentErrors } from '../incident.errors';
+import { AlertSource, IncidentsService } from '../incidents.service';
+import { AlertIngestionMetrics } from './alert-ingestion.metrics';
+import {
+  GroupDelivery,
+  parseGroupDelivery,
+  parsePagerDutyEvent,
+  PagerDutyEvent,
+  ReceivedAlert,
+  severityOf,
+  withoutNul,
+  worstOf,
+} from './alert-payloads';
+import { AlertSourceEntity } from './alert-source.entity';
+import { AlertSourcesService, secretMatches } from './alert-sources.service';
+import { AlertEntity, AlertGroupEntity } from './alert.entity';
+
+/** What an ingest endpoint was sent. */
+export interface Delivery {
+  headers: Record<string, string | string[] | undefined>;
+  /** The bytes as sent (HMAC signatures cover these). */
+  rawBody: Buffer | undefined;
+  body: unknown;
+  requestId: string;
+}
+
+type StoredAlert = Pick<AlertEntity, 'id' | 'dedupKey' | 'status' | 'incidentId'>;
+
+export interface GroupResult {
+  /** Alerts of the delivery that changed something (new, or newly resolved); 0 for a duplicate. */
+  changed: number;
+  incidentIds: string[];
+}
+
+const SIGNATURE_HEADERS = ['x-opsplane-signature', 'x-grafana-alerting-signature'] as const;
+
+/**
+ * Alerts in: Alertmanager webhooks (version "4"), Grafana webhook contact points (version "1") and
+ * PagerDuty Events API v2 events. Each delivery is authenticated, then applied in ONE transaction
+ * (alerts, incident changes, timeline, audit and outbox together; nothing half-written on error)
+ * through the IncidentsService seam.
+ *
+ * Deliveries repeat and arrive out of order (Alertmanager HA pairs send each notification from
+ * every peer; 5xx is retried without end; an old firing body can arrive after the resolved one):
+ * - an alert is one row per (source, fingerprint + startsAt), so a repeat finds its row and, when
+ *   nothing changed, changes nothing;
+ * - a firing report for an alert stored as resolved is stale and ignored (a new firing of the same
+ *   alert has a new startsAt, hence a new row);
+ * - deliveries of one group are serialised on the group's row lock.
+ */
+@Injectable()
+export class AlertIngestionService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly incidents: IncidentsService,
+    private readonly sources: AlertSourcesService,
+    private readonly services: ServicesService,
+    private readonly environments: EnvironmentsService,
+    private readonly metrics: AlertIngestionMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  /** An Alertmanager or Grafana notification: the whole current state of one alert group. */
+  async receiveGroup(
+    sourceId: string,
+    kind: 'alertmanager' | 'grafana',
+    delivery: Delivery,
+  ): Promise<GroupResult> {
+    return this.counted(kind, async () => {
+      const source = await this.sources.load(sourceId, kind);
+      authenticate(source, delivery);
+      const group = parseGroupDelivery(delivery.body, kind === 'alertmanager' ? '4' : '1', this.clock.now());
+      const result = await this.transactions.run((manager) =>
+        this.applyGroup(manager, source, group, delivery),
+      );
+      this.metrics.alerts(kind, group.alerts);
+      return result;
+    });
+  }
+
+  /** A PagerDuty Events API v2 event; answered like PagerDuty does (202 with the dedup_key). */
+  async receivePagerDuty(
+    sourceId: string,
+    delivery: Delivery,
+  ): Promise<{ status: 'success'; message: string; dedup_key: string }> {
+    return this.counted('pagerduty', async () => {
+      const source = await this.sources.load(sourceId, 'pagerduty');
+      const event = parsePagerDutyEvent(delivery.body);
+      // PagerDuty's credential is the routing key in the body.
+      if (!secretMatches(event.routingKey, source.secret))
+        throw new AppError(
+          IncidentErrors.alertSourceBadCredentials,
+          'The routing_key does not belong to this source.',
+        );
+      const dedupKey = event.dedupKey ?? newId();
+      await this.transactions.run((manager) =>
+        this.applyPagerDuty(manager, source, event, dedupKey, delivery),
+      );
+      this.metrics.alerts('pagerduty', [{ status: event.action === 'resolve' ? 'resolved' : 'firing' }]);
+      return { status: 'success', message: 'Event processed', dedup_key: dedupKey };
+    });
+  }
+
+  private async applyGroup(
+    manager: EntityManager,
+    source: AlertSourceEntity,
+    group: GroupDelivery,
+    delivery: Delivery,
+  ): Promise<GroupResult> {
+    const now = this.clock.now();
+    const lock = await this.lockGroup(manager, source.id, group.groupKey, now);
+    const keys = group.alerts.map((alert) => alert.dedupKey);
+    // Only what the comparison needs, unhydrated: on a repeat delivery this is nearly all the work.
+    const stored = new Map(
+      (keys.length === 0
+        ? []
+        : await manager.query<StoredAlert[]>(
+            `SELECT id, dedup_key AS "dedupKey", status, incident_id AS "incidentId"
+               FROM alerts WHERE source_id = $1 AND dedup_key = ANY($2::text[])`,
+            [source.id, keys],
+          )
+      ).map((row) => [row.dedupKey, row]),
+    );
+    // A key twice in one delivery counts once (the last report wins).
+    const latest = new Map(group.alerts.map((alert) => [alert.dedupKey, alert]));
+    const fresh = [...latest.values()].filter((alert) => !stored.has(alert.dedupKey));
+    const newlyResolved = [...latest.values()].flatMap((alert) => {
+      const row = stored.get(alert.dedupKey);
+      return row && row.status === 'firing' && alert.status === 'resolved' ? [{ alert, row }] : [];
+    });
+    const integration = sourceOf(source, delivery.requestId);
+
+    let incidentId = lock.incidentId;
+    const firing = fresh.filter((alert) => alert.status === 'firing');
+    if (firing.length > 0) {
+      const [first, ...others] = firing;
+      const { incident } = await this.incidents.openOrJoinFromAlert(manager, integration, {
+        incidentId: lock.incidentId,
+        title: groupTitle(group, first),
+        summary: stringOf(group.commonAnnotations.description),
+        severity: worstOf(firing.map((alert) => this.severity(source, alert.labels))),
+        ...(await this.catalogOf(source, firing)),
+        firedAt: first.startsAt,
+        body: alertText(first),
+        data: entryData(source, group.groupKey, first),
+      });
+      incidentId = incident.id;
+      await this.incidents.addIntegrationEntries(
+        manager,
+        integration,
+        incident.id,
+        others.map((alert) => ({
+          kind: 'alert_fired',
+          occurredAt: alert.startsAt,
+          body: alertText(alert),
+          data: entryData(source, group.groupKey, alert),
+        })),
+      );
+    }
+    // Resolved alerts never seen firing belong to the group's incident, if there is one.
+    const rows = fresh.map((alert) =>
+      alertRow(source, group.groupKey, alert, this.severity(source, alert.labels), incidentId, now),
+    );
+    if (rows.length > 0) await manager.insert(AlertEntity, rows);
+    if (newlyResolved.length > 0) {
+      await manager.query(
+        `UPDATE alerts SET status = 'resolved', ends_at = changed.ends_at, last_changed_at = $3
+           FROM unnest($1::uuid[], $2::timestamptz[]) AS changed (id, ends_at)
+          WHERE alerts.id = changed.id`,
+        [newlyResolved.map(({ row }) => row.id), newlyResolved.map(({ alert }) => alert.endsAt), now],
+      );
+    }
+    const touched = new Set<string>();
+    for (const { alert, row } of newlyResolved) {
+      if (!row.incidentId) continue;
+      touched.add(row.incidentId);
+      await this.incidents.addIntegrationEntries(manager, integration, row.incidentId, [
+        {
+          kind: 'alert_resolved',
+          occurredAt: alert.endsAt ?? now,
+          body: alertText(alert),
+          data: entryData(source, group.groupKey, alert),
+        },
+      ]);
+    }
+    // Alerts left out of a truncated delivery may still fire: only a group the sender itself calls
+    // resolved may settle its incident.
+    if (group.status === 'resolved')
+      for (const id of touched) await this.settleWhenQuiet(manager, source, id, delivery.requestId);
+    if (lock.incidentId !== incidentId || lock.truncatedAlerts !== group.truncatedAlerts)
+      await manager.update(
+        AlertGroupEntity,
+        { id: lock.id },
+        { incidentId, truncatedAlerts: group.truncatedAlerts, updatedAt: now },
+      );
+    const incidentIds = [...new Set([...(incidentId ? [incidentId] : []), ...touched])];
+    return { changed: fresh.length + newlyResolved.length, incidentIds };
+  }
+
+  /** trigger opens (or, for a known firing dedup_key, repeats); acknowledge and resolve move its incident. */
+  private async applyPagerDuty(
+    manager: EntityManager,
+    source: AlertSourceEntity,
+    event: PagerDutyEvent,
+    dedupKey: string,
+    delivery: Delivery,
+  ): Promise<void> {
+    const now = this.clock.now();
+    // Events for one dedup_key apply one after the other.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `${source.id}:${dedupKey}`,
+    ]);
+    const row = await manager.findOneBy(AlertEntity, { sourceId: source.id, dedupKey });
+    const integration = sourceOf(source, delivery.requestId);
+    const startsAt = event.timestamp ?? now;
+    const alert: ReceivedAlert = {
+      dedupKey,
+      status: 'firing',
+      labels: withoutNul({ source: event.source ?? '', severity: event.severity ?? '' }),
+      annotations: { summary: event.summary ?? '', details: event.details },
+      startsAt,
+      endsAt: null,
+      title: event.summary ?? dedupKey,
+      summary: event.summary,
+    };
+    if (event.action === 'trigger') {
+      if (row?.status === 'firing') return;
+      const severity = severityOf(
+        event.severity,
+        source.severityMap,
+        source.defaultSeverity as IncidentSeverity,
+      );
+      const { incident } = await this.incidents.openOrJoinFromAlert(manager, integration, {
+        title: alert.title,
+        severity,
+        firedAt: startsAt,
+        body: event.source ? `${alert.title} (${event.source})` : alert.title,
+        data: { dedupKey, source: event.source, severity: event.severity, details: event.details },
+      });
+      const fields = alertRow(source, null, alert, severity, incident.id, now);
+      // A trigger for a resolved dedup_key is a new occurrence: PagerDuty opens a new incident too.
+      if (row)
+        await manager.update(
+          AlertEntity,
+          { id: row.id },
+          { ...fields, id: row.id, firstReceivedAt: row.firstReceivedAt },
+        );
+      else await manager.insert(AlertEntity, fields);
+      return;
+    }
+    if (!row || row.status !== 'firing' || !row.incidentId) return; // PagerDuty ignores these too
+    if (event.action === 'acknowledge') {
+      await this.incidents.advanceAsSystem(
+        manager,
+        row.incidentId,
+        'acknowledged',
+        'acknowledged at the source',
+        delivery.requestId,
+      );
+      return;
+    }
+    await manager.update(
+      AlertEntity,
+      { id: row.id },
+      { status: 'resolved', endsAt: now, lastChangedAt: now },
+    );
+    await this.incidents.addIntegrationEntries(manager, integration, row.incidentId, [
+      { kind: 'alert_resolved', occurredAt: now, body: row.title, data: { dedupKey } },
+    ]);
+    await this.settleWhenQuiet(manager, source, row.incidentId, delivery.requestId);
+  }
+
+  /** Moves the incident on (source's resolveIncidentTo) once none of its alerts fires any more. */
+  private async settleWhenQuiet(
+    manager: EntityManager,
+    source: AlertSourceEntity,
+    incidentId: string,
+    requestId: string,
+  ): Promise<void> {
+    const stillFiring = await manager.existsBy(AlertEntity, { incidentId, status: 'firing' });
+    if (!stillFiring)
+      await this.incidents.advanceAsSystem(
+        manager,
+        incidentId,
+        source.resolveIncidentTo,
+        'every alert on it has resolved',
+        requestId,
+      );
+  }
+
+  /** The group's row, created on first sight, locked until the delivery's transaction ends. */
+  private async lockGroup(
+    manager: EntityManager,
+    sourceId: string,
+    groupKey: string,
+    now: Date,
+  ): Promise<AlertGroupEntity> {
+    await manager.query(
+      `INSERT INTO alert_groups (id, source_id, group_key, incident_id, truncated_alerts, updated_at)
+       VALUES ($1, $2, $3, NULL, 0, $4) ON CONFLICT (source_id, group_key) DO NOTHING`,
+      [newId(), sourceId, groupKey, now],
+    );
+    return manager
+      .getRepository(AlertGroupEntity)
+      .createQueryBuilder('alertGroup')
+      .setLock('pessimistic_write')
+      .where('alertGroup.sourceId = :sourceId AND alertGroup.groupKey = :groupKey', { sourceId, groupKey })
+      .getOneOrFail();
+  }
+
+  /** Catalog ids named by the alerts' service and environment labels; unknown slugs are ignored. */
+  private async catalogOf(
+    source: AlertSourceEntity,
+    alerts: ReceivedAlert[],
+  ): Promise<{ serviceIds: string[]; environmentIds: string[] }> {
+    const values = (label: string) => [
+      ...new Set(alerts.map((alert) => alert.labels[label]).filter((value): value is string => !!value)),
+    ];
+    const usable = (models: ({ id: string; archivedAt: Date | null } | null)[]) =>
+      models.flatMap((model) => (model && !model.archivedAt ? [model.id] : []));
+    const services = values(source.serviceLabel);
+    const environments = values(source.environmentLabel);
+    return {
+      serviceIds: services.length > 0 ? usable(await this.services.findMany(services)) : [],
+      environmentIds: environments.length > 0 ? usable(await this.environments.findMany(environments)) : [],
+    };
+  }
+
+  private severity(source: AlertSourceEntity, labels: Record<string, string>): IncidentSeverity {
+    return severityOf(
+      labels[source.severityLabel],
+      source.severityMap,
+      source.defaultSeverity as IncidentSeverity,
+    );
+  }
+
+  /** Counts every delivery by outcome (`accepted` or the error code) for /metrics. */
+  private async counted<T>(kind: string, work: () => Promise<T>): Promise<T> {
+    try {
+      const result = await work();
+      this.metrics.delivery(kind, 'accepted');
+      return result;
+    } catch (error) {
+      this.metrics.delivery(kind, error instanceof AppError ? error.code : 'internal');
+      throw error;
+    }
+  }
+}
+
+/**
+ * `Authorization: Bearer <secret>` (Alertmanager's http_config.authorization), Basic auth with the
+ * secret as password (http_config.basic_auth), or an HMAC-SHA256 of the body keyed with the secret
+ * in X-Opsplane-Signature or X-Grafana-Alerting-Signature (hex, optionally `sha256=`; with
+ * X-Grafana-Alerting-Signature-Timestamp the signed text is `<timestamp>:<body>`, as Grafana does).
+ * 401 otherwise, before anything is read or stored.
+ */
+function authenticate(source: AlertSourceEntity, delivery: Delivery): void {
+  const header = (name: string) => {
+    const value = delivery.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const authorization = header('authorization') ?? '';
+  const bearer = /^Bearer (.+)$/i.exec(authorization)?.[1];
+  if (bearer !== undefined && secretMatches(bearer.trim(), source.secret)) return;
+  const basic = /^Basic (.+)$/i.exec(authorization)?.[1];
+  if (basic !== undefined) {
+    const decoded = Buffer.from(basic, 'base64').toString('utf8');
+    if (secretMatches(decoded.slice(decoded.indexOf(':') + 1), source.secret)) return;
+  }
+  for (const name of SIGNATURE_HEADERS) {
+    const signature = header(name)
+      ?.trim()
+      .replace(/^sha256=/i, '')
+      .toLowerCase();
+    if (!signature || !delivery.rawBody) continue;
+    const timestamp = name === 'x-grafana-alerting-signature' ? header(`${name}-timestamp`) : undefined;
+    const hmac = createHmac('sha256', source.secret);
+    if (timestamp) hmac.update(`${timestamp}:`);
+    if (secretMatches(signature, hmac.update(delivery.rawBody).digest('hex'))) return;
+  }
+  throw new AppError(
+    IncidentErrors.alertSourceBadCredentials,
+    'Send the source secret as a Bearer token (or Basic password), or sign the body (X-Opsplane-Signature: sha256=<hex HMAC>).',
+  );
+}
+
+function sourceOf(source: AlertSourceEntity, requestId: string): AlertSource {
+  return { integrationId: source.id, name: source.name, requestId };
+}
+
+function alertRow(
+  source: AlertSourceEntity,
+  groupKey: string | null,
+  alert: ReceivedAlert,
+  severity: IncidentSeverity,
+  incidentId: string | null,
+  now: Date,
+): AlertEntity {
+  return {
+    id: newId(),
+    sourceId: source.id,
+    dedupKey: alert.dedupKey,
+    groupKey,
+    incidentId,
+    status: alert.status,
+    title: alert.title,
+    severity,
+    labels: alert.labels,
+    annotations: alert.annotations,
+    startsAt: alert.startsAt,
+    endsAt: alert.endsAt,
+    firstReceivedAt: now,
+    lastChangedAt: now,
+  };
+}
+
+/** "DiskFull: disk 95% full on db-1", or the alert name alone when the group shares no summary. */
+function groupTitle(group: GroupDelivery, first: ReceivedAlert): string {
+  const name = group.commonLabels.alertname ?? first.title;
+  const summary = stringOf(group.commonAnnotations.summary);
+  return (summary ? `${name}: ${summary}` : name).slice(0, 200);
+}
+
+function alertText(alert: ReceivedAlert): string {
+  return alert.summary ? `${alert.title}: ${alert.summary}` : alert.title;
+}
+
+function entryData(source: AlertSourceEntity, groupKey: string, alert: ReceivedAlert): JsonObject {
+  return {
+    sourceKind: source.kind,
+    groupKey,
+    dedupKey: alert.dedupKey,
+    status: alert.status,
+    labels: alert.labels,
+    startsAt: alert.startsAt.toISOString(),
+    ...(alert.endsAt ? { endsAt: alert.endsAt.toISOString() } : {}),
+  };
+}
+
+function stringOf(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor, Idempotent, Operation, Requires, uuidParam } from '@opsplane/core';
+import {
+  AlertSourceModel,
+  AlertSourcePage,
+  CreateAlertSourceInput,
+  CreatedAlertSourceModel,
+  ListAlertSourcesArgs,
+} from './alert-source.dto';
+import { AlertListModel } from './alert.model';
+import { AlertSourcesService } from './alert-sources.service';
+
+@ApiTags('alerts')
+@Controller('v1')
+export class AlertSourcesController {
+  constructor(private readonly sources: AlertSourcesService) {}
+
+  @Post('alert-sources')
+  @Requires('administer')
+  @Idempotent()
+  @Operation({
+    operationId: 'createAlertSource',
+    summary: 'Let a monitoring system send alerts (Alertmanager, Grafana, PagerDuty events)',
+    description:
+      'Answers the secret once. Point the sender at `ingestPath`: Alertmanager `webhook_configs.url` with ' +
+      '`http_config.authorization.credentials` = the secret; Grafana webhook contact point with the secret as ' +
+      'Authorization header or HMAC key; PagerDuty-speaking tools with the secret as `routing_key`.',
+    status: 201,
+    response: CreatedAlertSourceModel,
+    problems: [422],
+  })
+  create(@CurrentActor() actor: Actor, @Body() input: CreateAlertSourceInput) {
+    return this.sources.create(actor, input);
+  }
+
+  @Get('alert-sources')
+  @Requires('read')
+  @Operation({
+    operationId: 'listAlertSources',
+    summary: 'List alert sources, newest first',
+    response: AlertSourcePage,
+  })
+  list(@Query() args: ListAlertSourcesArgs) {
+    return this.sources.list(args);
+  }
+
+  @Get('alert-sources/:id')
+  @Requires('read')
+  @Operation({
+    operationId: 'getAlertSource',
+    summary: 'Get an alert source',
+    response: AlertSourceModel,
+    problems: [404],
+  })
+  get(@Param('id', uuidParam) id: string) {
+    return this.sources.get(id);
+  }
+
+  @Get('incidents/:id/alerts')
+  @Requires('read')
+  @Operation({
+    operationId: 'listIncidentAlerts',
+    summary: 'The alerts attached to an incident, oldest first',
+    response: AlertListModel,
+    problems: [404],
+  })
+  alerts(@Param('id', uuidParam) id: string) {
+    return this.sources.alertsOfIncident(id);
+  }
+}
