@@ -249,6 +249,7 @@ describe('alert ingestion', () => {
       const source = await createSource('grafana');
       const body = fixture('zulip_fixture_grafana_alert_values_v11_firing.json');
       const timestamp = '1732689000';
+      clock.set(new Date(Number(timestamp) * 1000 + 1000));
       const signature = createHmac('sha256', source.secret).update(`${timestamp}:${body}`).digest('hex');
       await send(source, body, {
         authorization: '',
@@ -260,6 +261,33 @@ describe('alert ingestion', () => {
         'x-grafana-alerting-signature': signature,
         'x-grafana-alerting-signature-timestamp': '1732689001',
       }).expect(401);
+    });
+
+    it('refuses a correctly signed delivery whose timestamp is outside the tolerance, storing nothing', async () => {
+      const source = await createSource('grafana');
+      const body = fixture('zulip_fixture_grafana_alert_values_v11_firing.json');
+      const signed = (timestamp: string) => ({
+        authorization: '',
+        'x-grafana-alerting-signature': createHmac('sha256', source.secret)
+          .update(`${timestamp}:${body}`)
+          .digest('hex'),
+        'x-grafana-alerting-signature-timestamp': timestamp,
+      });
+      const now = 1_800_000_000;
+      clock.set(new Date(now * 1000));
+      const before = await counts(source.id);
+      // Default tolerance 300 s: a captured delivery replayed 301 s later, or one stamped 301 s ahead.
+      for (const timestamp of [now - 301, now + 301].map(String)) {
+        const refused = await send(source, body, signed(timestamp)).expect(401);
+        expect(refused.body).toMatchObject({ code: 'alert_source.bad_credentials' });
+        expect(refused.body.detail).toMatch(/more than 300 s away/);
+      }
+      await send(source, body, signed('not-a-time')).expect(401);
+      expect(await counts(source.id)).toEqual(before);
+      // Right at the edge, either way, is still fresh.
+      await send(source, body, signed(String(now + 300))).expect(200);
+      await send(source, body, signed(String(now - 300))).expect(200);
+      expect((await counts(source.id)).alerts).toBe(before.alerts + 1);
     });
   });
 

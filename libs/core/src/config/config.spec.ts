@@ -28,12 +28,23 @@ describe('loadConfig', () => {
     expect(loadConfig({}).incidents.postmortemRequiredSeverity).toBe('SEV2');
     expect(loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'SEV4' }).incidents).toEqual({
       postmortemRequiredSeverity: 'SEV4',
+      signatureToleranceSeconds: 300,
     });
     expect(loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'none' }).incidents).toEqual({
       postmortemRequiredSeverity: null,
+      signatureToleranceSeconds: 300,
     });
     expect(() => loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'sev1' })).toThrow(
       /INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY must be one of SEV1, SEV2, SEV3, SEV4, SEV5, none/,
+    );
+  });
+
+  it('refuses signed alert deliveries 300 s off by default, configurable within a day', () => {
+    expect(
+      loadConfig({ INCIDENTS_SIGNATURE_TOLERANCE_SECONDS: '60' }).incidents.signatureToleranceSeconds,
+    ).toBe(60);
+    expect(() => loadConfig({ INCIDENTS_SIGNATURE_TOLERANCE_SECONDS: '0' })).toThrow(
+      /INCIDENTS_SIGNATURE_TOLERANCE_SECONDS must be an integer between 1 and 86400/,
     );
   });
 

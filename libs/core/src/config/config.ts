@@ -56,6 +56,13 @@ export class IncidentsConfig {
    * SEV2 by default: the incidents big enough to learn from in writing.
    */
   postmortemRequiredSeverity: (typeof INCIDENT_SEVERITY_LEVELS)[number] | null;
+  /**
+   * A signed alert delivery whose signature carries a timestamp (Grafana's
+   * X-Grafana-Alerting-Signature-Timestamp) is refused when that time is further than this from
+   * now, either way: a captured delivery cannot be replayed later. Five minutes, as Stripe and
+   * Standard Webhooks use, leaves room for clock skew and the sender's retries.
+   */
+  signatureToleranceSeconds: number;
 }
 
 export interface AppConfig {
@@ -131,6 +138,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
           'none',
         ] as const),
       ),
+      signatureToleranceSeconds: read.int('INCIDENTS_SIGNATURE_TOLERANCE_SECONDS', 300, 1, 86_400),
     },
   };
   const token = config.auth.bootstrapToken;

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EnvironmentsService, ServicesService } from '@opsplane/catalog';
-import { AppError, Clock, JsonObject, newId, Transactions } from '@opsplane/core';
+import { AppError, Clock, IncidentsConfig, JsonObject, newId, Transactions } from '@opsplane/core';
 import { EntityManager } from 'typeorm';
 import { IncidentSeverity } from '../incident-status';
 import { IncidentErrors } from '../incident.errors';
@@ -64,6 +64,7 @@ export class AlertIngestionService {
     private readonly environments: EnvironmentsService,
     private readonly metrics: AlertIngestionMetrics,
     private readonly clock: Clock,
+    private readonly config: IncidentsConfig,
   ) {}
 
   /** An Alertmanager or Grafana notification: the whole current state of one alert group. */
@@ -74,7 +75,10 @@ export class AlertIngestionService {
   ): Promise<GroupResult> {
     return this.counted(kind, async () => {
       const source = await this.sources.load(sourceId, kind);
-      authenticate(source, delivery);
+      authenticate(source, delivery, {
+        now: this.clock.now(),
+        toleranceSeconds: this.config.signatureToleranceSeconds,
+      });
       const group = parseGroupDelivery(delivery.body, kind === 'alertmanager' ? '4' : '1', this.clock.now());
       const result = await this.transactions.run((manager) =>
         this.applyGroup(manager, source, group, delivery),
@@ -359,8 +363,15 @@ export class AlertIngestionService {
  * in X-Opsplane-Signature or X-Grafana-Alerting-Signature (hex, optionally `sha256=`; with
  * X-Grafana-Alerting-Signature-Timestamp the signed text is `<timestamp>:<body>`, as Grafana does).
  * 401 otherwise, before anything is read or stored.
+ *
+ * A signed timestamp (Unix seconds) further than the tolerance from now is refused too: without
+ * that check a captured delivery could be replayed for ever, the signature staying valid.
  */
-function authenticate(source: AlertSourceEntity, delivery: Delivery): void {
+function authenticate(
+  source: AlertSourceEntity,
+  delivery: Delivery,
+  freshness: { now: Date; toleranceSeconds: number },
+): void {
   const header = (name: string) => {
     const value = delivery.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -382,7 +393,17 @@ function authenticate(source: AlertSourceEntity, delivery: Delivery): void {
     const timestamp = name === 'x-grafana-alerting-signature' ? header(`${name}-timestamp`) : undefined;
     const hmac = createHmac('sha256', source.secret);
     if (timestamp) hmac.update(`${timestamp}:`);
-    if (secretMatches(signature, hmac.update(delivery.rawBody).digest('hex'))) return;
+    if (!secretMatches(signature, hmac.update(delivery.rawBody).digest('hex'))) continue;
+    if (!timestamp) return;
+    const skew = /^\d{1,12}$/.test(timestamp.trim())
+      ? Math.abs(freshness.now.getTime() / 1000 - Number(timestamp))
+      : Infinity;
+    if (skew <= freshness.toleranceSeconds) return;
+    throw new AppError(
+      IncidentErrors.alertSourceBadCredentials,
+      `The signature timestamp is more than ${freshness.toleranceSeconds} s away from the server's time; ` +
+        'a replayed or delayed delivery is refused (check the sender’s clock).',
+    );
   }
   throw new AppError(
     IncidentErrors.alertSourceBadCredentials,
