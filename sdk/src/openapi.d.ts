@@ -860,7 +860,7 @@ export interface paths {
         put?: never;
         /**
          * Let a monitoring system send alerts (Alertmanager, Grafana, PagerDuty events)
-         * @description Answers the secret once. Point the sender at `ingestPath`: Alertmanager `webhook_configs.url` with `http_config.authorization.credentials` = the secret; Grafana webhook contact point with the secret as Authorization header or HMAC key; PagerDuty-speaking tools with the secret as `routing_key`.
+         * @description Answers the secret once. Point the sender at `ingestPath`: Alertmanager `webhook_configs.url` with `http_config.authorization.credentials` = the secret; Grafana webhook contact point with the secret as Authorization header or HMAC key; PagerDuty-speaking tools with the secret as `routing_key`, sent to `ingestPath` or to `/v2/enqueue` (PagerDuty's own path: only the base URL changes).
          */
         post: operations["createAlertSource"];
         delete?: never;

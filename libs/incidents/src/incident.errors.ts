@@ -46,6 +46,11 @@ export const IncidentErrors = {
     'unauthenticated',
     'Missing or wrong alert source token or signature',
   ),
+  unknownRoutingKey: errorCode(
+    'alert_source.unknown_routing_key',
+    'invalid',
+    'No PagerDuty-events alert source has this routing key',
+  ),
   unsupportedPayloadVersion: errorCode(
     'alert.unsupported_version',
     'invalid',

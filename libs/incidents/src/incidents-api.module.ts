@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '@opsplane/catalog';
 import { ReleasesModule } from '@opsplane/releases';
 import { AlertIngestController } from './alerts/alert-ingest.controller';
+import { PagerDutyEnqueueController } from './alerts/pagerduty-enqueue.controller';
 import { AlertSourcesController } from './alerts/alert-sources.controller';
 import { AlertSourcesResolver, IncidentAlertsResolver } from './alerts/alert-sources.resolver';
 import { IncidentsController } from './incidents.controller';
@@ -22,6 +23,7 @@ import { TimelineResolver } from './timeline.resolver';
     PostmortemsController,
     AlertSourcesController,
     AlertIngestController,
+    PagerDutyEnqueueController,
   ],
   providers: [
     IncidentsResolver,

@@ -368,6 +368,96 @@ describe('alert ingestion', () => {
     });
   });
 
+  describe('PagerDuty drop-in: POST /v2/enqueue', () => {
+    const enqueue = (body: unknown) =>
+      t
+        .http()
+        .post('/v2/enqueue')
+        .set('content-type', 'application/json')
+        .send(body as object);
+    const trigger = (routingKey: string, dedupKey?: string) => ({
+      routing_key: routingKey,
+      event_action: 'trigger',
+      ...(dedupKey ? { dedup_key: dedupKey } : {}),
+      payload: { summary: 'Checkout 5xx above 2%', source: 'lb-1', severity: 'error' },
+    });
+    const alertRows = async (sourceId: string) =>
+      (await db.query(
+        `SELECT dedup_key AS "dedupKey", status, incident_id AS "incidentId" FROM alerts WHERE source_id = $1`,
+        [sourceId],
+      )) as { dedupKey: string; status: string; incidentId: string }[];
+
+    it('finds the source by routing_key and triggers, repeats, acknowledges and resolves like PagerDuty', async () => {
+      const source = await createSource('pagerduty');
+      const other = await createSource('pagerduty');
+      const dedupKey = unique('lb-1/5xx');
+      const triggered = await enqueue(trigger(source.secret, dedupKey)).expect(202);
+      expect(triggered.body).toEqual({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
+      const [row] = await alertRows(source.id);
+      expect(row).toMatchObject({ dedupKey, status: 'firing' });
+      expect(await alertRows(other.id)).toEqual([]);
+      expect(await incident(row.incidentId)).toMatchObject({ severity: 'SEV2', status: 'triggered' });
+
+      // A duplicate trigger (same dedup_key) is accepted and changes nothing.
+      const before = await counts(source.id);
+      await enqueue(trigger(source.secret, dedupKey)).expect(202);
+      expect(await counts(source.id)).toEqual(before);
+
+      const ack = { routing_key: source.secret, event_action: 'acknowledge', dedup_key: dedupKey };
+      expect((await enqueue(ack).expect(202)).body.dedup_key).toBe(dedupKey);
+      expect(await incident(row.incidentId)).toMatchObject({ status: 'acknowledged' });
+      await enqueue({ ...ack, event_action: 'resolve' }).expect(202);
+      expect(await incident(row.incidentId)).toMatchObject({ status: 'mitigated' });
+      expect((await alertRows(source.id))[0].status).toBe('resolved');
+
+      const generated = await enqueue(trigger(source.secret)).expect(202);
+      expect(generated.body.dedup_key).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it('answers bad events and unknown routing keys with PagerDuty’s 400, storing nothing', async () => {
+      const source = await createSource('pagerduty');
+      const grafana = await createSource('grafana');
+      const before = await counts(source.id);
+      const invalid = await enqueue({
+        routing_key: source.secret,
+        event_action: 'trigger',
+        payload: { summary: 'x', severity: 'fatal' },
+      }).expect(400);
+      expect(invalid.headers['content-type']).toMatch(/^application\/json/);
+      expect(invalid.body).toEqual({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: [
+          'payload.source is required to trigger',
+          'payload.severity must be critical, error, warning or info',
+        ],
+      });
+      const unknownKey = await enqueue(trigger(`${source.secret}x`, 'k')).expect(400);
+      expect(unknownKey.body).toEqual({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['Invalid routing key'],
+      });
+      // The routing key of another kind of source is no PagerDuty routing key.
+      expect((await enqueue(trigger(grafana.secret, 'k')).expect(400)).body.errors).toEqual([
+        'Invalid routing key',
+      ]);
+      const missing = await enqueue({ event_action: 'resolve' }).expect(400);
+      expect(missing.body.errors).toEqual(['routing_key is required', 'dedup_key is required to resolve']);
+      expect((await enqueue([]).expect(400)).body.status).toBe('invalid event');
+      expect(await counts(source.id)).toEqual(before);
+      expect((await counts(grafana.id)).alerts).toBe(0);
+      // Outside the event itself the API keeps problem+json.
+      const malformed = await t
+        .http()
+        .post('/v2/enqueue')
+        .set('content-type', 'application/json')
+        .send('{"routing_key": ')
+        .expect(400);
+      expect(malformed.body).toMatchObject({ code: 'request.malformed' });
+    });
+  });
+
   describe('authentication and bad input', () => {
     it('takes the Bearer token, Basic auth or an HMAC signature; anything else is 401 and stores nothing', async () => {
       const source = await createSource('alertmanager');

@@ -30,6 +30,13 @@ export interface Delivery {
   requestId: string;
 }
 
+/** PagerDuty's answer to an accepted event. */
+export interface PagerDutyAccepted {
+  status: 'success';
+  message: string;
+  dedup_key: string;
+}
+
 type StoredAlert = Pick<AlertEntity, 'id' | 'dedupKey' | 'status' | 'incidentId'>;
 
 export interface GroupResult {
@@ -88,11 +95,8 @@ export class AlertIngestionService {
     });
   }
 
-  /** A PagerDuty Events API v2 event; answered like PagerDuty does (202 with the dedup_key). */
-  async receivePagerDuty(
-    sourceId: string,
-    delivery: Delivery,
-  ): Promise<{ status: 'success'; message: string; dedup_key: string }> {
+  /** A PagerDuty Events API v2 event sent to the source's own path; answered like PagerDuty (202 with the dedup_key). */
+  async receivePagerDuty(sourceId: string, delivery: Delivery): Promise<PagerDutyAccepted> {
     return this.counted('pagerduty', async () => {
       const source = await this.sources.load(sourceId, 'pagerduty');
       const event = parsePagerDutyEvent(delivery.body);
@@ -102,13 +106,35 @@ export class AlertIngestionService {
           IncidentErrors.alertSourceBadCredentials,
           'The routing_key does not belong to this source.',
         );
-      const dedupKey = event.dedupKey ?? newId();
-      await this.transactions.run((manager) =>
-        this.applyPagerDuty(manager, source, event, dedupKey, delivery),
-      );
-      this.metrics.alerts('pagerduty', [{ status: event.action === 'resolve' ? 'resolved' : 'firing' }]);
-      return { status: 'success', message: 'Event processed', dedup_key: dedupKey };
+      return this.applyPagerDutyEvent(source, event, delivery);
     });
+  }
+
+  /**
+   * `POST /v2/enqueue`, PagerDuty's own path: the source is the one whose secret is the event's
+   * routing_key, so a sender only changes its base URL. An unknown key is a 400, as at PagerDuty;
+   * the key itself never appears in an answer or a log line.
+   */
+  async receivePagerDutyEnqueue(delivery: Delivery): Promise<PagerDutyAccepted> {
+    return this.counted('pagerduty', async () => {
+      const event = parsePagerDutyEvent(delivery.body);
+      const source = await this.sources.findByRoutingKey(event.routingKey);
+      if (!source)
+        // PagerDuty's own words for it, since PagerDuty clients show them.
+        throw new AppError(IncidentErrors.unknownRoutingKey, 'Invalid routing key');
+      return this.applyPagerDutyEvent(source, event, delivery);
+    });
+  }
+
+  private async applyPagerDutyEvent(
+    source: AlertSourceEntity,
+    event: PagerDutyEvent,
+    delivery: Delivery,
+  ): Promise<PagerDutyAccepted> {
+    const dedupKey = event.dedupKey ?? newId();
+    await this.transactions.run((manager) => this.applyPagerDuty(manager, source, event, dedupKey, delivery));
+    this.metrics.alerts('pagerduty', [{ status: event.action === 'resolve' ? 'resolved' : 'firing' }]);
+    return { status: 'success', message: 'Event processed', dedup_key: dedupKey };
   }
 
   private async applyGroup(

@@ -25,7 +25,8 @@ export class AlertSourcesController {
     description:
       'Answers the secret once. Point the sender at `ingestPath`: Alertmanager `webhook_configs.url` with ' +
       '`http_config.authorization.credentials` = the secret; Grafana webhook contact point with the secret as ' +
-      'Authorization header or HMAC key; PagerDuty-speaking tools with the secret as `routing_key`.',
+      'Authorization header or HMAC key; PagerDuty-speaking tools with the secret as `routing_key`, sent to ' +
+      "`ingestPath` or to `/v2/enqueue` (PagerDuty's own path: only the base URL changes).",
     status: 201,
     response: CreatedAlertSourceModel,
     problems: [422],

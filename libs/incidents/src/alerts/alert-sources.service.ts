@@ -105,6 +105,18 @@ export class AlertSourcesService {
     return source;
   }
 
+  /**
+   * The PagerDuty-events source whose secret is this routing key (`POST /v2/enqueue`), or null.
+   * The key is looked up by equality, then compared again in constant time; it is a 256-bit
+   * random value, so the lookup's timing tells an attacker nothing usable.
+   */
+  async findByRoutingKey(routingKey: string): Promise<AlertSourceEntity | null> {
+    const source = await this.transactions
+      .manager()
+      .findOneBy(AlertSourceEntity, { kind: 'pagerduty', secret: routingKey });
+    return source && secretMatches(routingKey, source.secret) ? source : null;
+  }
+
   /** The alerts of one incident, oldest first; 404 when there is no such incident. */
   async alertsOfIncident(incidentId: string): Promise<AlertListModel> {
     const exists =
