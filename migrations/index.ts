@@ -7,6 +7,7 @@ import { AddPromotionPolicies1764230900000 } from './1764230900000-AddPromotionP
 import { AddDeploymentSchedulingAndRollback1764231000000 } from './1764231000000-AddDeploymentSchedulingAndRollback';
 import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
 import { AddAlertIngestion1764231150000 } from './1764231150000-AddAlertIngestion';
+import { AddAlertSourceDisabling1764231200000 } from './1764231200000-AddAlertSourceDisabling';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   AddDeploymentSchedulingAndRollback1764231000000,
   CreateIncidents1764231100000,
   AddAlertIngestion1764231150000,
+  AddAlertSourceDisabling1764231200000,
 ];

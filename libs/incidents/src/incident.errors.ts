@@ -46,6 +46,11 @@ export const IncidentErrors = {
     'unauthenticated',
     'Missing or wrong alert source token or signature',
   ),
+  alertSourceState: errorCode(
+    'alert_source.state',
+    'conflict',
+    'The alert source is already enabled or disabled',
+  ),
   unknownRoutingKey: errorCode(
     'alert_source.unknown_routing_key',
     'invalid',

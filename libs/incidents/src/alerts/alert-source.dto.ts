@@ -58,6 +58,36 @@ export class CreateAlertSourceInput {
   resolveIncidentTo?: ResolveTarget | null;
 }
 
+@Input(
+  'UpdateAlertSourceInput',
+  'Only the fields sent change. The kind and the secret do not (rotate the secret with its own call).',
+)
+export class UpdateAlertSourceInput {
+  @Prop.string({ optional: true, maxLength: 200 })
+  name?: string;
+
+  @Prop.string({ ...LABEL, description: 'Label holding the severity.' })
+  severityLabel?: string | null;
+
+  @Prop.json({
+    optional: true,
+    description: 'Label value → SEV1…SEV5, replacing the whole map (see CreateAlertSourceInput).',
+  })
+  severityMap?: JsonObject | null;
+
+  @Prop.enum(INCIDENT_SEVERITIES, 'IncidentSeverity', { optional: true })
+  defaultSeverity?: IncidentSeverity | null;
+
+  @Prop.string({ ...LABEL, description: 'Label holding the catalog service slug.' })
+  serviceLabel?: string | null;
+
+  @Prop.string({ ...LABEL, description: 'Label holding the catalog environment slug.' })
+  environmentLabel?: string | null;
+
+  @Prop.enum(RESOLVE_TARGETS, 'AlertResolveTarget', { optional: true })
+  resolveIncidentTo?: ResolveTarget | null;
+}
+
 @Model('AlertSource', 'A monitoring system that may send alerts, and how its alerts become incidents.')
 export class AlertSourceModel {
   @Prop.uuid()
@@ -93,6 +123,12 @@ export class AlertSourceModel {
 
   @Prop.enum(RESOLVE_TARGETS, 'AlertResolveTarget')
   resolveIncidentTo: ResolveTarget;
+
+  @Prop.date({
+    nullable: true,
+    description: 'Set while the source is disabled: its deliveries get 404 and nothing is stored.',
+  })
+  disabledAt: Date | null;
 
   @Prop.int({ min: 1 })
   version: number;

@@ -54,6 +54,10 @@ export class AlertSourceEntity {
   @Column('text')
   resolveIncidentTo: ResolveTarget;
 
+  /** A disabled source's deliveries are refused (404) and store nothing; kept for its alerts' sake. */
+  @Column('timestamptz', { nullable: true })
+  disabledAt: Date | null;
+
   @Column('text')
   createdBy: string;
 

@@ -1,12 +1,22 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, Idempotent, Operation, Requires, uuidParam } from '@opsplane/core';
+import {
+  Actor,
+  ApiIfMatch,
+  CurrentActor,
+  Idempotent,
+  IfMatchVersion,
+  Operation,
+  Requires,
+  uuidParam,
+} from '@opsplane/core';
 import {
   AlertSourceModel,
   AlertSourcePage,
   CreateAlertSourceInput,
   CreatedAlertSourceModel,
   ListAlertSourcesArgs,
+  UpdateAlertSourceInput,
 } from './alert-source.dto';
 import { AlertListModel } from './alert.model';
 import { AlertSourcesService } from './alert-sources.service';
@@ -56,6 +66,79 @@ export class AlertSourcesController {
   })
   get(@Param('id', uuidParam) id: string) {
     return this.sources.get(id);
+  }
+
+  @Patch('alert-sources/:id')
+  @Requires('administer')
+  @ApiIfMatch()
+  @Operation({
+    operationId: 'updateAlertSource',
+    summary: 'Change an alert source’s name, severity mapping, labels or resolve policy',
+    description: 'Only the fields sent change; null resets a setting to its default.',
+    response: AlertSourceModel,
+    problems: [404, 412],
+  })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @Body() input: UpdateAlertSourceInput,
+    @IfMatchVersion() version?: number,
+  ) {
+    return this.sources.update(actor, id, input, version);
+  }
+
+  @Post('alert-sources/:id/rotate-secret')
+  @Requires('administer')
+  @ApiIfMatch()
+  @HttpCode(200)
+  @Operation({
+    operationId: 'rotateAlertSourceSecret',
+    summary: 'Replace an alert source’s secret; answers the new one once, the old one stops working',
+    response: CreatedAlertSourceModel,
+    problems: [404, 412],
+  })
+  rotateSecret(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @IfMatchVersion() version?: number,
+  ) {
+    return this.sources.rotateSecret(actor, id, version);
+  }
+
+  @Post('alert-sources/:id/disable')
+  @Requires('administer')
+  @ApiIfMatch()
+  @HttpCode(200)
+  @Operation({
+    operationId: 'disableAlertSource',
+    summary: 'Refuse an alert source’s deliveries (404, nothing stored); its alerts stay',
+    response: AlertSourceModel,
+    problems: [404, 409, 412],
+  })
+  disable(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @IfMatchVersion() version?: number,
+  ) {
+    return this.sources.setEnabled(actor, id, false, version);
+  }
+
+  @Post('alert-sources/:id/enable')
+  @Requires('administer')
+  @ApiIfMatch()
+  @HttpCode(200)
+  @Operation({
+    operationId: 'enableAlertSource',
+    summary: 'Take a disabled alert source’s deliveries again',
+    response: AlertSourceModel,
+    problems: [404, 409, 412],
+  })
+  enable(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidParam) id: string,
+    @IfMatchVersion() version?: number,
+  ) {
+    return this.sources.setEnabled(actor, id, true, version);
   }
 
   @Get('incidents/:id/alerts')

@@ -1,4 +1,4 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Actor, CurrentActor, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
 import { IncidentModel } from '../dto/incident.model';
 import {
@@ -7,9 +7,16 @@ import {
   CreateAlertSourceInput,
   CreatedAlertSourceModel,
   ListAlertSourcesArgs,
+  UpdateAlertSourceInput,
 } from './alert-source.dto';
 import { AlertModel } from './alert.model';
 import { AlertSourcesService } from './alert-sources.service';
+
+const EXPECTED_VERSION = {
+  type: () => Int,
+  nullable: true,
+  description: 'Refuse the change unless this is the current version.',
+};
 
 @Resolver(() => AlertSourceModel)
 export class AlertSourcesResolver {
@@ -34,6 +41,56 @@ export class AlertSourcesResolver {
   @Requires('administer')
   create(@CurrentActor() actor: Actor, @Args('input') input: CreateAlertSourceInput) {
     return this.sources.create(actor, input);
+  }
+
+  @Mutation(() => AlertSourceModel, {
+    name: 'updateAlertSource',
+    description: 'Only the fields sent change; null resets a setting to its default.',
+  })
+  @Requires('administer')
+  update(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }, uuidParam) id: string,
+    @Args('input') input: UpdateAlertSourceInput,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.sources.update(actor, id, input, expectedVersion ?? undefined);
+  }
+
+  @Mutation(() => CreatedAlertSourceModel, {
+    name: 'rotateAlertSourceSecret',
+    description: 'Answers the new secret once; the old one stops working.',
+  })
+  @Requires('administer')
+  rotateSecret(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }, uuidParam) id: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.sources.rotateSecret(actor, id, expectedVersion ?? undefined);
+  }
+
+  @Mutation(() => AlertSourceModel, {
+    name: 'disableAlertSource',
+    description: 'Its deliveries are refused (404) and store nothing; its alerts stay.',
+  })
+  @Requires('administer')
+  disable(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }, uuidParam) id: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.sources.setEnabled(actor, id, false, expectedVersion ?? undefined);
+  }
+
+  @Mutation(() => AlertSourceModel, { name: 'enableAlertSource' })
+  @Requires('administer')
+  enable(
+    @CurrentActor() actor: Actor,
+    @Args('id', { type: () => ID }, uuidParam) id: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.sources.setEnabled(actor, id, true, expectedVersion ?? undefined);
   }
 }
 

@@ -5,12 +5,16 @@ import {
   AppError,
   ChangeRecorder,
   Clock,
+  definedOnly,
+  FieldError,
   isUuid,
+  JsonObject,
   newId,
   Page,
   paginate,
   toPage,
   Transactions,
+  VersionedResource,
 } from '@opsplane/core';
 import { In } from 'typeorm';
 import { IncidentSeverity } from '../incident-status';
@@ -21,6 +25,7 @@ import {
   CreateAlertSourceInput,
   CreatedAlertSourceModel,
   ListAlertSourcesArgs,
+  UpdateAlertSourceInput,
 } from './alert-source.dto';
 import { AlertSourceEntity, AlertSourceKind } from './alert-source.entity';
 import { AlertEntity } from './alert.entity';
@@ -45,29 +50,21 @@ export class AlertSourcesService {
 
   async create(actor: Actor, input: CreateAlertSourceInput): Promise<CreatedAlertSourceModel> {
     const name = input.name.trim();
-    assertValid(name ? [] : [{ path: 'name', message: 'must not be blank' }]);
     const severityMap = input.severityMap ?? {};
-    assertValid(
-      Object.entries(severityMap)
-        .filter(([, to]) => typeof to !== 'string' || !/^SEV[1-5]$/.test(to))
-        .map(([from]) => ({
-          path: `severityMap.${from}`,
-          message: 'must be one of SEV1, SEV2, SEV3, SEV4, SEV5',
-        })),
-    );
+    assertValid(settingsProblems(name, severityMap));
     const now = this.clock.now();
     const entity: AlertSourceEntity = {
       id: newId(),
       name,
       kind: input.kind,
-      // 32 random bytes: the token is the whole credential.
-      secret: `opa_${randomBytes(32).toString('base64url')}`,
+      secret: newSecret(),
       severityLabel: input.severityLabel ?? 'severity',
       severityMap,
       defaultSeverity: input.defaultSeverity ?? 'SEV3',
       serviceLabel: input.serviceLabel ?? 'service',
       environmentLabel: input.environmentLabel ?? 'environment',
       resolveIncidentTo: input.resolveIncidentTo ?? 'mitigated',
+      disabledAt: null,
       createdBy: actor.id,
       version: 1,
       createdAt: now,
@@ -87,6 +84,91 @@ export class AlertSourcesService {
     });
   }
 
+  /** Changes the sent settings; the kind and the secret stay. */
+  async update(
+    actor: Actor,
+    id: string,
+    input: UpdateAlertSourceInput,
+    expectedVersion?: number,
+  ): Promise<AlertSourceModel> {
+    if (!isUuid(id)) throw notFound(id);
+    const changes = definedOnly({ ...input, name: input.name?.trim() });
+    return this.transactions.run((manager) =>
+      this.changes.edit(manager, actor, ALERT_SOURCE, { id, expectedVersion, verb: 'updated' }, (entity) => {
+        // null resets a setting to its default, as at creation.
+        const changed: AlertSourceEntity = {
+          ...entity,
+          ...changes,
+          severityLabel:
+            changes.severityLabel === null ? 'severity' : (changes.severityLabel ?? entity.severityLabel),
+          severityMap: changes.severityMap === null ? {} : (changes.severityMap ?? entity.severityMap),
+          defaultSeverity:
+            changes.defaultSeverity === null ? 'SEV3' : (changes.defaultSeverity ?? entity.defaultSeverity),
+          serviceLabel:
+            changes.serviceLabel === null ? 'service' : (changes.serviceLabel ?? entity.serviceLabel),
+          environmentLabel:
+            changes.environmentLabel === null
+              ? 'environment'
+              : (changes.environmentLabel ?? entity.environmentLabel),
+          resolveIncidentTo:
+            changes.resolveIncidentTo === null
+              ? 'mitigated'
+              : (changes.resolveIncidentTo ?? entity.resolveIncidentTo),
+          updatedAt: this.clock.now(),
+        };
+        assertValid(settingsProblems(changed.name, changed.severityMap));
+        return changed;
+      }),
+    );
+  }
+
+  /**
+   * A new secret, answered this once; the old one stops working when the transaction commits (a
+   * sender still using it gets 401, a PagerDuty sender's old routing key 400). Audited without
+   * either secret.
+   */
+  async rotateSecret(actor: Actor, id: string, expectedVersion?: number): Promise<CreatedAlertSourceModel> {
+    if (!isUuid(id)) throw notFound(id);
+    const secret = newSecret();
+    const rotated = await this.transactions.run((manager) =>
+      this.changes.edit(
+        manager,
+        actor,
+        ALERT_SOURCE,
+        { id, expectedVersion, verb: 'secret_rotated' },
+        (entity) => ({ ...entity, secret, updatedAt: this.clock.now() }),
+      ),
+    );
+    return { ...rotated, secret };
+  }
+
+  /** Disabled: every delivery is refused (404) and stores nothing; enabled again, it takes them. */
+  async setEnabled(
+    actor: Actor,
+    id: string,
+    enabled: boolean,
+    expectedVersion?: number,
+  ): Promise<AlertSourceModel> {
+    if (!isUuid(id)) throw notFound(id);
+    return this.transactions.run((manager) =>
+      this.changes.edit(
+        manager,
+        actor,
+        ALERT_SOURCE,
+        { id, expectedVersion, verb: enabled ? 'enabled' : 'disabled' },
+        (entity) => {
+          if (!entity.disabledAt === enabled)
+            throw new AppError(
+              IncidentErrors.alertSourceState,
+              `The alert source is already ${enabled ? 'enabled' : 'disabled'}.`,
+            );
+          const now = this.clock.now();
+          return { ...entity, disabledAt: enabled ? null : now, updatedAt: now };
+        },
+      ),
+    );
+  }
+
   async get(id: string): Promise<AlertSourceModel> {
     return toAlertSourceModel(await this.load(id));
   }
@@ -97,10 +179,13 @@ export class AlertSourcesService {
     return toPage(rows, args, (row) => ({ id: row.id }), toAlertSourceModel);
   }
 
-  /** The source with its secret, for the ingest endpoints; 404 when unknown or of another kind. */
+  /**
+   * The source with its secret; with a kind (the ingest endpoints), 404 too when it is of another
+   * kind or disabled: a disabled source answers a sender exactly like an unknown one.
+   */
   async load(id: string, kind?: AlertSourceKind): Promise<AlertSourceEntity> {
     const source = isUuid(id) ? await this.transactions.manager().findOneBy(AlertSourceEntity, { id }) : null;
-    if (!source || (kind && source.kind !== kind))
+    if (!source || (kind && (source.kind !== kind || source.disabledAt)))
       throw new AppError(IncidentErrors.alertSourceNotFound, `No ${kind ?? 'alert'} source with id "${id}".`);
     return source;
   }
@@ -114,7 +199,7 @@ export class AlertSourcesService {
     const source = await this.transactions
       .manager()
       .findOneBy(AlertSourceEntity, { kind: 'pagerduty', secret: routingKey });
-    return source && secretMatches(routingKey, source.secret) ? source : null;
+    return source && !source.disabledAt && secretMatches(routingKey, source.secret) ? source : null;
   }
 
   /** The alerts of one incident, oldest first; 404 when there is no such incident. */
@@ -153,9 +238,39 @@ export function toAlertSourceModel(entity: AlertSourceEntity): AlertSourceModel 
     serviceLabel: entity.serviceLabel,
     environmentLabel: entity.environmentLabel,
     resolveIncidentTo: entity.resolveIncidentTo,
+    disabledAt: entity.disabledAt,
     version: entity.version,
     createdAt: entity.createdAt,
   };
+}
+
+/** The model never carries the secret, so neither do the audit log and the outbox. */
+const ALERT_SOURCE: VersionedResource<AlertSourceEntity, AlertSourceModel> = {
+  entity: AlertSourceEntity,
+  type: 'alert_source',
+  toModel: toAlertSourceModel,
+  notFound,
+};
+
+function notFound(id: string): AppError {
+  return new AppError(IncidentErrors.alertSourceNotFound, `No alert source with id "${id}".`);
+}
+
+/** 32 random bytes: the token is the whole credential. */
+function newSecret(): string {
+  return `opa_${randomBytes(32).toString('base64url')}`;
+}
+
+function settingsProblems(name: string, severityMap: JsonObject): FieldError[] {
+  return [
+    ...(name ? [] : [{ path: 'name', message: 'must not be blank' }]),
+    ...Object.entries(severityMap)
+      .filter(([, to]) => typeof to !== 'string' || !/^SEV[1-5]$/.test(to))
+      .map(([from]) => ({
+        path: `severityMap.${from}`,
+        message: 'must be one of SEV1, SEV2, SEV3, SEV4, SEV5',
+      })),
+  ];
 }
 
 /** Constant-time comparison of a presented secret with the stored one. */
