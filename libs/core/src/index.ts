@@ -28,7 +28,7 @@ export { Public, Requires, CurrentActor } from './auth/access.decorators';
 export { ApiKeysService } from './auth/api-keys.service';
 export { ChangeRecorder, Change, VersionedResource } from './audit/change-recorder.service';
 export { AuditLogService } from './audit/audit-log.service';
-export { OutboxService } from './outbox/outbox.service';
+export { OutboxService, OutboxMessage } from './outbox/outbox.service';
 export {
   Page,
   PageArgs,

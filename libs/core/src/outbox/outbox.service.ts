@@ -29,4 +29,24 @@ export class OutboxService {
       publishedAt: null,
     });
   }
+
+  /** Several events of one change in one INSERT (an alert group can fire a hundred alerts at once). */
+  async enqueueMany(
+    manager: EntityManager,
+    actor: Actor,
+    messages: OutboxMessage[],
+    occurredAt: Date,
+  ): Promise<void> {
+    if (messages.length === 0) return;
+    await manager.insert(
+      OutboxEventEntity,
+      messages.map((message) => ({
+        id: newId(),
+        ...message,
+        requestId: actor.requestId,
+        occurredAt,
+        publishedAt: null,
+      })),
+    );
+  }
 }

@@ -1,7 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EnvironmentsService, ServicesService } from '@opsplane/catalog';
-import { AppError, Clock, IncidentsConfig, JsonObject, newId, Transactions } from '@opsplane/core';
+import {
+  Actor,
+  AppError,
+  Clock,
+  IncidentsConfig,
+  JsonObject,
+  newId,
+  OutboxMessage,
+  OutboxService,
+  Transactions,
+} from '@opsplane/core';
 import { EntityManager } from 'typeorm';
 import { IncidentSeverity } from '../incident-status';
 import { IncidentErrors } from '../incident.errors';
@@ -72,6 +82,7 @@ export class AlertIngestionService {
     private readonly metrics: AlertIngestionMetrics,
     private readonly clock: Clock,
     private readonly config: IncidentsConfig,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** An Alertmanager or Grafana notification: the whole current state of one alert group. */
@@ -198,6 +209,10 @@ export class AlertIngestionService {
       alertRow(source, group.groupKey, alert, this.severity(source, alert.labels), incidentId, now),
     );
     if (rows.length > 0) await manager.insert(AlertEntity, rows);
+    const resolvedRows = newlyResolved.map(({ alert, row }) => ({
+      ...alertRow(source, group.groupKey, alert, this.severity(source, alert.labels), row.incidentId, now),
+      id: row.id,
+    }));
     if (newlyResolved.length > 0) {
       await manager.query(
         `UPDATE alerts SET status = 'resolved', ends_at = changed.ends_at, last_changed_at = $3
@@ -229,6 +244,13 @@ export class AlertIngestionService {
         { id: lock.id },
         { incidentId, truncatedAlerts: group.truncatedAlerts, updatedAt: now },
       );
+    // A first sight of an alert already resolved is its resolution; nothing fired for it here.
+    await this.emit(manager, source, delivery.requestId, [
+      ...rows.map((row) =>
+        alertEvent(row.status === 'firing' ? 'alert.fired' : 'alert.resolved', source, row),
+      ),
+      ...resolvedRows.map((row) => alertEvent('alert.resolved', source, row)),
+    ]);
     const incidentIds = [...new Set([...(incidentId ? [incidentId] : []), ...touched])];
     return { changed: fresh.length + newlyResolved.length, incidentIds };
   }
@@ -282,6 +304,9 @@ export class AlertIngestionService {
           { ...fields, id: row.id, firstReceivedAt: row.firstReceivedAt },
         );
       else await manager.insert(AlertEntity, fields);
+      await this.emit(manager, source, delivery.requestId, [
+        alertEvent('alert.fired', source, { ...fields, id: row?.id ?? fields.id }),
+      ]);
       return;
     }
     if (!row || row.status !== 'firing' || !row.incidentId) return; // PagerDuty ignores these too
@@ -300,10 +325,36 @@ export class AlertIngestionService {
       { id: row.id },
       { status: 'resolved', endsAt: now, lastChangedAt: now },
     );
+    await this.emit(manager, source, delivery.requestId, [
+      alertEvent('alert.resolved', source, { ...row, status: 'resolved', endsAt: now }),
+    ]);
     await this.incidents.addIntegrationEntries(manager, integration, row.incidentId, [
       { kind: 'alert_resolved', occurredAt: now, body: row.title, data: { dedupKey } },
     ]);
     await this.settleWhenQuiet(manager, source, row.incidentId, delivery.requestId);
+  }
+
+  /**
+   * `alert.fired` / `alert.resolved` to the outbox, in the delivery's transaction, only for alerts
+   * that changed (a duplicate delivery changes none, so emits none). Through the outbox alone, not
+   * ChangeRecorder: alerts are machine churn (hundreds a second from one Alertmanager) that would
+   * swamp the hash-chained audit log, and every human-relevant consequence (an incident opened,
+   * acknowledged, mitigated) is already audited by IncidentsService.
+   */
+  private async emit(
+    manager: EntityManager,
+    source: AlertSourceEntity,
+    requestId: string,
+    messages: OutboxMessage[],
+  ): Promise<void> {
+    const actor: Actor = {
+      kind: 'system',
+      id: `integration:${source.id}`,
+      name: source.name,
+      role: 'admin',
+      requestId,
+    };
+    await this.outbox.enqueueMany(manager, actor, messages, this.clock.now());
   }
 
   /** Moves the incident on (source's resolveIncidentTo) once none of its alerts fires any more. */
@@ -464,6 +515,48 @@ function alertRow(
     endsAt: alert.endsAt,
     firstReceivedAt: now,
     lastChangedAt: now,
+  };
+}
+
+type AlertFacts = Pick<
+  AlertEntity,
+  | 'id'
+  | 'dedupKey'
+  | 'groupKey'
+  | 'incidentId'
+  | 'status'
+  | 'title'
+  | 'severity'
+  | 'labels'
+  | 'startsAt'
+  | 'endsAt'
+>;
+
+function alertEvent(
+  type: 'alert.fired' | 'alert.resolved',
+  source: AlertSourceEntity,
+  alert: AlertFacts,
+): OutboxMessage {
+  return {
+    type,
+    aggregateType: 'alert',
+    aggregateId: alert.id,
+    payload: {
+      alert: {
+        id: alert.id,
+        sourceId: source.id,
+        sourceKind: source.kind,
+        dedupKey: alert.dedupKey,
+        groupKey: alert.groupKey,
+        incidentId: alert.incidentId,
+        status: alert.status,
+        title: alert.title,
+        severity: alert.severity,
+        labels: alert.labels,
+        startsAt: alert.startsAt.toISOString(),
+        endsAt: alert.endsAt ? alert.endsAt.toISOString() : null,
+      },
+    },
   };
 }
 
