@@ -1,4 +1,5 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { useStatementCache } from './statement-cache';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,7 +14,8 @@ export function likePattern(text: string): string {
 
 /**
  * Hot reads select just the model's columns and skip entity hydration; raw rows come back keyed
- * by property name, ready for the `toXModel` mappers.
+ * by property name, ready for the `toXModel` mappers. Their SQL is generated once per query shape
+ * (statement-cache.ts): `getRawMany`/`getRawOne` on the returned builder only bind parameters.
  */
 export function selectColumns<E extends ObjectLiteral>(
   query: SelectQueryBuilder<E>,
@@ -22,7 +24,7 @@ export function selectColumns<E extends ObjectLiteral>(
   const [first, ...rest] = columns;
   query.select(`${query.alias}.${first}`, first);
   for (const column of rest) query.addSelect(`${query.alias}.${column}`, column);
-  return query;
+  return useStatementCache(query, columns);
 }
 
 /** The fields of a PATCH that were actually sent. */

@@ -2,10 +2,10 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as Pino } from 'pino';
-import { v7 } from 'uuid';
 import { AppConfig } from '../config/config';
 import { Metrics } from '../observability/metrics';
 import { PinoNestLogger } from '../observability/logger';
+import { newRequestId } from './request-id';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -35,7 +35,7 @@ export async function createHttpApp(
     requestIdHeader: false,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : v7();
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newRequestId();
     },
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
