@@ -15,6 +15,20 @@ declare module 'autocannon' {
       connections?: number;
       duration?: number;
       timeout?: number;
+      /** Taken in turn by each connection; `setupRequest` may change a request just before it is sent. */
+      requests?: RequestSpec[];
+    }
+
+    interface RequestFields {
+      method: string;
+      path: string;
+      headers: Record<string, string>;
+      body?: string | Buffer;
+    }
+
+    interface RequestSpec {
+      setupRequest?: (request: RequestFields, context: object) => RequestFields;
+      onResponse?: (status: number, body: string, context: object, headers: Record<string, string>) => void;
     }
 
     interface Histogram {
@@ -39,6 +53,7 @@ declare module 'autocannon' {
       timeouts: number;
       non2xx: number;
       '2xx': number;
+      statusCodeStats?: Record<string, { count: number }>;
     }
   }
 

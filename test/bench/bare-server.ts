@@ -1,5 +1,3 @@
-import { EnvironmentModel } from '@opsplane/catalog';
-import { jsonSchemaOf } from '@opsplane/core';
 import Fastify, { FastifyInstance } from 'fastify';
 import pg from 'pg';
 
@@ -8,25 +6,42 @@ export interface CapturedQuery {
   params: unknown[];
 }
 
+type Row = Record<string, unknown>;
+
+/** One list route of the yardstick. */
+export interface BareListRoute {
+  /** Opsplane's path, e.g. `/v1/environments`. */
+  path: string;
+  /** The SQL (text and parameters) Opsplane sent for this list. */
+  query: CapturedQuery;
+  limit: number;
+  /** JSON schema of one item: Opsplane's, so both serialise alike. */
+  itemSchema: object;
+  /** Captured parameters taken from the request's query string instead: parameter index → field. */
+  boundParams?: Record<number, string>;
+  /** Adds what Opsplane's model computes from the row (e.g. a flag); rows are otherwise served as read. */
+  completeRow?: (row: Row) => void;
+  /** The keyset of the last row, as Opsplane encodes it into the cursor. */
+  keyOf: (row: Row) => unknown[];
+}
+
 export interface BareServer {
   url: string;
   close(): Promise<void>;
 }
 
 /**
- * The yardstick: `GET /v1/environments` as a plain Fastify route on a plain pg pool, running the
+ * The yardstick: Opsplane's list routes as plain Fastify routes on a plain pg pool, running the
  * very SQL (text and parameters) Opsplane sent for the same request, cutting the `limit + 1`th
- * row into a cursor the same way, and serialising with the same response schema — so the two
+ * row into a cursor the same way, and serialising with the same response schema — so the
  * bodies are byte-identical and any difference in throughput is Opsplane's request pipeline.
  * No auth, no request ids, no logs, no metrics, no validation: that is what it measures against.
  */
 export async function startBareServer(options: {
   databaseUrl: string;
   poolMax: number;
-  query: CapturedQuery;
-  limit: number;
+  routes: BareListRoute[];
 }): Promise<BareServer> {
-  const { query, limit } = options;
   // Same pool size and session settings as data-source-options.ts gives TypeORM's pool.
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
@@ -35,24 +50,37 @@ export async function startBareServer(options: {
     statement_timeout: 30_000,
     idle_in_transaction_session_timeout: 60_000,
   });
-  const pageSchema = {
-    type: 'object',
-    properties: {
-      items: { type: 'array', items: jsonSchemaOf(EnvironmentModel) },
-      nextCursor: { type: ['string', 'null'] },
-    },
-    required: ['items', 'nextCursor'],
-  };
   const server: FastifyInstance = Fastify({ logger: false });
-  server.get('/v1/environments', { schema: { response: { 200: pageSchema } } }, async () => {
-    const { rows } = await pool.query<{ id: string; rank: number }>(query.sql, query.params);
-    const hasMore = rows.length > limit;
-    const items = hasMore ? rows.slice(0, limit) : rows;
-    const last = items[items.length - 1];
-    const nextCursor =
-      hasMore && last ? Buffer.from(JSON.stringify([last.rank, last.id])).toString('base64url') : null;
-    return { items, nextCursor };
-  });
+  for (const route of options.routes) {
+    const { query, limit, keyOf, completeRow } = route;
+    const bound = Object.entries(route.boundParams ?? {}).map(
+      ([index, field]) => [Number(index), field] as const,
+    );
+    const pageSchema = {
+      type: 'object',
+      properties: {
+        items: { type: 'array', items: route.itemSchema },
+        nextCursor: { type: ['string', 'null'] },
+      },
+      required: ['items', 'nextCursor'],
+    };
+    server.get(route.path, { schema: { response: { 200: pageSchema } } }, async (request) => {
+      let params = query.params;
+      if (bound.length > 0) {
+        const fields = request.query as Record<string, string>;
+        params = [...params];
+        for (const [index, field] of bound) params[index] = fields[field];
+      }
+      const { rows } = await pool.query<Row>(query.sql, params);
+      const hasMore = rows.length > limit;
+      const items = hasMore ? rows.slice(0, limit) : rows;
+      if (completeRow) for (const row of items) completeRow(row);
+      const last = items[items.length - 1];
+      const nextCursor =
+        hasMore && last ? Buffer.from(JSON.stringify(keyOf(last))).toString('base64url') : null;
+      return { items, nextCursor };
+    });
+  }
   const url = await server.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,

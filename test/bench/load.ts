@@ -1,4 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -9,6 +10,14 @@ export interface LoadRequest {
   body?: string;
   connections: number;
   durationSeconds: number;
+  /**
+   * Per-request variation, as plain data so it crosses to the load generator's process. Requests
+   * take these in turn (shared by all connections): `paths` replace the URL's path and query,
+   * `bodies` the body. `idempotencyKeys` gives every request a fresh `Idempotency-Key`.
+   */
+  rotate?: { paths?: string[]; bodies?: string[]; idempotencyKeys?: boolean };
+  /** Keep the status and body of the first few non-2xx responses, to say why they failed. */
+  sampleFailures?: number;
 }
 
 /** What one autocannon run measured; latencies in milliseconds. */
@@ -25,6 +34,10 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** Responses by HTTP status. */
+  statuses: Record<string, number>;
+  /** The first few non-2xx responses (`status body`), when asked for. */
+  failures: string[];
 }
 
 export interface LoadGenerator {
@@ -35,6 +48,7 @@ export interface LoadGenerator {
 }
 
 export function runAutocannon(request: LoadRequest): Promise<LoadResult> {
+  const failures: string[] = [];
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -45,6 +59,7 @@ export function runAutocannon(request: LoadRequest): Promise<LoadResult> {
         connections: request.connections,
         duration: request.durationSeconds,
         timeout: 30,
+        requests: varied(request, failures),
       },
       (error, result) => {
         if (error) return reject(error);
@@ -60,10 +75,47 @@ export function runAutocannon(request: LoadRequest): Promise<LoadResult> {
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,
+          statuses: Object.fromEntries(
+            Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, count]),
+          ),
+          failures,
         });
       },
     );
   });
+}
+
+/**
+ * autocannon's `requests` for the per-request variation of `rotate` and `sampleFailures`, or
+ * undefined when every request is the same (autocannon then builds the request bytes once).
+ */
+function varied(request: LoadRequest, failures: string[]): autocannon.RequestSpec[] | undefined {
+  const { rotate, sampleFailures = 0 } = request;
+  if (!rotate && sampleFailures === 0) return undefined;
+  const paths = rotate?.paths ?? [];
+  const bodies = rotate?.bodies ?? [];
+  // Unique across runs and processes without coordination: a random prefix and a counter.
+  const keyPrefix = `bench-${randomBytes(6).toString('hex')}-`;
+  let next = 0;
+  return [
+    {
+      setupRequest(spec) {
+        const n = next++;
+        if (paths.length > 0) spec.path = paths[n % paths.length]!;
+        if (bodies.length > 0) spec.body = bodies[n % bodies.length]!;
+        if (rotate?.idempotencyKeys)
+          spec.headers = { ...spec.headers, 'idempotency-key': `${keyPrefix}${n}` };
+        return spec;
+      },
+      onResponse:
+        sampleFailures > 0
+          ? (status, body) => {
+              if ((status < 200 || status > 299) && failures.length < sampleFailures)
+                failures.push(`${status} ${body.slice(0, 400)}`);
+            }
+          : undefined,
+    },
+  ];
 }
 
 /**
