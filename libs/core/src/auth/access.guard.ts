@@ -15,6 +15,12 @@ import { isAllowed, Permission } from './roles';
 export class AccessGuard implements CanActivate {
   private readonly logger = new Logger(AccessGuard.name);
   private readonly authenticator: PassportAuthenticator;
+  /**
+   * Decorators never change after boot, so they are read once per (class, handler) rather than
+   * reflected on every request. Keyed by class too: an inherited handler may sit under another
+   * class's decorators.
+   */
+  private readonly accessByClass = new WeakMap<object, WeakMap<object, DeclaredAccess>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -24,8 +30,8 @@ export class AccessGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const { isPublic, permission } = this.declaredAccess(context);
+    if (isPublic) return true;
 
     const request = requestOf(context);
     // Only the Authorization header may carry the key. passport-http-bearer also takes `access_token`
@@ -36,7 +42,6 @@ export class AccessGuard implements CanActivate {
       throw new AppError(CommonErrors.unauthenticated, 'Send a valid API key: Authorization: Bearer opk_…');
     request.user = actor;
 
-    const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
     if (!permission) {
       this.logger.error(
         `${context.getClass().name}.${context.getHandler().name} declares no permission; refusing`,
@@ -51,4 +56,26 @@ export class AccessGuard implements CanActivate {
     }
     return true;
   }
+
+  private declaredAccess(context: ExecutionContext): DeclaredAccess {
+    const handler = context.getHandler();
+    const type = context.getClass();
+    let byHandler = this.accessByClass.get(type);
+    if (!byHandler) this.accessByClass.set(type, (byHandler = new WeakMap()));
+    let access = byHandler.get(handler);
+    if (!access) {
+      const targets = [handler, type];
+      access = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        permission: this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets),
+      };
+      byHandler.set(handler, access);
+    }
+    return access;
+  }
+}
+
+interface DeclaredAccess {
+  isPublic: boolean;
+  permission: Permission | undefined;
 }
