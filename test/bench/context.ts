@@ -27,6 +27,8 @@ export interface Options extends MeasureOptions {
   reseed: boolean;
   /** V8's young-generation size for the run (node --max-semi-space-size); Node's default when unset. */
   semiSpaceMb: number | undefined;
+  /** Share of the bare handler's throughput at which list suites measure latency; 0 skips it. */
+  latencyShare: number;
 }
 
 export interface BenchContext {

@@ -2,10 +2,10 @@
  * The benchmark's load generator when it runs in its own process (see `childProcessLoad` in
  * load.ts): receives `{ id, request }` over IPC, answers `{ id, result }` or `{ id, error }`.
  */
-import { LoadRequest, runAutocannon } from './load';
+import { LoadRequest, runLoad } from './load';
 
 process.on('message', (message: { id: number; request: LoadRequest }) => {
-  runAutocannon(message.request).then(
+  runLoad(message.request).then(
     (result) => process.send?.({ id: message.id, result }),
     (error: unknown) => process.send?.({ id: message.id, error: String(error) }),
   );

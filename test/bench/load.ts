@@ -2,6 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { runPaced } from './paced-load';
 
 export interface LoadRequest {
   url: string;
@@ -10,6 +11,12 @@ export interface LoadRequest {
   body?: string;
   connections: number;
   durationSeconds: number;
+  /**
+   * Requests per second over all connections, evenly spaced (open loop, see paced-load.ts), to
+   * measure latency below saturation. Unset: closed loop with autocannon, each connection sending
+   * as soon as it hears back.
+   */
+  ratePerSecond?: number;
   /**
    * Per-request variation, as plain data so it crosses to the load generator's process. Requests
    * take these in turn (shared by all connections): `paths` replace the URL's path and query,
@@ -47,7 +54,12 @@ export interface LoadGenerator {
   close(): void;
 }
 
-export function runAutocannon(request: LoadRequest): Promise<LoadResult> {
+/** Runs one load: paced when the request names a rate, otherwise autocannon's closed loop. */
+export function runLoad(request: LoadRequest): Promise<LoadResult> {
+  return request.ratePerSecond === undefined ? runAutocannon(request) : runPaced(request);
+}
+
+function runAutocannon(request: LoadRequest): Promise<LoadResult> {
   const failures: string[] = [];
   return new Promise((resolve, reject) => {
     autocannon(
@@ -123,7 +135,7 @@ function varied(request: LoadRequest, failures: string[]): autocannon.RequestSpe
  * the same cost to every request of both servers, which pulls the ratio towards 1.
  */
 export function inProcessLoad(): LoadGenerator {
-  return { run: runAutocannon, describe: () => 'autocannon in the servers’ process', close: () => undefined };
+  return { run: runLoad, describe: () => 'autocannon in the servers’ process', close: () => undefined };
 }
 
 /**

@@ -223,6 +223,41 @@ export function percent(value: number): string {
 }
 
 /**
+ * The latency half of a target like "p99 ≤ 30 ms at 50 connections". Closed-loop load saturates
+ * the server, so its latency is queueing by construction (see `littlesLawLine`); here the same
+ * connections send at a fixed pace below saturation, `share` of the baseline's measured
+ * throughput, and each target's p99 is what a client sees from a busy but not overloaded server.
+ */
+export async function measureLatencyAt(
+  load: LoadGenerator,
+  targets: Target[],
+  options: MeasureOptions & { share: number; baselineThroughput: number; settle?: () => Promise<void> },
+): Promise<{ rate: number; summary: Summary; lines: string[] }> {
+  const rate = Math.max(1, Math.round(options.baselineThroughput * options.share));
+  const paced = targets.map((target) => ({
+    ...target,
+    request: { ...target.request, ratePerSecond: rate },
+  }));
+  print(
+    `\nLatency at ${rate} req/s (${percent(options.share)} of the baseline's throughput), same connections:`,
+  );
+  const runs = await measure(load, paced, { ...options, warmupSeconds: 0 });
+  const summary = new Summary(runs);
+  return {
+    rate,
+    summary,
+    lines: targets.map((target) => {
+      const completed = median(summary.of(target.name).map((m) => m.result.requestsPerSecond));
+      return `  ${target.label.padEnd(22)} p50 ${String(summary.p50(target.name)).padStart(4)} ms   p99 ${String(summary.worstP99(target.name)).padStart(4)} ms (worst round) at ${Math.round(completed)} req/s served of ${rate} sent`;
+    }),
+  };
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+/**
  * Closed-loop load: each connection sends its next request when the previous one returns, so the
  * average latency is connections / throughput whatever the server does (Little's law).
  */

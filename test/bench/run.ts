@@ -17,6 +17,8 @@
  *   --targets=rest       measure only these of each suite (bare, rest, graphql), e.g. to profile one alone
  *   --profile-dir=DIR    write a V8 CPU profile of this process for every measured run
  *   --semi-space=MB      run with node --max-semi-space-size=MB (V8's young generation; fewer, cheaper GCs)
+ *   --latency-share=0.5  after the throughput rounds of a list suite, measure latency at this share of the
+ *                        bare handler's throughput (open loop, same connections); 0 skips it
  *   environments suite:  --environments=500  rows seeded;  --facts=realistic  or `minimal` (tiny facts JSON)
  *   release suites:      --services=200 --releases=50 (per service) --commits=3 (per release)
  *                        --deployments=1000000; --reseed  seed again even if the kept data set matches
@@ -67,6 +69,7 @@ function parseOptions(argv: string[]): Options {
       deployments: { type: 'string', default: '1000000' },
       reseed: { type: 'boolean', default: false },
       'semi-space': { type: 'string' },
+      'latency-share': { type: 'string', default: '0.5' },
     },
   });
   const oneOf = <T extends string>(name: string, raw: string, allowed: readonly T[]): T => {
@@ -78,6 +81,11 @@ function parseOptions(argv: string[]): Options {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min)
       throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+    return value;
+  };
+  const share = (raw: string) => {
+    const value = Number(raw);
+    if (!(value >= 0 && value < 1)) throw new Error(`--latency-share must be in [0, 1), got "${raw}"`);
     return value;
   };
   const targets = values.targets?.split(',');
@@ -109,6 +117,7 @@ function parseOptions(argv: string[]): Options {
     reseed: values.reseed,
     semiSpaceMb:
       values['semi-space'] === undefined ? undefined : positive('semi-space', values['semi-space']),
+    latencyShare: share(values['latency-share']),
   };
 }
 

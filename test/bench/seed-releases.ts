@@ -12,7 +12,7 @@ export interface ReleaseDataShape {
   deployments: number;
 }
 
-export const RELEASE_DATA_SEED_VERSION = 1;
+export const RELEASE_DATA_SEED_VERSION = 2;
 
 /** Actor id of every seeded row; anything else in `deployments` was written by a benchmark run. */
 export const SEED_ACTOR = 'system:bench-seed';
@@ -247,6 +247,17 @@ export async function seedReleaseData(
     for (const index of indexes) await sql(index.definition);
     phaseDone(`deployment indexes (${indexes.length})`);
 
+    // What runs where: the latest success per (environment, service), as the success transition
+    // keeps it (the same rule as the migration that added the table).
+    await sql(
+      `INSERT INTO current_deployments (environment_id, service_id, deployment_id, release_id, succeeded_at)
+       SELECT DISTINCT ON (environment_id, service_id) environment_id, service_id, id, release_id, finished_at
+         FROM deployments
+        WHERE status = 'succeeded'
+        ORDER BY environment_id, service_id, finished_at DESC, id DESC`,
+    );
+    phaseDone('current deployments');
+
     // Production: one approval from an operator, a weekday allow window and a freeze that is over.
     await sql(
       `INSERT INTO environment_approval_rules (environment_id, required_approvals, approver_role,
@@ -279,7 +290,14 @@ export async function seedReleaseData(
   const runner = dataSource.createQueryRunner();
   try {
     await runner.query(`SET statement_timeout = 0`);
-    for (const table of ['services', 'environments', 'releases', 'release_commits', 'deployments'])
+    for (const table of [
+      'services',
+      'environments',
+      'releases',
+      'release_commits',
+      'deployments',
+      'current_deployments',
+    ])
       await runner.query(`VACUUM (ANALYZE) ${table}`);
     await runner.query(`RESET statement_timeout`);
   } finally {
@@ -323,6 +341,7 @@ export function sameShape(a: ReleaseDataShape, b: ReleaseDataShape): boolean {
  * log and outbox keep their events: they are append-only by design and nothing here reads them.
  */
 export async function removeBenchWrites(dataSource: DataSource): Promise<number> {
+  await removeMirrorEnvironments(dataSource);
   // TypeORM answers a DELETE with [rows, affected].
   const [, removed] = await dataSource.query<[unknown[], number]>(
     `DELETE FROM deployments WHERE requested_by <> $1`,
@@ -330,4 +349,58 @@ export async function removeBenchWrites(dataSource: DataSource): Promise<number>
   );
   await dataSource.query(`DELETE FROM idempotency_keys`);
   return removed;
+}
+
+/** Slug prefix of the environments `addMirrorEnvironments` makes; nothing else is named so. */
+const MIRROR_PREFIX = 'bench-mirror-';
+
+/**
+ * Makes the data set `total` environments wide for the nested read, without reseeding: each extra
+ * environment copies one of the seeded ten (ranked after them) together with what runs there (its
+ * `current_deployments` rows). The list benchmark's ten environments are untouched;
+ * `removeMirrorEnvironments` takes it all away.
+ */
+export async function addMirrorEnvironments(dataSource: DataSource, total: number): Promise<number> {
+  await removeMirrorEnvironments(dataSource);
+  const [{ seeded } = { seeded: 0 }] = await dataSource.query<{ seeded: number }[]>(
+    `SELECT count(*)::int AS seeded FROM environments WHERE archived_at IS NULL`,
+  );
+  const extra = Math.max(0, total - seeded);
+  if (extra === 0) return 0;
+  await dataSource.transaction(async (manager) => {
+    // Mirror n copies seeded environment (n - 1) mod seeded, in rank order.
+    await manager.query(
+      `CREATE TEMP TABLE bench_mirrors ON COMMIT DROP AS
+       SELECT gen_random_uuid() AS mirror_id, source.id AS source_id, n
+         FROM generate_series(1, $1::int) AS n
+         JOIN LATERAL (SELECT id FROM environments WHERE archived_at IS NULL
+                        ORDER BY rank, id OFFSET (n - 1) % $2::int LIMIT 1) AS source ON true`,
+      [extra, seeded],
+    );
+    await manager.query(
+      `INSERT INTO environments
+       SELECT (jsonb_populate_record(NULL::environments, to_jsonb(source) || jsonb_build_object(
+                 'id', m.mirror_id, 'slug', $1 || m.n, 'name', 'Mirror ' || m.n || ' of ' || source.name,
+                 'rank', 1000 + m.n))).*
+         FROM bench_mirrors AS m JOIN environments AS source ON source.id = m.source_id`,
+      [MIRROR_PREFIX],
+    );
+    // The mirror's current rows point at the source's deployments: the same data to read, and no
+    // new deployments, whose removal would check every self-referencing key against a million rows.
+    await manager.query(
+      `INSERT INTO current_deployments (environment_id, service_id, deployment_id, release_id, succeeded_at)
+       SELECT m.mirror_id, current.service_id, current.deployment_id, current.release_id, current.succeeded_at
+         FROM bench_mirrors AS m JOIN current_deployments AS current ON current.environment_id = m.source_id`,
+    );
+  });
+  await dataSource.query(`ANALYZE environments, current_deployments`);
+  return extra;
+}
+
+export async function removeMirrorEnvironments(dataSource: DataSource): Promise<void> {
+  await dataSource.transaction(async (manager) => {
+    const mirrors = `SELECT id FROM environments WHERE slug LIKE '${MIRROR_PREFIX}%'`;
+    await manager.query(`DELETE FROM current_deployments WHERE environment_id IN (${mirrors})`);
+    await manager.query(`DELETE FROM environments WHERE slug LIKE '${MIRROR_PREFIX}%'`);
+  });
 }

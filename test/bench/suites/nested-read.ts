@@ -1,23 +1,38 @@
 import { BenchContext, loadLine, machineLine, print, request, selected } from '../context';
 import { measure, Summary, Target } from '../measure';
 import { serverVersion } from '../opsplane';
+import { addMirrorEnvironments, removeMirrorEnvironments } from '../seed-releases';
 import { ReleaseData } from './release-data';
+import { DataSource } from 'typeorm';
 
 const LIMIT = 50;
 const NESTED_QUERY = `{ environments(limit: ${LIMIT}) { items { currentDeployments { release { service { slug } commits { sha } } } } } }`;
 
 /**
- * PLACEHOLDER until `Environment.currentDeployments` exists (the lead is building it): issue 3's
- * nested read — what runs where, with each release's service and commits, for up to 50
+ * Issue 3's nested read — what runs where, with each release's service and commits, for 50
  * environments in one GraphQL query — against the REST equivalent, `GET
  * /v1/environments/{id}/current` once per environment. The throughput is compared per
  * environment's worth of data (one GraphQL query answers for every environment on the page, one
- * REST request for one), so the ratio is the one the issue asks for (≥ 50 %). Skipped, saying
- * why, while the schema lacks the field or the REST route is missing.
+ * REST request for one), so the ratio is the one the issue asks for (≥ 50 %). The seeded ten
+ * environments are mirrored up to 50 for this suite only (see `addMirrorEnvironments`). Skipped,
+ * saying why, if the schema lacks the field or the REST route is missing.
  */
 export async function nestedReadSuite(context: BenchContext, data: ReleaseData): Promise<void> {
+  const added = await addMirrorEnvironments(data.opsplane.dataSource, LIMIT);
+  try {
+    await measureNestedRead(context, data, added);
+  } finally {
+    await removeMirrorEnvironments(data.opsplane.dataSource);
+  }
+}
+
+async function measureNestedRead(context: BenchContext, data: ReleaseData, mirrors: number): Promise<void> {
   const { options, server, load } = context;
-  const { opsplane, environments } = data;
+  const { opsplane } = data;
+  const environments = await opsplane.dataSource.query<{ id: string }[]>(
+    `SELECT id FROM environments WHERE archived_at IS NULL ORDER BY rank, id LIMIT $1`,
+    [LIMIT],
+  );
   const token = await opsplane.token('viewer');
   const graphql = request(`${opsplane.url}/graphql`, token, options, {
     method: 'POST',
@@ -39,10 +54,9 @@ export async function nestedReadSuite(context: BenchContext, data: ReleaseData):
   ).json()) as { data?: { __type?: { fields: { name: string }[] } | null } };
   const fields = introspection.data?.__type?.fields.map((field) => field.name) ?? [];
   if (!fields.includes('currentDeployments'))
-    return skip('the GraphQL schema has no Environment.currentDeployments yet (the lead is building it).');
+    return skip('the GraphQL schema has no Environment.currentDeployments.');
 
-  const page = environments.slice(0, LIMIT);
-  const paths = page.map((environment) => `/v1/environments/${environment.id}/current`);
+  const paths = environments.map((environment) => `/v1/environments/${environment.id}/current`);
   const rest = request(`${opsplane.url}${paths[0]}`, token, options, { rotate: { paths } });
   const probe = await fetch(rest.url, { headers: rest.headers });
   if (probe.status !== 200)
@@ -60,6 +74,7 @@ export async function nestedReadSuite(context: BenchContext, data: ReleaseData):
     '',
     `Opsplane benchmark: nested GraphQL read of ${perQuery} environments' current deployments vs GET /v1/environments/{id}/current per environment (a benchmark, not a test: nothing is asserted)`,
     machineLine(await serverVersion(opsplane.dataSource, server.embedded)),
+    `  data        the seeded environments and ${mirrors} mirrors of them, each with what runs there (${await currentCount(opsplane.dataSource)} current deployments in all)`,
     `  query       ${NESTED_QUERY}  (${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB)`,
     loadLine(context),
     '',
@@ -85,4 +100,9 @@ export async function nestedReadSuite(context: BenchContext, data: ReleaseData):
     );
   }
   print([...lines, ...summary.warnings(), '']);
+}
+
+async function currentCount(dataSource: DataSource): Promise<string> {
+  const [row] = await dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM current_deployments`);
+  return (row?.n ?? 0).toLocaleString('en-US');
 }
