@@ -8,3 +8,18 @@ export const uuidParam = new ParseUUIDPipe({
       errors: [{ path: 'id', message: 'id must be a UUID' }],
     }),
 });
+
+/**
+ * A nullable id argument, where null means "none" (GraphQL `setIncidentCause(deploymentId: null)`
+ * clears the cause): null passes, anything else must be a UUID, and the error names the argument
+ * the way body validation does.
+ */
+export function nullableUuidArg(name: string): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    optional: true,
+    exceptionFactory: () =>
+      new AppError(CommonErrors.validation, `Invalid input: ${name}.`, {
+        errors: [{ path: name, message: `${name} must be a UUID` }],
+      }),
+  });
+}
