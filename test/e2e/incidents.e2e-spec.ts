@@ -130,6 +130,9 @@ describe('incident response through the SDK', () => {
           body: { status },
         }),
       );
+    // Prometheus starts firing once the deploy has landed; Alertmanager delivers after its group
+    // wait (a later request), so the alert starts after the deploy and before the incident opens.
+    const firedAt = new Date();
 
     // 2. Alertmanager gets a receiver; the secret is shown this once.
     const source = await unwrap(
@@ -145,14 +148,13 @@ describe('incident response through the SDK', () => {
       resolveIncidentTo: 'mitigated',
       secret: expect.any(String),
     });
-    const listedSource = await unwrap(
+    const readBack = await unwrap(
       admin.GET('/v1/alert-sources/{id}', { params: { path: { id: source.id } } }),
     );
-    expect(listedSource).not.toHaveProperty('secret');
+    expect(readBack).not.toHaveProperty('secret');
 
     // 3. HighLatency fires on two instances: one incident, scoped from the labels.
     const labels = { service: service.slug, environment: production.slug };
-    const firedAt = new Date();
     const firing = captured('01-firing-HighLatency.json', labels, firedAt);
     const opened = await alertmanagerPosts(source, firing);
     expect(opened).toEqual({ changed: 2, incidentIds: [expect.any(String)] });
