@@ -112,7 +112,7 @@ export class IncidentsResolver {
   setCause(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }, uuidParam) id: string,
-    @Args('deploymentId', { type: () => ID, nullable: true }, nullableUuidArg('deploymentId'))
+    @Args('deploymentId', { type: () => ID, nullable: true }, nullableUuidArg)
     deploymentId: string | null,
     @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
   ) {
