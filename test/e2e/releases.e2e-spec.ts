@@ -1,6 +1,7 @@
-import { createOpsplaneClient, OpsplaneClient, OpsplaneError, unwrap } from '@opsplane/sdk';
+import { createOpsplaneClient, OpsplaneClient, unwrap } from '@opsplane/sdk';
 import { unique } from '../support/test-app';
 import { ListeningServer, startListeningServer } from './support/listening-server';
+import { refusal } from './support/refusal';
 
 /**
  * What a delivery pipeline does with @opsplane/sdk: register a build, deploy it to staging and
@@ -21,17 +22,6 @@ describe('release management through the SDK', () => {
     pipeline = createOpsplaneClient({ baseUrl: server.baseUrl, token: key.token });
   });
   afterAll(() => server.close());
-
-  /** The OpsplaneError a call is refused with; fails the test if it is not refused. */
-  async function refusal(call: Promise<unknown>): Promise<OpsplaneError> {
-    try {
-      await call;
-    } catch (error) {
-      if (error instanceof OpsplaneError) return error;
-      throw error;
-    }
-    throw new Error('expected the API to refuse the call');
-  }
 
   /** Request, start and finish a deployment, as a CD tool reports it. */
   async function deploy(release: string, environment: string) {

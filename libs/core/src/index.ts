@@ -42,7 +42,7 @@ export { Prop, Model, Input, Args, jsonSchemaOf } from './schema/fields';
 export { Operation, ApiIfMatch, IfMatchVersion } from './http/rest.decorators';
 export { etagOf } from './http/etag.interceptor';
 export { Idempotent } from './http/idempotency.interceptor';
-export { uuidParam } from './http/params';
+export { nullableUuidArg, uuidParam } from './http/params';
 export { createHttpApp, HttpAppOptions } from './http/http-app';
 export { Job, ScheduledJob, JobContext } from './jobs/job.decorator';
 export { JobRunner } from './jobs/job-runner.service';

@@ -1,6 +1,6 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { EnvironmentModel, EnvironmentsService, ServiceModel, ServicesService } from '@opsplane/catalog';
-import { Actor, CurrentActor, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
+import { Actor, CurrentActor, nullableUuidArg, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
 import { DeploymentModel, DeploymentsService } from '@opsplane/releases';
 import { ChangeCorrelationService } from './change-correlation.service';
 import {
@@ -112,7 +112,8 @@ export class IncidentsResolver {
   setCause(
     @CurrentActor() actor: Actor,
     @Args('id', { type: () => ID }, uuidParam) id: string,
-    @Args('deploymentId', { type: () => ID, nullable: true }, uuidParam) deploymentId: string | null,
+    @Args('deploymentId', { type: () => ID, nullable: true }, nullableUuidArg)
+    deploymentId: string | null,
     @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
   ) {
     return this.incidents.setCause(actor, id, deploymentId ?? null, expectedVersion ?? undefined);

@@ -272,6 +272,15 @@ describe('change correlation', () => {
       code: 'incident.unknown_reference',
       errors: [{ path: 'deploymentId' }],
     });
+    const gqlMalformed = await t.graphql(
+      `mutation($id: ID!) { setIncidentCause(id: $id, deploymentId: "latest") { id } }`,
+      { id },
+      t.tokens.operator,
+    );
+    expect(gqlMalformed.errors?.[0]?.extensions).toMatchObject({
+      code: 'request.validation_failed',
+      errors: [{ path: 'deploymentId' }],
+    });
   });
 
   it('answers the same over GraphQL, with the cause resolved to its deployment', async () => {
@@ -305,5 +314,15 @@ describe('change correlation', () => {
     expect(graphql.data!.relatedDeployments.items.find((item) => item.isCause)?.deployment.id).toBe(
       scenario.deployments.exact,
     );
+
+    // null clears the cause, as in REST.
+    const cleared = await t.graphql<{ setIncidentCause: { causedByDeploymentId: string | null } }>(
+      `mutation($id: ID!) { setIncidentCause(id: $id, deploymentId: null) { causedByDeploymentId } }`,
+      { id: incident.id },
+      t.tokens.operator,
+    );
+    expect(cleared.errors).toBeUndefined();
+    expect(cleared.data!.setIncidentCause.causedByDeploymentId).toBeNull();
+    expect((await related(incident.id)).items.some((item) => item.isCause)).toBe(false);
   });
 });

@@ -215,6 +215,27 @@ describe('incident timeline', () => {
       t.tokens.operator,
     );
     expect(gqlKind.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', status: 400 });
+    // A malformed id is named as it was sent: the path parameter, the GraphQL argument.
+    const badEntry = await t
+      .http(t.tokens.operator)
+      .post(`/v1/incidents/${incident.id}/timeline/latest/pin`)
+      .expect(400);
+    expect(badEntry.body).toMatchObject({
+      detail: 'The entryId in the path must be a UUID.',
+      errors: [{ path: 'entryId', message: 'entryId must be a UUID' }],
+    });
+    const gqlIncident = await t.graphql(
+      `mutation { addIncidentTimelineEntry(incidentId: "INC-7", input: { kind: note, body: "x" }) { id } }`,
+      {},
+      t.tokens.operator,
+    );
+    expect(gqlIncident.errors?.[0]).toMatchObject({
+      message: 'incidentId must be a UUID.',
+      extensions: {
+        code: 'request.validation_failed',
+        errors: [{ path: 'incidentId', message: 'incidentId must be a UUID' }],
+      },
+    });
     expect((await timeline(incident.id)).items).toHaveLength(1);
   });
 
