@@ -8,6 +8,7 @@ import { AddDeploymentSchedulingAndRollback1764231000000 } from './1764231000000
 import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
 import { AddAlertIngestion1764231150000 } from './1764231150000-AddAlertIngestion';
 import { AddAlertSourceDisabling1764231200000 } from './1764231200000-AddAlertSourceDisabling';
+import { SealAlertSourceSecrets1764231400000 } from './1764231400000-SealAlertSourceSecrets';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   CreateIncidents1764231100000,
   AddAlertIngestion1764231150000,
   AddAlertSourceDisabling1764231200000,
+  SealAlertSourceSecrets1764231400000,
 ];

@@ -1,5 +1,6 @@
 import { createOpsplaneClient, unwrap } from '@opsplane/sdk';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unique } from '../support/test-app';
@@ -20,13 +21,25 @@ describe('npm start: the API process with its embedded PostgreSQL', () => {
   let env: NodeJS.ProcessEnv;
   let api: ApiProcess | undefined;
   /** Carried from the first start to the restart. */
-  let firstStart: { adminKey: string; environmentSlug: string } | undefined;
+  let firstStart:
+    | {
+        adminKey: string;
+        environmentSlug: string;
+        secretKey: string;
+        source: { ingestPath: string; secret: string };
+      }
+    | undefined;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'opsplane-e2e-start-'));
     chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when the tests run as root
-    // The test run's own database and token must not leak in: this is a machine with nothing set up.
-    const { DATABASE_URL: _database, OPSPLANE_BOOTSTRAP_TOKEN: _token, ...inherited } = process.env;
+    // The test run's own database, token and key must not leak in: this is a machine with nothing set up.
+    const {
+      DATABASE_URL: _database,
+      OPSPLANE_BOOTSTRAP_TOKEN: _token,
+      OPSPLANE_SECRET_KEY: _secretKey,
+      ...inherited
+    } = process.env;
     env = {
       ...inherited,
       DB_EMBEDDED_DIR: join(dir, 'postgres'),
@@ -81,8 +94,21 @@ describe('npm start: the API process with its embedded PostgreSQL', () => {
     );
     expect(created).toMatchObject({ slug: environmentSlug, version: 1 });
 
+    // No OPSPLANE_SECRET_KEY: a key was generated beside the data, private, announced but never shown.
+    const keyFile = join(dir, 'secret.key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const secretKey = readFileSync(keyFile, 'utf8').trim();
+    expect(running.stdout()).not.toContain(secretKey);
+    expect(logLines(running.stdout()).filter((line) => line.includes('generated a secret key'))).toHaveLength(
+      1,
+    );
+    const source = await unwrap(
+      client.POST('/v1/alert-sources', { body: { name: unique('alertmanager'), kind: 'alertmanager' } }),
+    );
+    expect(running.stdout()).not.toContain(source.secret);
+
     await stop(running, postgres);
-    firstStart = { adminKey, environmentSlug };
+    firstStart = { adminKey, environmentSlug, secretKey, source };
   });
 
   it('restart on the same data: the environment and the key survive, and no new key is printed', async () => {
@@ -107,6 +133,40 @@ describe('npm start: the API process with its embedded PostgreSQL', () => {
     });
     const listed = await unwrap(client.GET('/v1/environments'));
     expect(listed.items.map((item) => item.slug)).toEqual([firstStart.environmentSlug]);
+
+    // The same key again, silently: the sealed HMAC key of the first start's alert source opens.
+    expect(readFileSync(join(dir, 'secret.key'), 'utf8').trim()).toBe(firstStart.secretKey);
+    expect(running.stdout()).not.toContain('generated a secret key');
+    const { ingestPath, secret } = firstStart.source;
+    const body = JSON.stringify({
+      version: '4',
+      groupKey: '{}:{alertname="Restarted"}',
+      status: 'firing',
+      receiver: 'opsplane',
+      groupLabels: { alertname: 'Restarted' },
+      commonLabels: { alertname: 'Restarted' },
+      commonAnnotations: {},
+      externalURL: 'http://alertmanager:9093',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'Restarted' },
+          annotations: {},
+          startsAt: '2026-11-27T06:00:00Z',
+          endsAt: '0001-01-01T00:00:00Z',
+          fingerprint: 'aa11bb22cc33dd44',
+        },
+      ],
+    });
+    const delivery = await fetch(`${running.baseUrl}${ingestPath}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-opsplane-signature': createHmac('sha256', secret).update(body).digest('hex'),
+      },
+      body,
+    });
+    expect(delivery.status).toBe(200);
 
     await stop(running, postgres);
   });

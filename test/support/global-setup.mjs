@@ -44,4 +44,7 @@ export default async function globalSetup() {
   process.env.LOG_LEVEL ??= 'warn';
   // Minted per run, never hard-coded; set only so the first app start does not print a key.
   process.env.OPSPLANE_BOOTSTRAP_TOKEN = `opk_${randomBytes(32).toString('base64url')}`;
+  // One key for the run, so every app a test starts (two on one database, a spawned server) shares
+  // it, and no key file is written into the checkout's .data.
+  process.env.OPSPLANE_SECRET_KEY ??= randomBytes(32).toString('base64');
 }

@@ -12,6 +12,8 @@ import { ApiKeyEntity } from './auth/api-key.entity';
 import { ApiKeysService } from './auth/api-keys.service';
 import { AppConfig, DatabaseConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
+import { SecretBox } from './crypto/secret-box';
+import { secretBoxProvider } from './crypto/secret-box.provider';
 import { dataSourceOptions } from './database/data-source-options';
 import { runMigrationsLocked } from './database/migrate';
 import { Transactions } from './database/transactions';
@@ -48,8 +50,8 @@ const CORE_SERVICES = [
 
 /**
  * Infrastructure every process needs (API and worker): config, database and migrations, audit
- * and outbox, API keys and the access guard, jobs, health and metrics. Feature modules use its
- * exports; they never build a second version of any of these.
+ * and outbox, API keys and the access guard, the secret box, jobs, health and metrics. Feature
+ * modules use its exports; they never build a second version of any of these.
  */
 @Global()
 @Module({})
@@ -92,12 +94,13 @@ export class CoreModule {
       providers: [
         ...CORE_SERVICES,
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
+        secretBoxProvider,
         HousekeepingJob,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [...CORE_SERVICES, Clock, TypeOrmModule],
+      exports: [...CORE_SERVICES, Clock, SecretBox, TypeOrmModule],
     };
   }
 }

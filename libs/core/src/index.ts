@@ -12,8 +12,10 @@ export {
   LogConfig,
   GraphqlConfig,
   IncidentsConfig,
+  SecretsConfig,
   INCIDENT_SEVERITY_LEVELS,
 } from './config/config';
+export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { startEmbeddedPostgres, EmbeddedDatabase } from './database/embedded-postgres';
 export { dataSourceOptions } from './database/data-source-options';
 export { runMigrationsLocked } from './database/migrate';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '@opsplane/catalog';
 import { ReleasesModule } from '@opsplane/releases';
 import { AlertIngestController } from './alerts/alert-ingest.controller';
+import { AlertSourceSecretsUpgrade } from './alerts/alert-source-secrets.upgrade';
 import { PagerDutyEnqueueController } from './alerts/pagerduty-enqueue.controller';
 import { AlertSourcesController } from './alerts/alert-sources.controller';
 import { AlertSourcesResolver, IncidentAlertsResolver } from './alerts/alert-sources.resolver';
@@ -31,6 +32,8 @@ import { TimelineResolver } from './timeline.resolver';
     PostmortemsResolver,
     AlertSourcesResolver,
     IncidentAlertsResolver,
+    // In the API only: the processes that check alert secrets (and so hold the key that matters).
+    AlertSourceSecretsUpgrade,
   ],
 })
 export class IncidentsApiModule {}

@@ -1,35 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp, unique } from '../../support/test-app';
-
-interface Source {
-  id: string;
-  secret: string;
-  ingestPath: string;
-  version: number;
-}
-
-/** Alertmanager's smallest useful body: one firing alert. */
-const firing = (name: string) =>
-  JSON.stringify({
-    version: '4',
-    groupKey: `{}:{alertname="${name}"}`,
-    status: 'firing',
-    receiver: 'opsplane',
-    groupLabels: { alertname: name },
-    commonLabels: { alertname: name, severity: 'critical' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    alerts: [
-      {
-        status: 'firing',
-        labels: { alertname: name, severity: 'critical' },
-        annotations: {},
-        startsAt: '2026-11-27T06:00:00Z',
-        endsAt: '0001-01-01T00:00:00Z',
-        fingerprint: 'aa11bb22cc33dd44',
-      },
-    ],
-  });
+import { AlertSource, alertmanagerFiring, createAlertSource } from './fixtures';
 
 describe('alert source management', () => {
   let t: TestApp;
@@ -40,21 +11,14 @@ describe('alert source management', () => {
   });
   afterAll(() => t.close());
 
-  const create = async (kind = 'alertmanager'): Promise<Source> =>
-    (
-      await t
-        .http(t.tokens.admin)
-        .post('/v1/alert-sources')
-        .send({ name: unique(kind), kind })
-        .expect(201)
-    ).body;
-  const deliver = (source: Source, secret = source.secret) =>
+  const create = (kind = 'alertmanager') => createAlertSource(t, kind);
+  const deliver = (source: AlertSource, secret = source.secret) =>
     t
       .http()
       .post(source.ingestPath)
       .set('content-type', 'application/json')
       .set('authorization', `Bearer ${secret}`)
-      .send(firing(unique('Alert')));
+      .send(alertmanagerFiring(unique('Alert')));
   const alertCount = async (sourceId: string) =>
     (await db.query(`SELECT count(*)::int AS n FROM alerts WHERE source_id = $1`, [sourceId]))[0].n as number;
   const audit = async (sourceId: string) =>

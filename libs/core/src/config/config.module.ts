@@ -8,6 +8,7 @@ import {
   IncidentsConfig,
   JobsConfig,
   LogConfig,
+  SecretsConfig,
 } from './config';
 
 /** Makes each config area injectable by its class: `constructor(private readonly jobs: JobsConfig)`. */
@@ -19,6 +20,7 @@ export class ConfigModule {
       { provide: HttpConfig, useValue: config.http },
       { provide: DatabaseConfig, useValue: config.database },
       { provide: AuthConfig, useValue: config.auth },
+      { provide: SecretsConfig, useValue: config.secrets },
       { provide: JobsConfig, useValue: config.jobs },
       { provide: LogConfig, useValue: config.log },
       { provide: GraphqlConfig, useValue: config.graphql },

@@ -48,6 +48,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads OPSPLANE_SECRET_KEY as 32 bytes of base64, else keeps the key beside the embedded data', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig({ OPSPLANE_SECRET_KEY: key.toString('base64') }).secrets.key).toEqual(key);
+    expect(loadConfig({}).secrets).toEqual({ key: undefined, keyFile: '.data/secret.key' });
+    expect(loadConfig({ DB_EMBEDDED_DIR: '/var/lib/opsplane/pg' }).secrets.keyFile).toBe(
+      '/var/lib/opsplane/secret.key',
+    );
+    const tooShort = 'c2VjcmV0LWJ1dC10b28tc2hvcnQ=';
+    expect(() => loadConfig({ OPSPLANE_SECRET_KEY: tooShort })).toThrow(
+      'OPSPLANE_SECRET_KEY must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32` ' +
+        '(got 28 characters)',
+    );
+    // The message never quotes the value: it is a credential.
+    expect(() => loadConfig({ OPSPLANE_SECRET_KEY: tooShort })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(tooShort) }),
+    );
+  });
+
   it('reports every invalid variable at once', () => {
     let error: unknown;
     try {

@@ -1,3 +1,6 @@
+import { dirname, join } from 'node:path';
+import { parseSecretKey, SECRET_KEY_FORMAT } from '../crypto/secret-key';
+
 /**
  * Typed configuration, one class per area. Values come only from the environment (and the
  * overrides tests pass); nothing else in the code base reads `process.env`.
@@ -27,6 +30,16 @@ export class AuthConfig {
   bootstrapToken: string | undefined;
   /** How long a verified API key is trusted from memory before it is looked up again. */
   keyCacheMs: number;
+}
+
+export class SecretsConfig {
+  /**
+   * The key sealing secrets the server must read back (alert sources' HMAC keys), from
+   * OPSPLANE_SECRET_KEY; when unset, the key in `keyFile`, generated there on the first start.
+   */
+  key: Buffer | undefined;
+  /** Beside the embedded PostgreSQL data: `.data/secret.key` by default. */
+  keyFile: string;
 }
 
 export class JobsConfig {
@@ -69,6 +82,7 @@ export interface AppConfig {
   http: HttpConfig;
   database: DatabaseConfig;
   auth: AuthConfig;
+  secrets: SecretsConfig;
   jobs: JobsConfig;
   log: LogConfig;
   graphql: GraphqlConfig;
@@ -92,6 +106,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
   env = { ...defaults, ...env };
   const problems: string[] = [];
   const read = new EnvReader(env, problems);
+  const embeddedDir = read.string('DB_EMBEDDED_DIR', '.data/postgres');
   const config: AppConfig = {
     http: {
       port: read.int('PORT', 3000, 0, 65535),
@@ -102,13 +117,17 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     },
     database: {
       url: read.optional('DATABASE_URL'),
-      embeddedDir: read.string('DB_EMBEDDED_DIR', '.data/postgres'),
+      embeddedDir,
       runMigrations: read.bool('DB_MIGRATIONS', true),
       poolMax: read.int('DB_POOL_MAX', 10, 1, 1000),
     },
     auth: {
       bootstrapToken: read.optional('OPSPLANE_BOOTSTRAP_TOKEN'),
       keyCacheMs: read.int('AUTH_KEY_CACHE_MS', 5000, 0, 300_000),
+    },
+    secrets: {
+      key: read.secretKey('OPSPLANE_SECRET_KEY'),
+      keyFile: join(dirname(embeddedDir), 'secret.key'),
     },
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
@@ -188,6 +207,15 @@ class EnvReader {
     if (['false', '0', 'no'].includes(raw)) return false;
     this.problems.push(`${name} must be true or false, got "${raw}"`);
     return fallback;
+  }
+
+  /** Never echoes the value: it is a credential. */
+  secretKey(name: string): Buffer | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    const key = parseSecretKey(raw);
+    if (!key) this.problems.push(`${name} must be ${SECRET_KEY_FORMAT} (got ${raw.length} characters)`);
+    return key;
   }
 
   oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {

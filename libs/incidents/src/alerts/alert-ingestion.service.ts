@@ -28,7 +28,7 @@ import {
   worstOf,
 } from './alert-payloads';
 import { AlertSourceEntity } from './alert-source.entity';
-import { AlertSourcesService, secretMatches } from './alert-sources.service';
+import { AlertSourcesService, sameInConstantTime, secretMatches } from './alert-sources.service';
 import { AlertEntity, AlertGroupEntity } from './alert.entity';
 
 /** What an ingest endpoint was sent. */
@@ -96,6 +96,7 @@ export class AlertIngestionService {
       authenticate(source, delivery, {
         now: this.clock.now(),
         toleranceSeconds: this.config.signatureToleranceSeconds,
+        signingKey: () => this.sources.signingKey(source),
       });
       const group = parseGroupDelivery(delivery.body, kind === 'alertmanager' ? '4' : '1', this.clock.now());
       const result = await this.transactions.run((manager) =>
@@ -112,7 +113,7 @@ export class AlertIngestionService {
       const source = await this.sources.load(sourceId, 'pagerduty');
       const event = parsePagerDutyEvent(delivery.body);
       // PagerDuty's credential is the routing key in the body.
-      if (!secretMatches(event.routingKey, source.secret))
+      if (!secretMatches(event.routingKey, source))
         throw new AppError(
           IncidentErrors.alertSourceBadCredentials,
           'The routing_key does not belong to this source.',
@@ -447,7 +448,8 @@ export class AlertIngestionService {
 function authenticate(
   source: AlertSourceEntity,
   delivery: Delivery,
-  freshness: { now: Date; toleranceSeconds: number },
+  // The key is unsealed only for a signed delivery: Bearer and Basic are checked against the hash.
+  freshness: { now: Date; toleranceSeconds: number; signingKey: () => string },
 ): void {
   const header = (name: string) => {
     const value = delivery.headers[name];
@@ -455,11 +457,11 @@ function authenticate(
   };
   const authorization = header('authorization') ?? '';
   const bearer = /^Bearer (.+)$/i.exec(authorization)?.[1];
-  if (bearer !== undefined && secretMatches(bearer.trim(), source.secret)) return;
+  if (bearer !== undefined && secretMatches(bearer.trim(), source)) return;
   const basic = /^Basic (.+)$/i.exec(authorization)?.[1];
   if (basic !== undefined) {
     const decoded = Buffer.from(basic, 'base64').toString('utf8');
-    if (secretMatches(decoded.slice(decoded.indexOf(':') + 1), source.secret)) return;
+    if (secretMatches(decoded.slice(decoded.indexOf(':') + 1), source)) return;
   }
   for (const name of SIGNATURE_HEADERS) {
     const signature = header(name)
@@ -468,9 +470,9 @@ function authenticate(
       .toLowerCase();
     if (!signature || !delivery.rawBody) continue;
     const timestamp = name === 'x-grafana-alerting-signature' ? header(`${name}-timestamp`) : undefined;
-    const hmac = createHmac('sha256', source.secret);
+    const hmac = createHmac('sha256', freshness.signingKey());
     if (timestamp) hmac.update(`${timestamp}:`);
-    if (!secretMatches(signature, hmac.update(delivery.rawBody).digest('hex'))) continue;
+    if (!sameInConstantTime(signature, hmac.update(delivery.rawBody).digest('hex'))) continue;
     if (!timestamp) return;
     const skew = /^\d{1,12}$/.test(timestamp.trim())
       ? Math.abs(freshness.now.getTime() / 1000 - Number(timestamp))

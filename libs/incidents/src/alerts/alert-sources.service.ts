@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   Actor,
@@ -12,6 +12,7 @@ import {
   newId,
   Page,
   paginate,
+  SecretBox,
   toPage,
   Transactions,
   VersionedResource,
@@ -27,7 +28,7 @@ import {
   ListAlertSourcesArgs,
   UpdateAlertSourceInput,
 } from './alert-source.dto';
-import { AlertSourceEntity, AlertSourceKind } from './alert-source.entity';
+import { AlertSourceEntity, AlertSourceKind, SIGNING_KINDS } from './alert-source.entity';
 import { AlertEntity } from './alert.entity';
 import { AlertListModel, AlertModel, toAlertModel } from './alert.model';
 import { IncidentEntity } from '../incident.entity';
@@ -46,6 +47,7 @@ export class AlertSourcesService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly clock: Clock,
+    private readonly box: SecretBox,
   ) {}
 
   async create(actor: Actor, input: CreateAlertSourceInput): Promise<CreatedAlertSourceModel> {
@@ -53,11 +55,13 @@ export class AlertSourcesService {
     const severityMap = input.severityMap ?? {};
     assertValid(settingsProblems(name, severityMap));
     const now = this.clock.now();
+    const id = newId();
+    const secret = newSecret();
     const entity: AlertSourceEntity = {
-      id: newId(),
+      id,
       name,
       kind: input.kind,
-      secret: newSecret(),
+      ...this.storedSecret(id, input.kind, secret),
       severityLabel: input.severityLabel ?? 'severity',
       severityMap,
       defaultSeverity: input.defaultSeverity ?? 'SEV3',
@@ -80,7 +84,7 @@ export class AlertSourcesService {
         targetId: entity.id,
         after: created,
       });
-      return { ...created, secret: entity.secret };
+      return { ...created, secret };
     });
   }
 
@@ -136,7 +140,11 @@ export class AlertSourcesService {
         actor,
         ALERT_SOURCE,
         { id, expectedVersion, verb: 'secret_rotated' },
-        (entity) => ({ ...entity, secret, updatedAt: this.clock.now() }),
+        (entity) => ({
+          ...entity,
+          ...this.storedSecret(id, entity.kind, secret),
+          updatedAt: this.clock.now(),
+        }),
       ),
     );
     return { ...rotated, secret };
@@ -192,14 +200,67 @@ export class AlertSourcesService {
 
   /**
    * The PagerDuty-events source whose secret is this routing key (`POST /v2/enqueue`), or null.
-   * The key is looked up by equality, then compared again in constant time; it is a 256-bit
-   * random value, so the lookup's timing tells an attacker nothing usable.
+   * Looked up by the key's hash: the index lookup's timing can only tell about the hash, which
+   * says nothing usable about a key.
    */
   async findByRoutingKey(routingKey: string): Promise<AlertSourceEntity | null> {
     const source = await this.transactions
       .manager()
-      .findOneBy(AlertSourceEntity, { kind: 'pagerduty', secret: routingKey });
-    return source && !source.disabledAt && secretMatches(routingKey, source.secret) ? source : null;
+      .findOneBy(AlertSourceEntity, { kind: 'pagerduty', secretHash: hashSecret(routingKey) });
+    return source && !source.disabledAt ? source : null;
+  }
+
+  /** The secret of an Alertmanager or Grafana source, unsealed to check an HMAC signature. */
+  signingKey(source: AlertSourceEntity): string {
+    if (!source.sealedSecret)
+      throw new Error(`Alert source ${source.id} (${source.kind}) has no signing key`);
+    return this.box.open(source.sealedSecret, source.id);
+  }
+
+  /**
+   * Seals the clear secrets a version before 1764231400000 left (the migration can hash in SQL but
+   * cannot seal: the key is only here). Run at every start, it finds nothing once done. Each row is
+   * replaced only if it still holds the clear value read, so two processes starting together
+   * cannot undo each other: the second one's update matches nothing. Returns the rows it sealed.
+   */
+  async sealLegacySecrets(): Promise<number> {
+    const manager = this.transactions.manager();
+    const legacy = await manager.query<{ id: string; secret: string }[]>(
+      `SELECT id, sealed_secret AS secret FROM alert_sources
+        WHERE sealed_secret IS NOT NULL AND sealed_secret NOT LIKE 'v1.%'`,
+    );
+    let sealed = 0;
+    for (const { id, secret } of legacy) {
+      const [, changed] = await manager.query<[unknown, number]>(
+        `UPDATE alert_sources SET sealed_secret = $2 WHERE id = $1 AND sealed_secret = $3`,
+        [id, this.box.seal(secret, id), secret],
+      );
+      sealed += changed;
+    }
+    return sealed;
+  }
+
+  /** Sources whose secret another key sealed: their signed deliveries cannot be checked here. */
+  async countSealedWithAnotherKey(): Promise<number> {
+    const [{ count }] = await this.transactions
+      .manager()
+      .query<{ count: number }[]>(
+        `SELECT count(*)::int AS count FROM alert_sources WHERE split_part(sealed_secret, '.', 2) <> $1`,
+        [this.box.keyId],
+      );
+    return count;
+  }
+
+  /** Hash for every kind; sealed too for kinds whose senders may sign with it. */
+  private storedSecret(
+    id: string,
+    kind: AlertSourceKind,
+    secret: string,
+  ): Pick<AlertSourceEntity, 'secretHash' | 'sealedSecret'> {
+    return {
+      secretHash: hashSecret(secret),
+      sealedSecret: SIGNING_KINDS.includes(kind) ? this.box.seal(secret, id) : null,
+    };
   }
 
   /** The alerts of one incident, oldest first; 404 when there is no such incident. */
@@ -273,9 +334,18 @@ function settingsProblems(name: string, severityMap: JsonObject): FieldError[] {
   ];
 }
 
-/** Constant-time comparison of a presented secret with the stored one. */
-export function secretMatches(presented: string | Buffer, secret: string): boolean {
-  const given = Buffer.isBuffer(presented) ? presented : Buffer.from(presented);
-  const expected = Buffer.from(secret);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Whether a presented Bearer token, Basic password or routing key is the source's secret (constant time). */
+export function secretMatches(presented: string, source: AlertSourceEntity): boolean {
+  return sameInConstantTime(hashSecret(presented), source.secretHash);
+}
+
+/** Constant-time comparison (of a presented signature with the expected one). */
+export function sameInConstantTime(presented: string, expected: string): boolean {
+  const given = Buffer.from(presented);
+  const wanted = Buffer.from(expected);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
