@@ -33,11 +33,13 @@ describe('npm start: the API process with its embedded PostgreSQL', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'opsplane-e2e-start-'));
     chmodSync(dir, 0o755); // PostgreSQL runs as the postgres user when the tests run as root
-    // The test run's own database, token and key must not leak in: this is a machine with nothing set up.
+    // The test run's own database, token and key must not leak in: this is a machine with nothing set
+    // up, running `npm start` (no NODE_ENV, which jest sets to `test`).
     const {
       DATABASE_URL: _database,
       OPSPLANE_BOOTSTRAP_TOKEN: _token,
       OPSPLANE_SECRET_KEY: _secretKey,
+      NODE_ENV: _nodeEnv,
       ...inherited
     } = process.env;
     env = {
@@ -93,6 +95,18 @@ describe('npm start: the API process with its embedded PostgreSQL', () => {
       }),
     );
     expect(created).toMatchObject({ slug: environmentSlug, version: 1 });
+
+    // A GraphQL error says what went wrong and nothing of the server's insides (Apollo adds stack
+    // traces outside NODE_ENV=production|test unless told not to).
+    const graphql = await fetch(`${running.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ environment(idOrSlug: "no-such-environment") { id } }' }),
+    });
+    const { errors } = (await graphql.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(errors).toHaveLength(1);
+    expect(errors[0].extensions.code).toEqual(expect.any(String));
+    expect(errors[0].extensions).not.toHaveProperty('stacktrace');
 
     // No OPSPLANE_SECRET_KEY: a key was generated beside the data, private, announced but never shown.
     const keyFile = join(dir, 'secret.key');

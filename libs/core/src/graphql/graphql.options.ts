@@ -23,6 +23,9 @@ export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
     autoSchemaFile: true,
     sortSchema: true,
     introspection: true,
+    // Apollo adds each error's stack to the response unless NODE_ENV is production or test, so a
+    // plain `npm start` would hand clients file paths and internals.
+    includeStacktraceInErrorResponses: false,
     // Nest's GraphiQL and Apollo's landing page both load from a CDN; ours works offline.
     graphiql: false,
     validationRules: [depthLimit(config.maxDepth)],
