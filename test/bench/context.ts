@@ -29,6 +29,8 @@ export interface Options extends MeasureOptions {
   semiSpaceMb: number | undefined;
   /** Share of the bare handler's throughput at which list suites measure latency; 0 skips it. */
   latencyShare: number;
+  /** Connections of the nested-read suite (see nested-read.ts for why it is not `connections`). */
+  nestedConnections: number;
 }
 
 export interface BenchContext {

@@ -62,4 +62,5 @@ export {
 export { isUuid, likePattern, selectColumns, definedOnly } from './database/query-helpers';
 export { JsonObject, JsonValue } from './json';
 export { Clock, SystemClock, FixedClock } from './clock';
-export { RequestLoaders } from './graphql/request-loaders';
+export { GraphqlContext, RequestLoader, RequestLoaders } from './graphql/request-loaders';
+export { selectedFieldNames, selectsField } from './graphql/selection';

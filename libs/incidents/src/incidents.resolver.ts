@@ -1,6 +1,14 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { EnvironmentModel, EnvironmentsService, ServiceModel, ServicesService } from '@opsplane/catalog';
-import { Actor, CurrentActor, nullableUuidArg, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
+import {
+  Actor,
+  CurrentActor,
+  GraphqlContext,
+  nullableUuidArg,
+  RequestLoaders,
+  Requires,
+  uuidParam,
+} from '@opsplane/core';
 import { DeploymentModel, DeploymentsService } from '@opsplane/releases';
 import { ChangeCorrelationService } from './change-correlation.service';
 import {
@@ -123,21 +131,21 @@ export class IncidentsResolver {
   @ResolveField('timeline', () => [TimelineEntryModel], {
     description: `Oldest first by occurredAt, at most ${TIMELINE_FIELD_LIMIT}; incidentTimeline pages through all.`,
   })
-  timelineOf(@Parent() incident: IncidentModel, @Context('req') request: object) {
+  timelineOf(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
     return this.loaders
       .get(request, 'timelineByIncident', (ids: readonly string[]) => this.timeline.entriesOfMany(ids))
       .load(incident.id);
   }
 
   @ResolveField('postmortem', () => PostmortemModel, { nullable: true })
-  postmortemOf(@Parent() incident: IncidentModel, @Context('req') request: object) {
+  postmortemOf(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
     return this.loaders
       .get(request, 'postmortemByIncident', (ids: readonly string[]) => this.postmortems.findMany(ids))
       .load(incident.id);
   }
 
   @ResolveField('services', () => [ServiceModel], { description: 'The affected services.' })
-  async servicesOf(@Parent() incident: IncidentModel, @Context('req') request: object) {
+  async servicesOf(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
     const loader = this.loaders.get(request, 'serviceById', (ids: readonly string[]) =>
       this.services.findMany(ids),
     );
@@ -145,7 +153,7 @@ export class IncidentsResolver {
   }
 
   @ResolveField('environments', () => [EnvironmentModel], { description: 'The affected environments.' })
-  async environmentsOf(@Parent() incident: IncidentModel, @Context('req') request: object) {
+  async environmentsOf(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
     const loader = this.loaders.get(request, 'environmentById', (ids: readonly string[]) =>
       this.environments.findMany(ids),
     );
@@ -153,7 +161,7 @@ export class IncidentsResolver {
   }
 
   @ResolveField('causedByDeployment', () => DeploymentModel, { nullable: true })
-  causedByDeployment(@Parent() incident: IncidentModel, @Context('req') request: object) {
+  causedByDeployment(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
     if (!incident.causedByDeploymentId) return null;
     return this.loaders
       .get(request, 'deploymentById', (ids: readonly string[]) => this.deployments.findMany(ids))

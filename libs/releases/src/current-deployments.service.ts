@@ -5,7 +5,12 @@ import { CurrentDeploymentEntity } from './current-deployment.entity';
 import { DeploymentEntity } from './deployment.entity';
 import { DeploymentsService } from './deployments.service';
 import { CurrentDeploymentModel } from './dto/current-deployment.model';
-import { DEPLOYMENT_COLUMNS, DeploymentModel, toDeploymentModel } from './dto/deployment.model';
+import {
+  DEPLOYMENT_COLUMNS,
+  DeploymentColumn,
+  DeploymentModel,
+  toDeploymentModel,
+} from './dto/deployment.model';
 
 interface CurrentRow {
   serviceId: string;
@@ -97,11 +102,17 @@ export class CurrentDeploymentsService {
     };
   }
 
-  /** For DataLoaders: the current deployments of each environment (by service id), one query. */
-  async ofEnvironments(environmentIds: readonly string[]): Promise<DeploymentModel[][]> {
+  /**
+   * For DataLoaders: the current deployments of each environment (by service id), one query.
+   * `columns` may be a subset (see `deploymentColumnsFor`); the models then hold only those fields.
+   */
+  async ofEnvironments(
+    environmentIds: readonly string[],
+    columns: readonly DeploymentColumn[] = DEPLOYMENT_COLUMNS,
+  ): Promise<DeploymentModel[][]> {
     const rows = await selectColumns(
       this.transactions.manager().getRepository(DeploymentEntity).createQueryBuilder('deployment'),
-      DEPLOYMENT_COLUMNS,
+      columns,
     )
       .innerJoin(CurrentDeploymentEntity, 'current', 'current.deployment_id = deployment.id')
       .where('current.environmentId IN (:...environmentIds)', { environmentIds })

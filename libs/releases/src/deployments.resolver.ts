@@ -1,8 +1,9 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
+import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, GraphqlContext, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
 import { ApprovalsService } from './approvals.service';
 import { DeploymentsService } from './deployments.service';
 import { ReleasesService } from './releases.service';
+import { releaseLoader } from './request-loaders';
 import { DeploymentApprovalModel } from './dto/approval.model';
 import {
   ListDeploymentsArgs,
@@ -80,15 +81,13 @@ export class DeploymentsResolver {
 
   /** Batched per request: a page of deployments loads its releases in one go. */
   @ResolveField('release', () => ReleaseModel)
-  release(@Parent() deployment: DeploymentModel, @Context('req') request: object) {
-    return this.loaders
-      .get(request, 'releaseById', (ids: readonly string[]) => this.releases.findMany(ids))
-      .load(deployment.releaseId);
+  release(deployment: DeploymentModel, _args: unknown, { req: request }: GraphqlContext) {
+    return releaseLoader(this.loaders, this.releases, request).load(deployment.releaseId);
   }
 
   /** The approval decisions, oldest first; batched per request like `release`. */
   @ResolveField('approvals', () => [DeploymentApprovalModel])
-  approvalDecisions(@Parent() deployment: DeploymentModel, @Context('req') request: object) {
+  approvalDecisions(deployment: DeploymentModel, _args: unknown, { req: request }: GraphqlContext) {
     return this.loaders
       .get(request, 'approvalsByDeployment', (ids: readonly string[]) => this.approvals.decisionsOfMany(ids))
       .load(deployment.id);

@@ -189,6 +189,38 @@ describe('what runs where', () => {
       expect(large.statements).toBeLessThanOrEqual(5);
     });
 
+    it('reads only the columns a selection asks for, without mixing two selections of the field', async () => {
+      const term = unique('partial');
+      const [{ service, release }] = await environmentsWithDeployments(term, 1, 1);
+      const response = await t.graphql<{
+        environments: { items: Record<string, Record<string, unknown>[]>[] };
+      }>(
+        `query ($q: String!) {
+          environments(q: $q) { items {
+            bare: currentDeployments { id }
+            full: currentDeployments { ...Timing isApproved isRolledBack service { slug } release { version } }
+          } }
+        }
+        fragment Timing on Deployment { status requestedAt finishedAt }`,
+        { q: term },
+        t.tokens.viewer,
+      );
+      expect(response.errors).toBeUndefined();
+      const [environment] = response.data!.environments.items;
+      expect(environment.bare).toEqual([{ id: expect.any(String) }]);
+      expect(environment.full).toEqual([
+        {
+          status: 'succeeded',
+          requestedAt: expect.any(String),
+          finishedAt: expect.any(String),
+          isApproved: false,
+          isRolledBack: false,
+          service: { slug: service.slug },
+          release: { version: release.version },
+        },
+      ]);
+    });
+
     it('pages currentDeployments of one environment like REST', async () => {
       const environment = await createEnvironment(t, 0);
       const service = await createService(t);

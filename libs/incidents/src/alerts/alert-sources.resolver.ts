@@ -1,5 +1,5 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
+import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, GraphqlContext, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
 import { IncidentModel } from '../dto/incident.model';
 import {
   AlertSourceModel,
@@ -105,7 +105,7 @@ export class IncidentAlertsResolver {
   @ResolveField('alerts', () => [AlertModel], {
     description: 'Alerts attached to the incident, oldest first.',
   })
-  alerts(@Parent() incident: IncidentModel, @Context('req') request: object) {
+  alerts(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
     return this.loaders
       .get(request, 'alertsByIncident', (ids: readonly string[]) => this.sources.alertsOfMany(ids))
       .load(incident.id);

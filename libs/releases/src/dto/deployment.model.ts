@@ -148,6 +148,34 @@ export const DEPLOYMENT_COLUMNS = [
   'version',
 ] as const satisfies readonly (keyof DeploymentModel)[];
 
+export type DeploymentColumn = (typeof DEPLOYMENT_COLUMNS)[number];
+
+/** Columns behind the fields that are not columns themselves (derived flags, relations). */
+const COLUMNS_OF_FIELD: Partial<Record<string, readonly DeploymentColumn[]>> = {
+  isApproved: ['approvalsRequired', 'approvalsReceived'],
+  isRolledBack: ['rolledBackAt'],
+  release: ['releaseId'],
+  service: ['serviceId'],
+  environment: ['environmentId'],
+};
+
+/**
+ * The columns a GraphQL selection of deployment fields needs (with `always`), for reads large
+ * enough that parsing unused columns shows: 10,000 deployments' eight timestamps are a quarter of
+ * a nested read whose query asks for none of them. Unknown names (other relations) need only `id`.
+ */
+export function deploymentColumnsFor(
+  fields: Iterable<string>,
+  always: readonly DeploymentColumn[],
+): DeploymentColumn[] {
+  const columns = new Set<DeploymentColumn>(['id', ...always]);
+  for (const field of fields) {
+    if ((DEPLOYMENT_COLUMNS as readonly string[]).includes(field)) columns.add(field as DeploymentColumn);
+    for (const column of COLUMNS_OF_FIELD[field] ?? []) columns.add(column);
+  }
+  return DEPLOYMENT_COLUMNS.filter((column) => columns.has(column));
+}
+
 export function toDeploymentModel(
   row: Pick<DeploymentModel, (typeof DEPLOYMENT_COLUMNS)[number]>,
 ): DeploymentModel {
