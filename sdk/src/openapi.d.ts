@@ -452,13 +452,13 @@ export interface paths {
         get: operations["getApprovalRule"];
         /**
          * Require N approvals from a role before deployments into the environment may be queued
-         * @description Creates or replaces the rule. Deployments requested from now on start in `pending_approval`; those requested before keep the rule (or none) they were requested under.
+         * @description Creates or replaces the rule. Deployments requested from now on start in `pending_approval`; those requested before keep the rule (or none) they were requested under. If-Match (optional) takes the current `version`.
          */
         put: operations["setApprovalRule"];
         post?: never;
         /**
          * Remove the approval rule of an environment; answers with what was removed
-         * @description Deployments already waiting for approval keep needing it.
+         * @description Deployments already waiting for approval keep needing it. If-Match (optional).
          */
         delete: operations["removeApprovalRule"];
         options?: never;
@@ -5653,7 +5653,10 @@ export interface operations {
     setApprovalRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The environment id (UUID) or slug. */
                 idOrSlug: string;
@@ -5722,6 +5725,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Unexpected server error; quote requestId when reporting it. */
             500: {
                 headers: {
@@ -5736,7 +5748,10 @@ export interface operations {
     removeApprovalRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The environment id (UUID) or slug. */
                 idOrSlug: string;
@@ -5785,6 +5800,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

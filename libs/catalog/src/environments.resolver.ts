@@ -1,5 +1,5 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires } from '@opsplane/core';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, EXPECTED_VERSION, Requires } from '@opsplane/core';
 import {
   CreateEnvironmentInput,
   ListEnvironmentsArgs,
@@ -7,12 +7,6 @@ import {
 } from './dto/environment.inputs';
 import { EnvironmentModel, EnvironmentPage } from './dto/environment.model';
 import { EnvironmentsService } from './environments.service';
-
-const EXPECTED_VERSION = {
-  type: () => Int,
-  nullable: true,
-  description: 'Refuse the change unless this is the current version.',
-};
 
 @Resolver(() => EnvironmentModel)
 export class EnvironmentsResolver {

@@ -1,14 +1,8 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires } from '@opsplane/core';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, EXPECTED_VERSION, Requires } from '@opsplane/core';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
 import { ServiceModel, ServicePage } from './dto/service.model';
 import { ServicesService } from './services.service';
-
-const EXPECTED_VERSION = {
-  type: () => Int,
-  nullable: true,
-  description: 'Refuse the change unless this is the current version.',
-};
 
 @Resolver(() => ServiceModel)
 export class ServicesResolver {

@@ -54,6 +54,7 @@ export { GRAPHQL_PATH, GRAPHQL_IDE_ASSETS } from './graphql/graphql.options';
 export { newId } from './ids';
 export { PartialOf } from './schema/fields';
 export {
+  assertSettingVersion,
   loadForUpdate,
   isUniqueViolation,
   onUniqueViolation,
@@ -64,3 +65,4 @@ export { JsonObject, JsonValue } from './json';
 export { Clock, SystemClock, FixedClock } from './clock';
 export { GraphqlContext, RequestLoader, RequestLoaders } from './graphql/request-loaders';
 export { selectedFieldNames, selectsField } from './graphql/selection';
+export { EXPECTED_VERSION } from './graphql/args';

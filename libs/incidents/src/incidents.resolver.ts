@@ -1,8 +1,9 @@
-import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { EnvironmentModel, EnvironmentsService, ServiceModel, ServicesService } from '@opsplane/catalog';
 import {
   Actor,
   CurrentActor,
+  EXPECTED_VERSION,
   GraphqlContext,
   nullableUuidArg,
   RequestLoaders,
@@ -31,12 +32,6 @@ import { IncidentsService } from './incidents.service';
 import { STATUS_RULES } from './incidents.controller';
 import { PostmortemsService } from './postmortems.service';
 import { TIMELINE_FIELD_LIMIT, TimelineService } from './timeline.service';
-
-const EXPECTED_VERSION = {
-  type: () => Int,
-  nullable: true,
-  description: 'Refuse the change unless this is the current version.',
-};
 
 /** Drops the nulls a loader answers for ids that no longer resolve. */
 const present = <T>(values: (T | null)[]): T[] => values.filter((value): value is T => value !== null);

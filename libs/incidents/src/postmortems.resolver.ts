@@ -1,5 +1,5 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, EXPECTED_VERSION, Requires, uuidParam } from '@opsplane/core';
 import {
   ChangePostmortemStatusInput,
   CreatePostmortemInput,
@@ -10,12 +10,6 @@ import { POSTMORTEM_RULES } from './postmortems.controller';
 import { PostmortemsService } from './postmortems.service';
 
 const INCIDENT_ID = { type: () => ID };
-const EXPECTED_VERSION = {
-  type: () => Int,
-  nullable: true,
-  description: 'Refuse the change unless this is the current version.',
-};
-
 @Resolver(() => PostmortemModel)
 export class PostmortemsResolver {
   constructor(private readonly postmortems: PostmortemsService) {}

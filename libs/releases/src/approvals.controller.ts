@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, Param, Post, Put } from '@nestjs/common';
 import { ApiParam, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, Operation, Requires, uuidParam } from '@opsplane/core';
+import {
+  Actor,
+  ApiIfMatch,
+  CurrentActor,
+  IfMatchVersion,
+  Operation,
+  Requires,
+  uuidParam,
+} from '@opsplane/core';
 import { ApprovalsService } from './approvals.service';
 import {
   ApprovalRuleModel,
@@ -25,21 +33,24 @@ export class ApprovalsController {
   @Put('environments/:idOrSlug/approval-rule')
   @Requires('administer')
   @ApiParam(ENVIRONMENT)
+  @ApiIfMatch()
   @Operation({
     operationId: 'setApprovalRule',
     summary: 'Require N approvals from a role before deployments into the environment may be queued',
     description:
       'Creates or replaces the rule. Deployments requested from now on start in `pending_approval`; those ' +
-      'requested before keep the rule (or none) they were requested under.',
+      'requested before keep the rule (or none) they were requested under. If-Match (optional) takes the ' +
+      'current `version`.',
     response: ApprovalRuleModel,
-    problems: [404, 409],
+    problems: [404, 409, 412],
   })
   setRule(
     @CurrentActor() actor: Actor,
     @Param('idOrSlug') idOrSlug: string,
     @Body() input: SetApprovalRuleInput,
+    @IfMatchVersion() version?: number,
   ) {
-    return this.approvals.setRule(actor, idOrSlug, input);
+    return this.approvals.setRule(actor, idOrSlug, input, version);
   }
 
   @Get('environments/:idOrSlug/approval-rule')
@@ -58,15 +69,20 @@ export class ApprovalsController {
   @Delete('environments/:idOrSlug/approval-rule')
   @Requires('administer')
   @ApiParam(ENVIRONMENT)
+  @ApiIfMatch()
   @Operation({
     operationId: 'removeApprovalRule',
     summary: 'Remove the approval rule of an environment; answers with what was removed',
-    description: 'Deployments already waiting for approval keep needing it.',
+    description: 'Deployments already waiting for approval keep needing it. If-Match (optional).',
     response: ApprovalRuleModel,
-    problems: [404],
+    problems: [404, 412],
   })
-  removeRule(@CurrentActor() actor: Actor, @Param('idOrSlug') idOrSlug: string) {
-    return this.approvals.removeRule(actor, idOrSlug);
+  removeRule(
+    @CurrentActor() actor: Actor,
+    @Param('idOrSlug') idOrSlug: string,
+    @IfMatchVersion() version?: number,
+  ) {
+    return this.approvals.removeRule(actor, idOrSlug, version);
   }
 
   @Post('deployments/:id/approve')

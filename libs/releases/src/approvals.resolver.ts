@@ -1,5 +1,5 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
+import { Actor, CurrentActor, EXPECTED_VERSION, Requires, uuidParam } from '@opsplane/core';
 import { ApprovalsService } from './approvals.service';
 import { ApprovalRuleModel, SetApprovalRuleInput } from './dto/approval.model';
 import { DeploymentModel } from './dto/deployment.model';
@@ -28,14 +28,19 @@ export class ApprovalsResolver {
     @CurrentActor() actor: Actor,
     @Args('environment', ENVIRONMENT) environment: string,
     @Args('input') input: SetApprovalRuleInput,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
   ) {
-    return this.approvals.setRule(actor, environment, input);
+    return this.approvals.setRule(actor, environment, input, expectedVersion ?? undefined);
   }
 
   @Mutation(() => ApprovalRuleModel, { name: 'removeApprovalRule', description: 'Returns what was removed.' })
   @Requires('administer')
-  removeRule(@CurrentActor() actor: Actor, @Args('environment', ENVIRONMENT) environment: string) {
-    return this.approvals.removeRule(actor, environment);
+  removeRule(
+    @CurrentActor() actor: Actor,
+    @Args('environment', ENVIRONMENT) environment: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.approvals.removeRule(actor, environment, expectedVersion ?? undefined);
   }
 
   @Mutation(() => DeploymentModel, {

@@ -3,6 +3,7 @@ import { EnvironmentsService } from '@opsplane/catalog';
 import {
   Actor,
   AppError,
+  assertSettingVersion,
   ChangeRecorder,
   Clock,
   CommonErrors,
@@ -67,6 +68,7 @@ export class ApprovalsService {
     actor: Actor,
     environmentIdOrSlug: string,
     input: SetApprovalRuleInput,
+    expectedVersion?: number,
   ): Promise<ApprovalRuleModel> {
     const environment = await this.environments.get(environmentIdOrSlug);
     const now = this.clock.now();
@@ -80,6 +82,7 @@ export class ApprovalsService {
     try {
       return await this.transactions.run(async (manager) => {
         const existing = await lockRule(manager, environment.id);
+        assertSettingVersion(existing, expectedVersion, 'the environment has no approval rule now');
         const after: ApprovalRuleModel = existing
           ? { ...toRuleModel(existing), ...fields, version: existing.version + 1 }
           : { environmentId: environment.id, ...fields, version: 1 };
@@ -103,7 +106,11 @@ export class ApprovalsService {
     }
   }
 
-  async removeRule(actor: Actor, environmentIdOrSlug: string): Promise<ApprovalRuleModel> {
+  async removeRule(
+    actor: Actor,
+    environmentIdOrSlug: string,
+    expectedVersion?: number,
+  ): Promise<ApprovalRuleModel> {
     const environment = await this.environments.get(environmentIdOrSlug);
     return this.transactions.run(async (manager) => {
       const existing = await lockRule(manager, environment.id);
@@ -112,6 +119,7 @@ export class ApprovalsService {
           ReleaseErrors.approvalRuleNotFound,
           `Environment ${environment.slug} has no approval rule.`,
         );
+      assertSettingVersion(existing, expectedVersion, 'the environment has no approval rule now');
       await manager.delete(EnvironmentApprovalRuleEntity, { environmentId: environment.id });
       const before = toRuleModel(existing);
       await this.changes.record(manager, actor, {

@@ -1,5 +1,5 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, EXPECTED_VERSION, Requires, uuidParam } from '@opsplane/core';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeployWindowsService } from './deploy-windows.service';
 import {
@@ -11,12 +11,6 @@ import {
 import { DeployWindowModel, DeployWindowPage, NextAllowedStartModel } from './dto/deploy-window.model';
 
 const ENVIRONMENT = { description: 'The environment id (UUID) or slug.' };
-const EXPECTED_VERSION = {
-  type: () => Int,
-  nullable: true,
-  description: 'Refuse the change unless this is the current version.',
-};
-
 @Resolver(() => DeployWindowModel)
 export class DeployWindowsResolver {
   constructor(

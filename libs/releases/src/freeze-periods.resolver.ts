@@ -1,5 +1,5 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, EXPECTED_VERSION, Requires, uuidParam } from '@opsplane/core';
 import {
   CreateFreezePeriodInput,
   ListFreezePeriodsArgs,
@@ -7,12 +7,6 @@ import {
 } from './dto/freeze-period.inputs';
 import { FreezePeriodModel, FreezePeriodPage } from './dto/freeze-period.model';
 import { FreezePeriodsService } from './freeze-periods.service';
-
-const EXPECTED_VERSION = {
-  type: () => Int,
-  nullable: true,
-  description: 'Refuse the change unless this is the current version.',
-};
 
 @Resolver(() => FreezePeriodModel)
 export class FreezePeriodsResolver {

@@ -1,15 +1,9 @@
-import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires } from '@opsplane/core';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, EXPECTED_VERSION, Requires } from '@opsplane/core';
 import { PromotionPolicyModel, SetPromotionPolicyInput } from './dto/promotion-policy.model';
 import { PromotionPoliciesService } from './promotion-policies.service';
 
 const ENVIRONMENT = { description: 'The environment id (UUID) or slug.' };
-const EXPECTED_VERSION = {
-  type: () => Int,
-  nullable: true,
-  description: 'Refuse the change unless this is the current version.',
-};
-
 @Resolver(() => PromotionPolicyModel)
 export class PromotionPoliciesResolver {
   constructor(private readonly policies: PromotionPoliciesService) {}

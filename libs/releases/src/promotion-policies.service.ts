@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentModel, EnvironmentsService } from '@opsplane/catalog';
 import {
+  assertSettingVersion,
   Actor,
   AppError,
   ChangeRecorder,
@@ -61,7 +62,7 @@ export class PromotionPoliciesService {
     try {
       return await this.transactions.run(async (manager) => {
         const existing = await lockPolicy(manager, environment.id);
-        assertVersion(existing, expectedVersion);
+        assertSettingVersion(existing, expectedVersion, 'the environment has no promotion policy now');
         const after: PromotionPolicyModel = existing
           ? { ...toPolicyModel(existing), ...fields, version: existing.version + 1 }
           : { environmentId: environment.id, ...fields, version: 1 };
@@ -98,7 +99,7 @@ export class PromotionPoliciesService {
     return this.transactions.run(async (manager) => {
       const existing = await lockPolicy(manager, environment.id);
       if (!existing) throw noPolicy(environment);
-      assertVersion(existing, expectedVersion);
+      assertSettingVersion(existing, expectedVersion, 'the environment has no promotion policy now');
       await manager.delete(EnvironmentPromotionPolicyEntity, { environmentId: environment.id });
       const before = toPolicyModel(existing);
       await this.changes.record(manager, actor, {
@@ -143,19 +144,6 @@ function validFromRanks(environment: EnvironmentModel, ranks: number[] | null): 
       { errors },
     );
   return [...ranks].sort((a, b) => a - b);
-}
-
-function assertVersion(
-  existing: EnvironmentPromotionPolicyEntity | null,
-  expectedVersion: number | undefined,
-): void {
-  if (expectedVersion === undefined || existing?.version === expectedVersion) return;
-  throw new AppError(
-    CommonErrors.versionMismatch,
-    existing
-      ? `version ${expectedVersion} is stale; the current version is ${existing.version}. Fetch it again and retry.`
-      : `version ${expectedVersion} is stale; the environment has no promotion policy now.`,
-  );
 }
 
 async function lockPolicy(

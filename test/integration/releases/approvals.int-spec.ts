@@ -45,6 +45,42 @@ describe('deployment approvals', () => {
   }
 
   describe('rules', () => {
+    it('takes If-Match on replace and remove: a stale version is 412 and changes nothing', async () => {
+      const environment = await createEnvironment(t, 0);
+      const rulePath = `/v1/environments/${environment.slug}/approval-rule`;
+      const stale = await setRule(environment.slug, { requiredApprovals: 1, approverRole: 'operator' })
+        .set('if-match', '"1"')
+        .expect(412);
+      expect(stale.body.detail).toContain('no approval rule now');
+
+      const created = await setRule(environment.slug, {
+        requiredApprovals: 1,
+        approverRole: 'operator',
+      }).expect(200);
+      const read = await t.http(t.tokens.viewer).get(rulePath).expect(200);
+      expect(read.headers.etag).toBe('"1"');
+      await setRule(environment.slug, { requiredApprovals: 2, approverRole: 'operator' })
+        .set('if-match', read.headers.etag as string)
+        .expect(200);
+      const lost = await setRule(environment.slug, { requiredApprovals: 3, approverRole: 'admin' })
+        .set('if-match', read.headers.etag as string)
+        .expect(412);
+      expect(lost.body.code).toBe('concurrency.version_mismatch');
+      await t.http(t.tokens.admin).delete(rulePath).set('if-match', '"1"').expect(412);
+      expect((await t.http(t.tokens.viewer).get(rulePath).expect(200)).body).toMatchObject({
+        requiredApprovals: 2,
+        version: created.body.version + 1,
+      });
+
+      const graphql = await t.graphql<{ removeApprovalRule: unknown }>(
+        'mutation ($e: String!) { removeApprovalRule(environment: $e, expectedVersion: 1) { version } }',
+        { e: environment.slug },
+        t.tokens.admin,
+      );
+      expect(graphql.errors?.[0]?.extensions?.code).toBe('concurrency.version_mismatch');
+      await t.http(t.tokens.admin).delete(rulePath).set('if-match', '"2"').expect(200);
+    });
+
     it('sets, reads, replaces and removes a rule, each audited', async () => {
       const environment = await createEnvironment(t, 0);
       const none = await t

@@ -38,13 +38,31 @@ export async function loadForUpdate<E extends { id: string }>(
     .getOne();
   if (!entity) throw notFound();
   const current = (entity as unknown as Record<ConcurrencyField, number>)[field];
-  if (expectedVersion !== undefined && current !== expectedVersion) {
-    throw new AppError(
-      CommonErrors.versionMismatch,
-      `${field} ${expectedVersion} is stale; the current ${field} is ${current}. Fetch it again and retry.`,
-    );
-  }
+  if (expectedVersion !== undefined && current !== expectedVersion)
+    throw staleVersion(field, expectedVersion, current);
   return entity;
+}
+
+/**
+ * The If-Match check of a create-or-replace setting (one row per owner, e.g. an environment's
+ * approval rule), given its locked current row: without If-Match anything goes; with it, the row
+ * must exist at that version (412 otherwise; `absent` says what is missing when it does not).
+ */
+export function assertSettingVersion(
+  current: { version: number } | null,
+  expectedVersion: number | undefined,
+  absent: string,
+): void {
+  if (expectedVersion === undefined || current?.version === expectedVersion) return;
+  if (current) throw staleVersion('version', expectedVersion, current.version);
+  throw new AppError(CommonErrors.versionMismatch, `version ${expectedVersion} is stale; ${absent}.`);
+}
+
+function staleVersion(field: ConcurrencyField, expected: number, current: number): AppError {
+  return new AppError(
+    CommonErrors.versionMismatch,
+    `${field} ${expected} is stale; the current ${field} is ${current}. Fetch it again and retry.`,
+  );
 }
 
 /** Runs `work`, turning PostgreSQL's unique violation on `constraint` into the caller's error. */

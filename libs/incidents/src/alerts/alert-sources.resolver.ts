@@ -1,5 +1,13 @@
-import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, GraphqlContext, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
+import { Args, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  Actor,
+  CurrentActor,
+  EXPECTED_VERSION,
+  GraphqlContext,
+  RequestLoaders,
+  Requires,
+  uuidParam,
+} from '@opsplane/core';
 import { IncidentModel } from '../dto/incident.model';
 import {
   AlertSourceModel,
@@ -11,12 +19,6 @@ import {
 } from './alert-source.dto';
 import { AlertModel } from './alert.model';
 import { AlertSourcesService } from './alert-sources.service';
-
-const EXPECTED_VERSION = {
-  type: () => Int,
-  nullable: true,
-  description: 'Refuse the change unless this is the current version.',
-};
 
 @Resolver(() => AlertSourceModel)
 export class AlertSourcesResolver {
