@@ -9,6 +9,7 @@ import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
 import { AddAlertIngestion1764231150000 } from './1764231150000-AddAlertIngestion';
 import { AddAlertSourceDisabling1764231200000 } from './1764231200000-AddAlertSourceDisabling';
 import { SealAlertSourceSecrets1764231400000 } from './1764231400000-SealAlertSourceSecrets';
+import { IndexDeploymentTimes1764231600000 } from './1764231600000-IndexDeploymentTimes';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   AddAlertIngestion1764231150000,
   AddAlertSourceDisabling1764231200000,
   SealAlertSourceSecrets1764231400000,
+  IndexDeploymentTimes1764231600000,
 ];
