@@ -48,6 +48,7 @@ export async function deploymentsSuite(context: BenchContext, data: ReleaseData)
             row.isApproved =
               row.approvalsRequired !== null &&
               (row.approvalsReceived as number) >= (row.approvalsRequired as number);
+            row.isRolledBack = row.rolledBackAt !== null;
           },
           keyOf: (row) => [row.id],
         },

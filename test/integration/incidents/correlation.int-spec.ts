@@ -315,6 +315,18 @@ describe('change correlation', () => {
       scenario.deployments.exact,
     );
 
+    // Omitting deploymentId is refused, as in REST: only an explicit null clears the cause.
+    const omitted = await t.graphql(
+      `mutation($id: ID!) { setIncidentCause(id: $id) { causedByDeploymentId } }`,
+      { id: incident.id },
+      t.tokens.operator,
+    );
+    expect(omitted.errors?.[0]?.extensions).toMatchObject({ code: 'request.validation_failed' });
+    expect(omitted.errors?.[0]?.message).toBe('deploymentId is required (null clears it).');
+    expect((await related(incident.id)).items.find((item) => item.isCause)?.deployment.id).toBe(
+      scenario.deployments.exact,
+    );
+
     // null clears the cause, as in REST.
     const cleared = await t.graphql<{ setIncidentCause: { causedByDeploymentId: string | null } }>(
       `mutation($id: ID!) { setIncidentCause(id: $id, deploymentId: null) { causedByDeploymentId } }`,
