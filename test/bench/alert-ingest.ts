@@ -19,7 +19,7 @@
  */
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +33,9 @@ import { MIX, SenderJob, SenderLoad, SenderResult } from './alert-sender';
 interface Result extends SenderResult {
   load: SenderLoad;
   round: number;
+  /** CPU milliseconds per POST of the API process and of PostgreSQL (null on an external server). */
+  apiCpuPerPost: number;
+  postgresCpuPerPost: number | null;
 }
 
 const LOADS: SenderLoad[] = ['group-repeats', 'group-new', 'single-repeats', 'single-new', 'mix'];
@@ -103,6 +106,21 @@ async function main(): Promise<void> {
         `mix = ${MIX.map(([load, share]) => `${Math.round(share * 100)}% ${load}`).join(', ')}\n`,
     );
     const dataSource = app.get(DataSource);
+    // CPU per POST is steadier than throughput on a machine shared with other work.
+    const postgresCpu = embedded ? await postgresCpuMeter(dataSource) : () => null;
+    const measure = async (load: SenderLoad, round: number): Promise<Result> => {
+      const [api, postgres] = [process.cpuUsage(), postgresCpu()];
+      const run = await send(load, duration);
+      const apiMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(api));
+      const postgresMs = postgres === null ? null : postgresCpu()! - postgres;
+      return {
+        load,
+        round,
+        ...run,
+        apiCpuPerPost: apiMs / run.completed,
+        postgresCpuPerPost: postgresMs === null ? null : postgresMs / run.completed,
+      };
+    };
     const results: Result[] = [];
     let before: Awaited<ReturnType<typeof tally>>;
     try {
@@ -113,7 +131,7 @@ async function main(): Promise<void> {
       for (let round = 1; round <= rounds; round++) {
         const order = round % 2 === 1 ? loads : [...loads].reverse();
         for (const load of order) {
-          results.push({ load, round, ...(await send(load, duration)) });
+          results.push(await measure(load, round));
           printRow(results[results.length - 1]);
         }
       }
@@ -135,7 +153,9 @@ async function main(): Promise<void> {
       `\ncheck: accepted deliveries imply ${expected.incidents} incidents opened and ${expected.alerts} alerts stored; ` +
         `the database has ${opened} and ${stored} — ${consistent ? 'OK' : 'MISMATCH'}\n\n`,
     );
-    process.stdout.write(`summary at ${connections} senders (best POST/s over rounds, worst p99):\n`);
+    process.stdout.write(
+      `summary at ${connections} senders (best POST/s over rounds, worst p99, mean CPU per POST):\n`,
+    );
     for (const load of loads) {
       const runs = results.filter((r) => r.load === load);
       const best = runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
@@ -143,7 +163,9 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${load.padEnd(14)} ${best.requestsPerSecond.toFixed(1).padStart(7)} POST/s ` +
           `${Math.round(best.alertsPerSecond).toString().padStart(6)} alerts/s  ` +
-          `worst p99 ${Math.max(...runs.map((r) => r.p99))} ms  non-2xx ${failed}\n`,
+          `worst p99 ${Math.max(...runs.map((r) => r.p99))} ms  non-2xx ${failed}  ` +
+          `CPU/POST api ${mean(runs.map((r) => r.apiCpuPerPost)).toFixed(2)} ms ` +
+          `pg ${runs[0].postgresCpuPerPost === null ? '?' : mean(runs.map((r) => r.postgresCpuPerPost!)).toFixed(2)} ms\n`,
       );
     }
     process.stdout.write(
@@ -217,6 +239,10 @@ function senderProcess(): { run(job: SenderJob): Promise<SenderResult>; close():
   };
 }
 
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
 function failedCount(result: SenderResult): number {
   return Object.values(result.failures).reduce((sum, count) => sum + count, 0);
 }
@@ -226,8 +252,38 @@ function printRow(result: Result): void {
   process.stdout.write(
     `round ${result.round} ${result.load.padEnd(14)} ${result.requestsPerSecond.toFixed(1).padStart(7)} POST/s ` +
       `${Math.round(result.alertsPerSecond).toString().padStart(6)} alerts/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
-      `max ${result.max} ms  ok ${result.ok}  non-2xx ${failures.length > 0 ? failures.join(' ') : 0}\n`,
+      `max ${result.max} ms  ok ${result.ok}  non-2xx ${failures.length > 0 ? failures.join(' ') : 0}  ` +
+      `CPU/POST api ${result.apiCpuPerPost.toFixed(2)} ms pg ${result.postgresCpuPerPost?.toFixed(2) ?? '?'} ms\n`,
   );
+}
+
+/**
+ * Milliseconds of CPU the embedded PostgreSQL has used so far, read from /proc (Linux): the
+ * postmaster, its live children (the pool's backends) and the children it has reaped.
+ */
+async function postgresCpuMeter(dataSource: DataSource): Promise<() => number | null> {
+  const [{ pid }] = await dataSource.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+  // /proc/<pid>/stat after "(comm) ": state ppid … utime(11) stime(12) cutime(13) cstime(14), in ticks of 10 ms.
+  const stat = (id: string) => readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1].split(' ');
+  try {
+    const postmaster = stat(String(pid))[1];
+    return () => {
+      const own = stat(postmaster).slice(11, 15).map(Number);
+      let ticks = own.reduce((sum, value) => sum + value, 0);
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const fields = stat(entry);
+          if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+        } catch {
+          // the process ended while being read
+        }
+      }
+      return ticks * 10;
+    };
+  } catch {
+    return () => null;
+  }
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {
