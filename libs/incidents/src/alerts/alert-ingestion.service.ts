@@ -6,6 +6,7 @@ import {
   AppError,
   Clock,
   IncidentsConfig,
+  insertRows,
   JsonObject,
   newId,
   OutboxMessage,
@@ -48,6 +49,7 @@ export interface PagerDutyAccepted {
 }
 
 type StoredAlert = Pick<AlertEntity, 'id' | 'dedupKey' | 'status' | 'incidentId'>;
+type LockedGroup = Pick<AlertGroupEntity, 'id' | 'incidentId' | 'truncatedAlerts'>;
 
 export interface GroupResult {
   /** Alerts of the delivery that changed something (new, or newly resolved); 0 for a duplicate. */
@@ -192,23 +194,24 @@ export class AlertIngestionService {
         data: entryData(source, group.groupKey, first),
       });
       incidentId = incident.id;
-      await this.incidents.addIntegrationEntries(
-        manager,
-        integration,
-        incident.id,
-        others.map((alert) => ({
-          kind: 'alert_fired',
-          occurredAt: alert.startsAt,
-          body: alertText(alert),
-          data: entryData(source, group.groupKey, alert),
-        })),
-      );
+      if (others.length > 0)
+        await this.incidents.addIntegrationEntries(
+          manager,
+          integration,
+          incident.id,
+          others.map((alert) => ({
+            kind: 'alert_fired',
+            occurredAt: alert.startsAt,
+            body: alertText(alert),
+            data: entryData(source, group.groupKey, alert),
+          })),
+        );
     }
     // Resolved alerts never seen firing belong to the group's incident, if there is one.
     const rows = fresh.map((alert) =>
       alertRow(source, group.groupKey, alert, this.severity(source, alert.labels), incidentId, now),
     );
-    if (rows.length > 0) await manager.insert(AlertEntity, rows);
+    await insertRows(manager, AlertEntity, rows);
     const resolvedRows = newlyResolved.map(({ alert, row }) => ({
       ...alertRow(source, group.groupKey, alert, this.severity(source, alert.labels), row.incidentId, now),
       id: row.id,
@@ -375,24 +378,31 @@ export class AlertIngestionService {
       );
   }
 
-  /** The group's row, created on first sight, locked until the delivery's transaction ends. */
+  /**
+   * The group's row, created on first sight, locked until the delivery's transaction ends. A known
+   * group (nearly every delivery) takes one statement; a row this transaction inserts is its own
+   * until the commit, and when a concurrent first delivery inserted it first, the lock waits for it.
+   */
   private async lockGroup(
     manager: EntityManager,
     sourceId: string,
     groupKey: string,
     now: Date,
-  ): Promise<AlertGroupEntity> {
-    await manager.query(
+  ): Promise<LockedGroup> {
+    const columns = `id, incident_id AS "incidentId", truncated_alerts AS "truncatedAlerts"`;
+    const lock = () =>
+      manager.query<LockedGroup[]>(
+        `SELECT ${columns} FROM alert_groups WHERE source_id = $1 AND group_key = $2 FOR UPDATE`,
+        [sourceId, groupKey],
+      );
+    const [known] = await lock();
+    if (known) return known;
+    const [created] = await manager.query<LockedGroup[]>(
       `INSERT INTO alert_groups (id, source_id, group_key, incident_id, truncated_alerts, updated_at)
-       VALUES ($1, $2, $3, NULL, 0, $4) ON CONFLICT (source_id, group_key) DO NOTHING`,
+       VALUES ($1, $2, $3, NULL, 0, $4) ON CONFLICT (source_id, group_key) DO NOTHING RETURNING ${columns}`,
       [newId(), sourceId, groupKey, now],
     );
-    return manager
-      .getRepository(AlertGroupEntity)
-      .createQueryBuilder('alertGroup')
-      .setLock('pessimistic_write')
-      .where('alertGroup.sourceId = :sourceId AND alertGroup.groupKey = :groupKey', { sourceId, groupKey })
-      .getOneOrFail();
+    return created ?? (await lock())[0];
   }
 
   /** Catalog ids named by the alerts' service and environment labels; unknown slugs are ignored. */
