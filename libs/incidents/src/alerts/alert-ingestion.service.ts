@@ -100,9 +100,9 @@ export class AlertIngestionService {
         toleranceSeconds: this.config.signatureToleranceSeconds,
       });
       const group = parseGroupDelivery(delivery.body, kind === 'alertmanager' ? '4' : '1', this.clock.now());
-      const result = await this.transactions.run((manager) =>
-        this.applyGroup(manager, source, group, delivery),
-      );
+      const result =
+        (await this.unchangedRepeat(source, group)) ??
+        (await this.transactions.run((manager) => this.applyGroup(manager, source, group, delivery)));
       this.metrics.alerts(kind, group.alerts);
       return result;
     });
@@ -150,6 +150,30 @@ export class AlertIngestionService {
     return { status: 'success', message: 'Event processed', dedup_key: dedupKey };
   }
 
+  /**
+   * Most deliveries repeat what is stored (every repeat_interval, from both peers of an HA pair).
+   * One seen to change nothing, read without a lock, is answered without a transaction, which
+   * would lock the group's row, and so write and flush WAL, for nothing. Null when it changes
+   * something (or the group is new): applyGroup then applies it under the group's lock. A delivery
+   * racing one that does change the group may be ordered either before it or after it, and
+   * either way changes nothing: a stale firing report for a resolved alert is ignored.
+   */
+  private async unchangedRepeat(
+    source: AlertSourceEntity,
+    group: GroupDelivery,
+  ): Promise<GroupResult | null> {
+    const manager = this.transactions.manager();
+    const [known] = await manager.query<Pick<AlertGroupEntity, 'incidentId' | 'truncatedAlerts'>[]>(
+      `SELECT incident_id AS "incidentId", truncated_alerts AS "truncatedAlerts"
+         FROM alert_groups WHERE source_id = $1 AND group_key = $2`,
+      [source.id, group.groupKey],
+    );
+    if (!known || known.truncatedAlerts !== group.truncatedAlerts) return null;
+    const { fresh, newlyResolved } = changesOf(group, await storedAlerts(manager, source.id, group));
+    if (fresh.length > 0 || newlyResolved.length > 0) return null;
+    return { changed: 0, incidentIds: known.incidentId ? [known.incidentId] : [] };
+  }
+
   private async applyGroup(
     manager: EntityManager,
     source: AlertSourceEntity,
@@ -158,25 +182,7 @@ export class AlertIngestionService {
   ): Promise<GroupResult> {
     const now = this.clock.now();
     const lock = await this.lockGroup(manager, source.id, group.groupKey, now);
-    const keys = group.alerts.map((alert) => alert.dedupKey);
-    // Only what the comparison needs, unhydrated: on a repeat delivery this is nearly all the work.
-    const stored = new Map(
-      (keys.length === 0
-        ? []
-        : await manager.query<StoredAlert[]>(
-            `SELECT id, dedup_key AS "dedupKey", status, incident_id AS "incidentId"
-               FROM alerts WHERE source_id = $1 AND dedup_key = ANY($2::text[])`,
-            [source.id, keys],
-          )
-      ).map((row) => [row.dedupKey, row]),
-    );
-    // A key twice in one delivery counts once (the last report wins).
-    const latest = new Map(group.alerts.map((alert) => [alert.dedupKey, alert]));
-    const fresh = [...latest.values()].filter((alert) => !stored.has(alert.dedupKey));
-    const newlyResolved = [...latest.values()].flatMap((alert) => {
-      const row = stored.get(alert.dedupKey);
-      return row && row.status === 'firing' && alert.status === 'resolved' ? [{ alert, row }] : [];
-    });
+    const { fresh, newlyResolved } = changesOf(group, await storedAlerts(manager, source.id, group));
     const integration = sourceOf(source, delivery.requestId);
 
     let incidentId = lock.incidentId;
@@ -496,6 +502,41 @@ function authenticate(
     IncidentErrors.alertSourceBadCredentials,
     'Send the source secret as a Bearer token (or Basic password), or sign the body (X-Opsplane-Signature: sha256=<hex HMAC>).',
   );
+}
+
+/** The delivery's alerts as stored, by dedupKey: only what the comparison needs, unhydrated. */
+async function storedAlerts(
+  manager: EntityManager,
+  sourceId: string,
+  group: GroupDelivery,
+): Promise<Map<string, StoredAlert>> {
+  const keys = group.alerts.map((alert) => alert.dedupKey);
+  if (keys.length === 0) return new Map();
+  const rows = await manager.query<StoredAlert[]>(
+    `SELECT id, dedup_key AS "dedupKey", status, incident_id AS "incidentId"
+       FROM alerts WHERE source_id = $1 AND dedup_key = ANY($2::text[])`,
+    [sourceId, keys],
+  );
+  return new Map(rows.map((row) => [row.dedupKey, row]));
+}
+
+/**
+ * What a delivery changes: alerts never seen, and alerts stored firing that it reports resolved.
+ * A firing report for an alert stored as resolved is stale and changes nothing.
+ */
+function changesOf(
+  group: GroupDelivery,
+  stored: Map<string, StoredAlert>,
+): { fresh: ReceivedAlert[]; newlyResolved: { alert: ReceivedAlert; row: StoredAlert }[] } {
+  // A key twice in one delivery counts once (the last report wins).
+  const latest = [...new Map(group.alerts.map((alert) => [alert.dedupKey, alert])).values()];
+  return {
+    fresh: latest.filter((alert) => !stored.has(alert.dedupKey)),
+    newlyResolved: latest.flatMap((alert) => {
+      const row = stored.get(alert.dedupKey);
+      return row && row.status === 'firing' && alert.status === 'resolved' ? [{ alert, row }] : [];
+    }),
+  };
 }
 
 function sourceOf(source: AlertSourceEntity, requestId: string): AlertSource {
