@@ -162,14 +162,20 @@ export class AlertIngestionService {
     source: AlertSourceEntity,
     group: GroupDelivery,
   ): Promise<GroupResult | null> {
-    const manager = this.transactions.manager();
-    const [known] = await manager.query<Pick<AlertGroupEntity, 'incidentId' | 'truncatedAlerts'>[]>(
-      `SELECT incident_id AS "incidentId", truncated_alerts AS "truncatedAlerts"
-         FROM alert_groups WHERE source_id = $1 AND group_key = $2`,
-      [source.id, group.groupKey],
-    );
+    // The group and its alerts as stored, in one statement.
+    const [known] = await this.transactions
+      .manager()
+      .query<(Pick<AlertGroupEntity, 'incidentId' | 'truncatedAlerts'> & { alerts: StoredAlert[] })[]>(
+        `SELECT g.incident_id AS "incidentId", g.truncated_alerts AS "truncatedAlerts",
+              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'dedupKey', a.dedup_key, 'status', a.status,
+                                                          'incidentId', a.incident_id)), '[]')
+                 FROM alerts a WHERE a.source_id = g.source_id AND a.dedup_key = ANY($3::text[])) AS alerts
+         FROM alert_groups g WHERE g.source_id = $1 AND g.group_key = $2`,
+        [source.id, group.groupKey, group.alerts.map((alert) => alert.dedupKey)],
+      );
     if (!known || known.truncatedAlerts !== group.truncatedAlerts) return null;
-    const { fresh, newlyResolved } = changesOf(group, await storedAlerts(manager, source.id, group));
+    const stored = new Map(known.alerts.map((row) => [row.dedupKey, row]));
+    const { fresh, newlyResolved } = changesOf(group, stored);
     if (fresh.length > 0 || newlyResolved.length > 0) return null;
     return { changed: 0, incidentIds: known.incidentId ? [known.incidentId] : [] };
   }
