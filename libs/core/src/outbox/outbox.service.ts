@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
+import { insertRows } from '../database/bulk-insert';
 import { newId } from '../ids';
 import { JsonObject } from '../json';
 import { OutboxEventEntity } from './outbox-event.entity';
@@ -38,7 +39,8 @@ export class OutboxService {
     occurredAt: Date,
   ): Promise<void> {
     if (messages.length === 0) return;
-    await manager.insert(
+    await insertRows(
+      manager,
       OutboxEventEntity,
       messages.map((message) => ({
         id: newId(),

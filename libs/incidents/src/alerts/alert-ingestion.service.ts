@@ -6,6 +6,7 @@ import {
   AppError,
   Clock,
   IncidentsConfig,
+  insertRows,
   JsonObject,
   newId,
   OutboxMessage,
@@ -48,6 +49,7 @@ export interface PagerDutyAccepted {
 }
 
 type StoredAlert = Pick<AlertEntity, 'id' | 'dedupKey' | 'status' | 'incidentId'>;
+type LockedGroup = Pick<AlertGroupEntity, 'id' | 'incidentId' | 'truncatedAlerts'>;
 
 export interface GroupResult {
   /** Alerts of the delivery that changed something (new, or newly resolved); 0 for a duplicate. */
@@ -99,9 +101,9 @@ export class AlertIngestionService {
         signingKey: () => this.sources.signingKey(source),
       });
       const group = parseGroupDelivery(delivery.body, kind === 'alertmanager' ? '4' : '1', this.clock.now());
-      const result = await this.transactions.run((manager) =>
-        this.applyGroup(manager, source, group, delivery),
-      );
+      const result =
+        (await this.unchangedRepeat(source, group)) ??
+        (await this.transactions.run((manager) => this.applyGroup(manager, source, group, delivery)));
       this.metrics.alerts(kind, group.alerts);
       return result;
     });
@@ -149,6 +151,36 @@ export class AlertIngestionService {
     return { status: 'success', message: 'Event processed', dedup_key: dedupKey };
   }
 
+  /**
+   * Most deliveries repeat what is stored (every repeat_interval, from both peers of an HA pair).
+   * One seen to change nothing, read without a lock, is answered without a transaction, which
+   * would lock the group's row, and so write and flush WAL, for nothing. Null when it changes
+   * something (or the group is new): applyGroup then applies it under the group's lock. A delivery
+   * racing one that does change the group may be ordered either before it or after it, and
+   * either way changes nothing: a stale firing report for a resolved alert is ignored.
+   */
+  private async unchangedRepeat(
+    source: AlertSourceEntity,
+    group: GroupDelivery,
+  ): Promise<GroupResult | null> {
+    // The group and its alerts as stored, in one statement.
+    const [known] = await this.transactions
+      .manager()
+      .query<(Pick<AlertGroupEntity, 'incidentId' | 'truncatedAlerts'> & { alerts: StoredAlert[] })[]>(
+        `SELECT g.incident_id AS "incidentId", g.truncated_alerts AS "truncatedAlerts",
+              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'dedupKey', a.dedup_key, 'status', a.status,
+                                                          'incidentId', a.incident_id)), '[]')
+                 FROM alerts a WHERE a.source_id = g.source_id AND a.dedup_key = ANY($3::text[])) AS alerts
+         FROM alert_groups g WHERE g.source_id = $1 AND g.group_key = $2`,
+        [source.id, group.groupKey, group.alerts.map((alert) => alert.dedupKey)],
+      );
+    if (!known || known.truncatedAlerts !== group.truncatedAlerts) return null;
+    const stored = new Map(known.alerts.map((row) => [row.dedupKey, row]));
+    const { fresh, newlyResolved } = changesOf(group, stored);
+    if (fresh.length > 0 || newlyResolved.length > 0) return null;
+    return { changed: 0, incidentIds: known.incidentId ? [known.incidentId] : [] };
+  }
+
   private async applyGroup(
     manager: EntityManager,
     source: AlertSourceEntity,
@@ -157,25 +189,7 @@ export class AlertIngestionService {
   ): Promise<GroupResult> {
     const now = this.clock.now();
     const lock = await this.lockGroup(manager, source.id, group.groupKey, now);
-    const keys = group.alerts.map((alert) => alert.dedupKey);
-    // Only what the comparison needs, unhydrated: on a repeat delivery this is nearly all the work.
-    const stored = new Map(
-      (keys.length === 0
-        ? []
-        : await manager.query<StoredAlert[]>(
-            `SELECT id, dedup_key AS "dedupKey", status, incident_id AS "incidentId"
-               FROM alerts WHERE source_id = $1 AND dedup_key = ANY($2::text[])`,
-            [source.id, keys],
-          )
-      ).map((row) => [row.dedupKey, row]),
-    );
-    // A key twice in one delivery counts once (the last report wins).
-    const latest = new Map(group.alerts.map((alert) => [alert.dedupKey, alert]));
-    const fresh = [...latest.values()].filter((alert) => !stored.has(alert.dedupKey));
-    const newlyResolved = [...latest.values()].flatMap((alert) => {
-      const row = stored.get(alert.dedupKey);
-      return row && row.status === 'firing' && alert.status === 'resolved' ? [{ alert, row }] : [];
-    });
+    const { fresh, newlyResolved } = changesOf(group, await storedAlerts(manager, source.id, group));
     const integration = sourceOf(source, delivery.requestId);
 
     let incidentId = lock.incidentId;
@@ -193,23 +207,24 @@ export class AlertIngestionService {
         data: entryData(source, group.groupKey, first),
       });
       incidentId = incident.id;
-      await this.incidents.addIntegrationEntries(
-        manager,
-        integration,
-        incident.id,
-        others.map((alert) => ({
-          kind: 'alert_fired',
-          occurredAt: alert.startsAt,
-          body: alertText(alert),
-          data: entryData(source, group.groupKey, alert),
-        })),
-      );
+      if (others.length > 0)
+        await this.incidents.addIntegrationEntries(
+          manager,
+          integration,
+          incident.id,
+          others.map((alert) => ({
+            kind: 'alert_fired',
+            occurredAt: alert.startsAt,
+            body: alertText(alert),
+            data: entryData(source, group.groupKey, alert),
+          })),
+        );
     }
     // Resolved alerts never seen firing belong to the group's incident, if there is one.
     const rows = fresh.map((alert) =>
       alertRow(source, group.groupKey, alert, this.severity(source, alert.labels), incidentId, now),
     );
-    if (rows.length > 0) await manager.insert(AlertEntity, rows);
+    await insertRows(manager, AlertEntity, rows);
     const resolvedRows = newlyResolved.map(({ alert, row }) => ({
       ...alertRow(source, group.groupKey, alert, this.severity(source, alert.labels), row.incidentId, now),
       id: row.id,
@@ -376,24 +391,31 @@ export class AlertIngestionService {
       );
   }
 
-  /** The group's row, created on first sight, locked until the delivery's transaction ends. */
+  /**
+   * The group's row, created on first sight, locked until the delivery's transaction ends. A known
+   * group (nearly every delivery) takes one statement; a row this transaction inserts is its own
+   * until the commit, and when a concurrent first delivery inserted it first, the lock waits for it.
+   */
   private async lockGroup(
     manager: EntityManager,
     sourceId: string,
     groupKey: string,
     now: Date,
-  ): Promise<AlertGroupEntity> {
-    await manager.query(
+  ): Promise<LockedGroup> {
+    const columns = `id, incident_id AS "incidentId", truncated_alerts AS "truncatedAlerts"`;
+    const lock = () =>
+      manager.query<LockedGroup[]>(
+        `SELECT ${columns} FROM alert_groups WHERE source_id = $1 AND group_key = $2 FOR UPDATE`,
+        [sourceId, groupKey],
+      );
+    const [known] = await lock();
+    if (known) return known;
+    const [created] = await manager.query<LockedGroup[]>(
       `INSERT INTO alert_groups (id, source_id, group_key, incident_id, truncated_alerts, updated_at)
-       VALUES ($1, $2, $3, NULL, 0, $4) ON CONFLICT (source_id, group_key) DO NOTHING`,
+       VALUES ($1, $2, $3, NULL, 0, $4) ON CONFLICT (source_id, group_key) DO NOTHING RETURNING ${columns}`,
       [newId(), sourceId, groupKey, now],
     );
-    return manager
-      .getRepository(AlertGroupEntity)
-      .createQueryBuilder('alertGroup')
-      .setLock('pessimistic_write')
-      .where('alertGroup.sourceId = :sourceId AND alertGroup.groupKey = :groupKey', { sourceId, groupKey })
-      .getOneOrFail();
+    return created ?? (await lock())[0];
   }
 
   /** Catalog ids named by the alerts' service and environment labels; unknown slugs are ignored. */
@@ -488,6 +510,41 @@ function authenticate(
     IncidentErrors.alertSourceBadCredentials,
     'Send the source secret as a Bearer token (or Basic password), or sign the body (X-Opsplane-Signature: sha256=<hex HMAC>).',
   );
+}
+
+/** The delivery's alerts as stored, by dedupKey: only what the comparison needs, unhydrated. */
+async function storedAlerts(
+  manager: EntityManager,
+  sourceId: string,
+  group: GroupDelivery,
+): Promise<Map<string, StoredAlert>> {
+  const keys = group.alerts.map((alert) => alert.dedupKey);
+  if (keys.length === 0) return new Map();
+  const rows = await manager.query<StoredAlert[]>(
+    `SELECT id, dedup_key AS "dedupKey", status, incident_id AS "incidentId"
+       FROM alerts WHERE source_id = $1 AND dedup_key = ANY($2::text[])`,
+    [sourceId, keys],
+  );
+  return new Map(rows.map((row) => [row.dedupKey, row]));
+}
+
+/**
+ * What a delivery changes: alerts never seen, and alerts stored firing that it reports resolved.
+ * A firing report for an alert stored as resolved is stale and changes nothing.
+ */
+function changesOf(
+  group: GroupDelivery,
+  stored: Map<string, StoredAlert>,
+): { fresh: ReceivedAlert[]; newlyResolved: { alert: ReceivedAlert; row: StoredAlert }[] } {
+  // A key twice in one delivery counts once (the last report wins).
+  const latest = [...new Map(group.alerts.map((alert) => [alert.dedupKey, alert])).values()];
+  return {
+    fresh: latest.filter((alert) => !stored.has(alert.dedupKey)),
+    newlyResolved: latest.flatMap((alert) => {
+      const row = stored.get(alert.dedupKey);
+      return row && row.status === 'firing' && alert.status === 'resolved' ? [{ alert, row }] : [];
+    }),
+  };
 }
 
 function sourceOf(source: AlertSourceEntity, requestId: string): AlertSource {

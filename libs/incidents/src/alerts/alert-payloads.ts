@@ -224,11 +224,25 @@ export function worstOf(severities: IncidentSeverity[]): IncidentSeverity {
  * (and a 5xx makes Alertmanager retry forever). Dropped from every string, keys included.
  */
 export function withoutNul<T>(value: T): T {
+  // Looked for before anything is copied: a delivery nearly never has one, and copying every
+  // object of a 100-alert body was a tenth of the CPU of a repeated delivery.
+  return containsNul(value) ? copyWithoutNul(value) : value;
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (isObject(value))
+    return Object.keys(value).some((key) => key.includes('\u0000') || containsNul(value[key]));
+  return false;
+}
+
+function copyWithoutNul<T>(value: T): T {
   if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
-  if (Array.isArray(value)) return value.map(withoutNul) as T;
+  if (Array.isArray(value)) return value.map(copyWithoutNul) as T;
   if (isObject(value))
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [withoutNul(key), withoutNul(item)]),
+      Object.entries(value).map(([key, item]) => [copyWithoutNul(key), copyWithoutNul(item)]),
     ) as T;
   return value;
 }
