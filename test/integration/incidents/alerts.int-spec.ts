@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FixedClock } from '@opsplane/core';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp, unique } from '../../support/test-app';
-import { createEnvironment, createService } from './fixtures';
+import { alertmanagerFiring, createEnvironment, createService } from './fixtures';
 
 const FIXTURES = join(__dirname, '../../fixtures/alerts');
 const fixture = (path: string) => readFileSync(join(FIXTURES, path), 'utf8');
@@ -17,6 +17,7 @@ interface Source {
 
 interface Entry {
   kind: string;
+  occurredAt: string;
   toStatus: string | null;
   actor: { kind: string; id: string };
   data: Record<string, unknown>;
@@ -222,6 +223,29 @@ describe('alert ingestion', () => {
         severity: 'SEV2',
       });
       expect((await send(source, gitlab).expect(200)).body.changed).toBe(0);
+    });
+
+    it('dates the incident and its timeline no later than arrival when the sender clock runs ahead', async () => {
+      const source = await createSource('alertmanager');
+      clock.set(new Date('2026-11-27T06:00:00.000Z'));
+      const ahead = alertmanagerFiring(unique('SkewedClock')).replace(
+        '"startsAt":"2026-11-27T06:00:00Z"',
+        '"startsAt":"2026-11-27T06:04:30Z"',
+      );
+      const opened = await send(source, ahead).expect(200);
+      const [incidentId] = opened.body.incidentIds as string[];
+      expect((await incident(incidentId)).detectedAt).toBe('2026-11-27T06:00:00.000Z');
+      const entries = await timeline(incidentId);
+      expect(entries.map((entry) => [entry.kind, entry.occurredAt]).sort()).toEqual([
+        ['alert_fired', '2026-11-27T06:00:00.000Z'],
+        ['status_change', '2026-11-27T06:00:00.000Z'],
+      ]);
+      // The alert itself keeps the sender's time: it is part of what identifies it on a repeat.
+      const [row] = (await db.query(`SELECT starts_at FROM alerts WHERE source_id = $1`, [source.id])) as {
+        starts_at: Date;
+      }[];
+      expect(row.starts_at.toISOString()).toBe('2026-11-27T06:04:30.000Z');
+      expect((await send(source, ahead).expect(200)).body.changed).toBe(0);
     });
   });
 

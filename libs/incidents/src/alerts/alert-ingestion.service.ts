@@ -202,7 +202,7 @@ export class AlertIngestionService {
         summary: stringOf(group.commonAnnotations.description),
         severity: worstOf(firing.map((alert) => this.severity(source, alert.labels))),
         ...(await this.catalogOf(source, firing)),
-        firedAt: first.startsAt,
+        firedAt: notAfter(first.startsAt, now),
         body: alertText(first),
         data: entryData(source, group.groupKey, first),
       });
@@ -214,7 +214,7 @@ export class AlertIngestionService {
           incident.id,
           others.map((alert) => ({
             kind: 'alert_fired',
-            occurredAt: alert.startsAt,
+            occurredAt: notAfter(alert.startsAt, now),
             body: alertText(alert),
             data: entryData(source, group.groupKey, alert),
           })),
@@ -244,7 +244,7 @@ export class AlertIngestionService {
       await this.incidents.addIntegrationEntries(manager, integration, row.incidentId, [
         {
           kind: 'alert_resolved',
-          occurredAt: alert.endsAt ?? now,
+          occurredAt: notAfter(alert.endsAt ?? now, now),
           body: alertText(alert),
           data: entryData(source, group.groupKey, alert),
         },
@@ -307,7 +307,7 @@ export class AlertIngestionService {
       const { incident } = await this.incidents.openOrJoinFromAlert(manager, integration, {
         title: alert.title,
         severity,
-        firedAt: startsAt,
+        firedAt: notAfter(startsAt, now),
         body: event.source ? `${alert.title} (${event.source})` : alert.title,
         data: { dedupKey, source: event.source, severity: event.severity, details: event.details },
       });
@@ -644,4 +644,14 @@ function entryData(source: AlertSourceEntity, groupKey: string, alert: ReceivedA
 
 function stringOf(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/**
+ * A sender's time for the timeline and the incident, never later than when it reached us: a
+ * monitoring host whose clock runs ahead would otherwise date an alert after what responders did
+ * in reaction to it, and an impact start in the future makes MTTR negative. The alert row keeps
+ * the sender's own time, which is part of its identity.
+ */
+function notAfter(at: Date, now: Date): Date {
+  return at > now ? now : at;
 }
