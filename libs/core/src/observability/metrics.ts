@@ -21,6 +21,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** The histogram's child per method, route and status, so a request does not hash its labels. */
+  private readonly httpDurationByKey = new Map<string, { observe(seconds: number): void }>();
+
+  /** Records one request's duration; routes are templates, so the children stay few. */
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = this.httpDurationByKey.get(key);
+    if (!child) {
+      child = this.httpDuration.labels({ method, route, status_code: status });
+      this.httpDurationByKey.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
   constructor(dataSource: DataSource) {
     collectDefaultMetrics({ register: this.registry, prefix: 'opsplane_' });
     const pool = () => (dataSource.driver as unknown as { master?: PgPool }).master;
