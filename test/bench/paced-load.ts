@@ -26,6 +26,9 @@ export function runPaced(request: LoadRequest): Promise<LoadResult> {
   let bytes = 0;
   let sent = 0;
   let inFlight = 0;
+  /** Until the last request due has been sent; the run ends when that is done and all have answered. */
+  let scheduling = true;
+  let finished = false;
 
   const started = performance.now();
   const endsAt = started + request.durationSeconds * 1000;
@@ -33,6 +36,8 @@ export function runPaced(request: LoadRequest): Promise<LoadResult> {
 
   return new Promise((resolve) => {
     const finish = () => {
+      if (finished) return;
+      finished = true;
       agent.destroy();
       const seconds = (performance.now() - started) / 1000;
       latencies.sort((a, b) => a - b);
@@ -69,7 +74,7 @@ export function runPaced(request: LoadRequest): Promise<LoadResult> {
       if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
       const done = () => {
         latencies.push(performance.now() - dueAt);
-        if (--inFlight === 0 && performance.now() >= endsAt) finish();
+        if (--inFlight === 0 && !scheduling) finish();
       };
       const outgoing = httpRequest(
         {
@@ -111,8 +116,9 @@ export function runPaced(request: LoadRequest): Promise<LoadResult> {
         send(nextDue);
         nextDue += intervalMs;
       }
-      if (nextDue < endsAt) setTimeout(tick, Math.max(0, nextDue - performance.now()));
-      else if (inFlight === 0) finish();
+      if (nextDue < endsAt) return void setTimeout(tick, Math.max(0, nextDue - performance.now()));
+      scheduling = false;
+      if (inFlight === 0) finish();
     };
     tick();
   });
