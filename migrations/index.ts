@@ -9,7 +9,7 @@ import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
 import { AddAlertIngestion1764231150000 } from './1764231150000-AddAlertIngestion';
 import { AddAlertSourceDisabling1764231200000 } from './1764231200000-AddAlertSourceDisabling';
 import { SealAlertSourceSecrets1764231400000 } from './1764231400000-SealAlertSourceSecrets';
-import { IndexDeploymentTimes1764231600000 } from './1764231600000-IndexDeploymentTimes';
+import { IndexDeploymentLookups1764231600000 } from './1764231600000-IndexDeploymentLookups';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => unknown)[] = [
@@ -24,5 +24,5 @@ export const MIGRATIONS: (new () => unknown)[] = [
   AddAlertIngestion1764231150000,
   AddAlertSourceDisabling1764231200000,
   SealAlertSourceSecrets1764231400000,
-  IndexDeploymentTimes1764231600000,
+  IndexDeploymentLookups1764231600000,
 ];

@@ -13,9 +13,14 @@ import { ReleaseEntity } from './release.entity';
 @Index('deployments_release_idx', ['releaseId', 'id'])
 @Index('deployments_environment_service_idx', ['environmentId', 'serviceId', 'id'])
 @Index('deployments_due_idx', ['scheduledFor'], { where: `status = 'scheduled'` })
-// Change correlation: what started or finished in a time range (see IndexDeploymentTimes).
+// Change correlation: what started or finished in a time range; rollback links, for their
+// foreign-key checks (see IndexDeploymentLookups).
 @Index('deployments_started_at_idx', ['startedAt'], { where: 'started_at IS NOT NULL' })
 @Index('deployments_finished_at_idx', ['finishedAt'], { where: 'finished_at IS NOT NULL' })
+@Index('deployments_rollback_of_idx', ['rollbackOf'], { where: 'rollback_of IS NOT NULL' })
+@Index('deployments_rollback_deployment_idx', ['rollbackDeploymentId'], {
+  where: 'rollback_deployment_id IS NOT NULL',
+})
 @Index('deployments_expiring_idx', ['expiresAt'], {
   where: `status IN ('pending_approval', 'scheduled') AND expires_at IS NOT NULL`,
 })
