@@ -258,6 +258,45 @@ function print(text: string): void {
 }
 
 /**
+ * The verdict lines of a list suite against the bare handler (targets `rest` and `bare`): the
+ * throughput ratio, the closed-loop p99s with why they cannot be small, and, unless
+ * `latencyShare` is 0, the latency pass below saturation with its p99 verdict.
+ */
+export async function versusBare(
+  load: LoadGenerator,
+  targets: Target[],
+  summary: Summary,
+  options: MeasureOptions & {
+    connections: number;
+    latencyShare: number;
+    issue: number;
+    settle: () => Promise<void>;
+  },
+): Promise<string[]> {
+  const ratio = summary.ratio('rest', 'bare');
+  const lines = [
+    ratio.line,
+    `  issue ${options.issue} target: ≥ 85 % of bare → ${ratio.value >= 0.85 ? 'met' : 'not met'}`,
+    `  closed loop: p99 ${summary.worstP99('bare')} ms bare, ${summary.worstP99('rest')} ms Opsplane (worst round)`,
+    littlesLawLine(options.connections, summary.throughput('rest')),
+  ];
+  if (options.latencyShare === 0) return lines;
+  const latency = await measureLatencyAt(load, targets, {
+    ...options,
+    share: options.latencyShare,
+    baselineThroughput: summary.throughput('bare'),
+  });
+  const p99 = latency.summary.worstP99('rest');
+  return [
+    ...lines,
+    '',
+    `Latency below saturation (open loop at ${latency.rate} req/s, ${options.connections} connections)`,
+    ...latency.lines,
+    `  issue ${options.issue} target: p99 ≤ 30 ms at ${options.connections} connections → ${p99 <= 30 ? 'met' : 'not met'} (${p99} ms)`,
+  ];
+}
+
+/**
  * Closed-loop load: each connection sends its next request when the previous one returns, so the
  * average latency is connections / throughput whatever the server does (Little's law).
  */

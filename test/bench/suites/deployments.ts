@@ -2,7 +2,7 @@ import { jsonSchemaOf } from '@opsplane/core';
 import { DeploymentModel } from '@opsplane/releases';
 import { BareServer, CapturedQuery, startBareServer } from '../bare-server';
 import { BenchContext, loadLine, machineLine, print, request, selected } from '../context';
-import { littlesLawLine, measure, measureLatencyAt, Summary, Target } from '../measure';
+import { measure, Summary, Target, versusBare } from '../measure';
 import { captureQueries, serverVersion, theQueryOn } from '../opsplane';
 import { ReleaseData } from './release-data';
 
@@ -85,30 +85,14 @@ export async function deploymentsSuite(context: BenchContext, data: ReleaseData)
       'Summary (medians of the rounds; p99 is the worst round)',
       ...summary.lines(measured.map((t) => t.name)),
     ];
-    if (measured.length === 2) {
-      const ratio = summary.ratio('rest', 'bare');
+    if (measured.length === 2)
       lines.push(
-        ratio.line,
-        `  issue 3 target: ≥ 85 % of bare → ${ratio.value >= 0.85 ? 'met' : 'not met'}`,
-        `  closed loop: p99 ${summary.worstP99('bare')} ms bare, ${summary.worstP99('rest')} ms Opsplane (worst round)`,
-        littlesLawLine(options.connections, summary.throughput('rest')),
-      );
-      if (options.latencyShare > 0) {
-        const latency = await measureLatencyAt(load, measured, {
+        ...(await versusBare(load, measured, summary, {
           ...options,
-          share: options.latencyShare,
-          baselineThroughput: summary.throughput('bare'),
+          issue: 3,
           settle: () => opsplane.idle(),
-        });
-        const p99 = latency.summary.worstP99('rest');
-        lines.push(
-          '',
-          `Latency below saturation (open loop at ${latency.rate} req/s, ${options.connections} connections)`,
-          ...latency.lines,
-          `  issue 3 target: p99 ≤ 30 ms at ${options.connections} connections → ${p99 <= 30 ? 'met' : 'not met'} (${p99} ms)`,
-        );
-      }
-    }
+        })),
+      );
     print([...lines, ...summary.warnings(), '']);
   } finally {
     await bare?.close();

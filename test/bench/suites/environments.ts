@@ -5,7 +5,7 @@ import { BareServer, startBareServer } from '../bare-server';
 import { BenchContext, loadLine, machineLine, print, request, selected } from '../context';
 import { scratchDatabase } from '../database';
 import { LoadRequest } from '../load';
-import { littlesLawLine, measure, measureLatencyAt, Summary, Target } from '../measure';
+import { measure, Summary, Target, versusBare } from '../measure';
 import {
   captureQueries,
   Opsplane,
@@ -105,30 +105,10 @@ export async function environmentsSuite(
       'Summary (medians of the rounds; p99 is the worst round)',
       ...summary.lines(measured.map((t) => t.name)),
     ];
-    if (has('bare') && has('rest')) {
-      const ratio = summary.ratio('rest', 'bare');
+    if (has('bare') && has('rest'))
       lines.push(
-        ratio.line,
-        `  issue 2 target: ≥ 85 % of bare → ${ratio.value >= 0.85 ? 'met' : 'not met'}`,
-        `  closed loop: p99 ${summary.worstP99('bare')} ms bare, ${summary.worstP99('rest')} ms Opsplane (worst round)`,
-        littlesLawLine(options.connections, summary.throughput('rest')),
+        ...(await versusBare(load, measured, summary, { ...options, issue: 2, settle: () => app.idle() })),
       );
-      if (options.latencyShare > 0) {
-        const latency = await measureLatencyAt(load, measured, {
-          ...options,
-          share: options.latencyShare,
-          baselineThroughput: summary.throughput('bare'),
-          settle: () => app.idle(),
-        });
-        const p99 = latency.summary.worstP99('rest');
-        lines.push(
-          '',
-          `Latency below saturation (open loop at ${latency.rate} req/s, ${options.connections} connections)`,
-          ...latency.lines,
-          `  issue 2 target: p99 ≤ 30 ms at ${options.connections} connections → ${p99 <= 30 ? 'met' : 'not met'} (${p99} ms)`,
-        );
-      }
-    }
     if (has('graphql') && has('rest')) lines.push(summary.ratio('graphql', 'rest').line);
     print([...lines, ...summary.warnings(), '']);
   } finally {
