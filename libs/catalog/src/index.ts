@@ -5,3 +5,4 @@ export { EnvironmentsService } from './environments.service';
 export { ServiceModel, ServiceLink, ServiceCriticality, SERVICE_CRITICALITIES } from './dto/service.model';
 export { EnvironmentModel, EnvironmentTier, ENVIRONMENT_TIERS } from './dto/environment.model';
 export { CatalogErrors } from './catalog.errors';
+export { environmentLoader, serviceLoader } from './request-loaders';

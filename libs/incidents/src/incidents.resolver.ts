@@ -1,5 +1,12 @@
 import { Args, ID, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { EnvironmentModel, EnvironmentsService, ServiceModel, ServicesService } from '@opsplane/catalog';
+import {
+  environmentLoader,
+  EnvironmentModel,
+  EnvironmentsService,
+  serviceLoader,
+  ServiceModel,
+  ServicesService,
+} from '@opsplane/catalog';
 import {
   Actor,
   CurrentActor,
@@ -141,17 +148,13 @@ export class IncidentsResolver {
 
   @ResolveField('services', () => [ServiceModel], { description: 'The affected services.' })
   async servicesOf(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
-    const loader = this.loaders.get(request, 'serviceById', (ids: readonly string[]) =>
-      this.services.findMany(ids),
-    );
+    const loader = serviceLoader(this.loaders, this.services, request);
     return present(await loader.loadMany(incident.serviceIds).then(throwErrors));
   }
 
   @ResolveField('environments', () => [EnvironmentModel], { description: 'The affected environments.' })
   async environmentsOf(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
-    const loader = this.loaders.get(request, 'environmentById', (ids: readonly string[]) =>
-      this.environments.findMany(ids),
-    );
+    const loader = environmentLoader(this.loaders, this.environments, request);
     return present(await loader.loadMany(incident.environmentIds).then(throwErrors));
   }
 

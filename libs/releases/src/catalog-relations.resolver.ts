@@ -1,6 +1,6 @@
 import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLResolveInfo } from 'graphql';
-import { EnvironmentModel, ServiceModel, ServicesService } from '@opsplane/catalog';
+import { EnvironmentModel, ServiceModel, serviceLoader, ServicesService } from '@opsplane/catalog';
 import { GraphqlContext, RequestLoaders, Requires, selectedFieldNames, selectsField } from '@opsplane/core';
 import { CurrentDeploymentsService } from './current-deployments.service';
 import { CurrentDeploymentPage } from './dto/current-deployment.model';
@@ -8,7 +8,7 @@ import { EnvironmentPageArgs } from './dto/deploy-window.inputs';
 import { deploymentColumnsFor, DeploymentModel } from './dto/deployment.model';
 import { ReleaseModel } from './dto/release.model';
 import { ReleasesService } from './releases.service';
-import { releaseLoader, serviceLoader } from './request-loaders';
+import { releaseLoader } from './request-loaders';
 
 /*
  * The graph between releases and the catalog, in both directions. Every field is batched per
