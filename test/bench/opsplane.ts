@@ -11,7 +11,7 @@ import {
   systemActor,
 } from '@opsplane/core';
 import pino from 'pino';
-import { DataSource, QueryRunner, ReplicationMode } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/api-app';
 import { CapturedQuery } from './bare-server';
 import { BENCH_DATA_DIR } from './database';
@@ -82,30 +82,27 @@ export async function startOpsplane(
 }
 
 /**
- * Sends one request through the real app and records the SQL (and parameters) TypeORM sent for
- * it, so the bare handler runs exactly that and not a hand copy that could drift.
+ * Sends one request through the real app and records the SQL (and parameters) it sent, as
+ * TypeORM's logger sees every statement, so the bare handler runs exactly that and not a hand
+ * copy that could drift.
  */
 export async function captureQueries(
   dataSource: DataSource,
   send: () => Promise<Response>,
 ): Promise<CapturedQuery[]> {
   const captured: CapturedQuery[] = [];
-  const createQueryRunner = dataSource.createQueryRunner.bind(dataSource);
-  dataSource.createQueryRunner = (mode?: ReplicationMode): QueryRunner => {
-    const runner = createQueryRunner(mode);
-    const query = runner.query.bind(runner) as (sql: string, params?: unknown[]) => Promise<unknown>;
-    runner.query = ((sql: string, params?: unknown[], ...rest: unknown[]) => {
-      captured.push({ sql, params: params ?? [] });
-      return (query as (...args: unknown[]) => Promise<unknown>)(sql, params, ...rest);
-    }) as QueryRunner['query'];
-    return runner;
+  const logger = dataSource.logger;
+  const logQuery = logger.logQuery.bind(logger);
+  logger.logQuery = (sql, params, ...rest) => {
+    captured.push({ sql, params: Array.isArray(params) ? params : [] });
+    return logQuery(sql, params, ...rest);
   };
   try {
     const response = await send();
     if (response.status !== 200)
       throw new Error(`${response.url} answered ${response.status}: ${await response.text()}`);
   } finally {
-    dataSource.createQueryRunner = createQueryRunner;
+    logger.logQuery = logQuery;
   }
   return captured;
 }

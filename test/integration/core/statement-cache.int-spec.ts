@@ -1,5 +1,5 @@
 import { ApiKeysService, selectColumns, systemActor, Transactions } from '@opsplane/core';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { ApiKeyEntity } from '../../../libs/core/src/auth/api-key.entity';
 import { createTestApp, TestApp, unique } from '../../support/test-app';
 
@@ -104,6 +104,24 @@ describe('statement cache of hot reads', () => {
     expect((await of([keyIds[0]!])).map((row) => row.id)).toEqual([keyIds[0]]);
     expect((await of(keyIds)).map((row) => row.id)).toEqual(keyIds);
     expect((await of([keyIds[2]!, keyIds[1]!])).map((row) => row.id)).toEqual([keyIds[1], keyIds[2]]);
+  });
+
+  it('reads outside a transaction straight from the pool, logged and failing as TypeORM would', async () => {
+    const logQuery = jest.spyOn(dataSource.logger, 'logQuery');
+    try {
+      const rows = await cached().where('key.id = :id', { id: keyIds[2] }).getRawMany<Row>();
+      expect(rows.map((row) => row.id)).toEqual([keyIds[2]]);
+      expect(logQuery).toHaveBeenCalledWith(expect.stringContaining('FROM "api_keys"'), [keyIds[2]]);
+    } finally {
+      logQuery.mockRestore();
+    }
+    const failure = await cached()
+      .where('key.id = :id', { id: 'not-a-uuid' })
+      .getRawMany()
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(QueryFailedError);
+    // PostgreSQL's own error, with its code, as TypeORM's query runner would have wrapped it.
+    expect((failure as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('22P02');
   });
 
   it('reads inside the open transaction when the builder comes from its manager', async () => {

@@ -1,4 +1,16 @@
-import { EntityMetadata, ObjectLiteral, QueryRunner, SelectQueryBuilder } from 'typeorm';
+import {
+  DataSource,
+  EntityMetadata,
+  ObjectLiteral,
+  QueryFailedError,
+  QueryRunner,
+  SelectQueryBuilder,
+} from 'typeorm';
+
+/** The part of pg's pool (TypeORM's `driver.master`) a read uses. */
+interface PgPool {
+  query(sql: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
 
 /**
  * The SQL TypeORM generates for a hot read, kept per query shape so that each request only binds
@@ -112,9 +124,30 @@ async function rawMany(
   const values = statement.slots.map(({ name, element }): unknown =>
     element < 0 ? parameters[name] : (parameters[name] as unknown[])[element],
   );
-  // The builder's own runner inside a transaction; otherwise the data source takes one from the pool.
+  // The builder's own runner inside a transaction; otherwise straight from the pool.
   const runner = (query as unknown as { queryRunner?: QueryRunner }).queryRunner;
-  return query.dataSource.query<unknown[]>(statement.sql, values, runner);
+  if (runner) return query.dataSource.query<unknown[]>(statement.sql, values, runner);
+  return queryPool(query.dataSource, statement.sql, values);
+}
+
+/**
+ * A read outside any transaction, on the pool: what `DataSource.query` does, less what a hot
+ * read never needs. TypeORM makes a query runner per statement, takes a connection for it
+ * and hangs an error listener on it, announces the query to subscribers before and after
+ * (there are none) and wraps the rows in a result object — about 15 µs a request in a profile
+ * of GET /v1/deployments. The query is still logged to TypeORM's logger (statement-counting
+ * tests watch it), and a failure still arrives as TypeORM's QueryFailedError.
+ */
+async function queryPool(dataSource: DataSource, sql: string, values: unknown[]): Promise<unknown[]> {
+  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+  if (!pool) return dataSource.query<unknown[]>(sql, values);
+  dataSource.logger.logQuery(sql, values);
+  try {
+    return (await pool.query(sql, values)).rows;
+  } catch (error) {
+    dataSource.logger.logQueryError(error as Error, sql, values);
+    throw new QueryFailedError(sql, values, error as Error);
+  }
 }
 
 /** The SQL with positional placeholders, and where each placeholder's value comes from. */

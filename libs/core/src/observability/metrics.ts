@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 
+interface Observer {
+  observe(value: number): void;
+}
+
 interface PgPool {
   totalCount: number;
   idleCount: number;
@@ -21,16 +25,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** The histogram's child per method, route and status, so a request does not hash its labels. */
-  private readonly httpDurationByKey = new Map<string, { observe(seconds: number): void }>();
+  /**
+   * The histogram's child per route, method and status, so a request neither hashes its labels
+   * nor builds a key: route templates and methods are the same string objects every time.
+   */
+  private readonly httpDurationByRoute = new Map<string, Map<string, Map<number, Observer>>>();
 
   /** Records one request's duration; routes are templates, so the children stay few. */
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let child = this.httpDurationByKey.get(key);
+    let byMethod = this.httpDurationByRoute.get(route);
+    if (!byMethod) this.httpDurationByRoute.set(route, (byMethod = new Map<string, Map<number, Observer>>()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map<number, Observer>()));
+    let child = byStatus.get(status);
     if (!child) {
       child = this.httpDuration.labels({ method, route, status_code: status });
-      this.httpDurationByKey.set(key, child);
+      byStatus.set(status, child);
     }
     child.observe(seconds);
   }
