@@ -1,5 +1,5 @@
 import Fastify, { FastifyInstance } from 'fastify';
-import pg from 'pg';
+import pg, { CustomTypesConfig } from 'pg';
 
 export interface CapturedQuery {
   sql: string;
@@ -41,12 +41,15 @@ export async function startBareServer(options: {
   databaseUrl: string;
   poolMax: number;
   routes: BareListRoute[];
+  /** The pool's type parsers; pg's defaults when not given. */
+  types?: CustomTypesConfig;
 }): Promise<BareServer> {
   // Same pool size and session settings as data-source-options.ts gives TypeORM's pool.
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolMax,
     application_name: 'opsplane-bench-bare',
+    types: options.types,
     statement_timeout: 30_000,
     idle_in_transaction_session_timeout: 60_000,
   });

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
-import { LogConfig } from '@opsplane/core';
+import { LogConfig, pgTypeParsers } from '@opsplane/core';
+import { CustomTypesConfig } from 'pg';
 import { DatabaseServer } from './database';
 import { LoadGenerator, LoadRequest } from './load';
 import { MeasureOptions } from './measure';
@@ -29,6 +30,12 @@ export interface Options extends MeasureOptions {
   semiSpaceMb: number | undefined;
   /** Share of the bare handler's throughput at which list suites measure latency; 0 skips it. */
   latencyShare: number;
+  /**
+   * How the bare handler reads column values: with pg's default parsers (a bare handler as anyone
+   * would write it), or with Opsplane's (its faster timestamptz reader), so that the ratio
+   * measures Opsplane's request pipeline alone.
+   */
+  bareParsers: 'pg' | 'opsplane';
   /** Connections of the nested-read suite (see nested-read.ts for why it is not `connections`). */
   nestedConnections: number;
 }
@@ -49,7 +56,13 @@ export function loadLine(context: BenchContext): string {
   return [
     `  load        ${load.describe()}, ${options.connections} connections, ${options.durationSeconds} s per run, ${options.warmupSeconds} s warm-up per target, ${options.rounds} round(s) alternating`,
     `              every server runs in this one process (only one is loaded at a time); LOG_LEVEL=${options.logLevel}; ${heapFlags()}`,
+    `              the bare handler reads values with ${options.bareParsers === 'pg' ? "pg's default parsers" : "Opsplane's parsers (--bare-parsers=opsplane): the ratio is the request pipeline's alone"}`,
   ].join('\n');
+}
+
+/** The bare handler's pool type parsers (see `Options.bareParsers`). */
+export function bareTypes(options: Options): CustomTypesConfig | undefined {
+  return options.bareParsers === 'opsplane' ? pgTypeParsers : undefined;
 }
 
 /** A request with the bench's defaults: a bearer token, JSON, the configured connections. */

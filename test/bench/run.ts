@@ -17,6 +17,8 @@
  *   --targets=rest       measure only these of each suite (bare, rest, graphql), e.g. to profile one alone
  *   --profile-dir=DIR    write a V8 CPU profile of this process for every measured run
  *   --semi-space=MB      run with node --max-semi-space-size=MB (V8's young generation; fewer, cheaper GCs)
+ *   --bare-parsers=pg    how the bare handler reads values: pg's default parsers, or `opsplane` (Opsplane's own,
+ *                        e.g. its faster timestamptz reader) to compare the request pipelines alone
  *   --nested-connections=4  connections of the nested-read suite, whose GraphQL answers are 2 MB each
  *   --latency-share=0.5  after the throughput rounds of a list suite, measure latency at this share of the
  *                        bare handler's throughput (open loop, same connections); 0 skips it
@@ -72,6 +74,7 @@ function parseOptions(argv: string[]): Options {
       'semi-space': { type: 'string' },
       'latency-share': { type: 'string', default: '0.5' },
       'nested-connections': { type: 'string', default: '4' },
+      'bare-parsers': { type: 'string', default: 'pg' },
     },
   });
   const oneOf = <T extends string>(name: string, raw: string, allowed: readonly T[]): T => {
@@ -121,6 +124,7 @@ function parseOptions(argv: string[]): Options {
       values['semi-space'] === undefined ? undefined : positive('semi-space', values['semi-space']),
     latencyShare: share(values['latency-share']),
     nestedConnections: positive('nested-connections', values['nested-connections']),
+    bareParsers: oneOf('--bare-parsers', values['bare-parsers'], ['pg', 'opsplane'] as const),
   };
 }
 

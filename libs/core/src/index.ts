@@ -18,6 +18,7 @@ export {
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export { startEmbeddedPostgres, EmbeddedDatabase } from './database/embedded-postgres';
 export { dataSourceOptions } from './database/data-source-options';
+export { pgTypeParsers } from './database/timestamptz';
 export { runMigrationsLocked } from './database/migrate';
 export { Transactions } from './database/transactions';
 export { insertRows } from './database/bulk-insert';

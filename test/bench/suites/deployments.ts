@@ -1,7 +1,7 @@
 import { jsonSchemaOf } from '@opsplane/core';
 import { DeploymentModel } from '@opsplane/releases';
 import { BareServer, CapturedQuery, startBareServer } from '../bare-server';
-import { BenchContext, loadLine, machineLine, print, request, selected } from '../context';
+import { bareTypes, BenchContext, loadLine, machineLine, print, request, selected } from '../context';
 import { measure, Summary, Target, versusBare } from '../measure';
 import { captureQueries, serverVersion, theQueryOn } from '../opsplane';
 import { ReleaseData } from './release-data';
@@ -36,6 +36,7 @@ export async function deploymentsSuite(context: BenchContext, data: ReleaseData)
     bare = await startBareServer({
       databaseUrl: data.databaseUrl,
       poolMax: opsplane.config.database.poolMax,
+      types: bareTypes(options),
       routes: [
         {
           path: '/v1/deployments',

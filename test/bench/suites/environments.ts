@@ -2,7 +2,7 @@ import { EnvironmentModel } from '@opsplane/catalog';
 import { jsonSchemaOf } from '@opsplane/core';
 import { DataSource } from 'typeorm';
 import { BareServer, startBareServer } from '../bare-server';
-import { BenchContext, loadLine, machineLine, print, request, selected } from '../context';
+import { bareTypes, BenchContext, loadLine, machineLine, print, request, selected } from '../context';
 import { scratchDatabase } from '../database';
 import { LoadRequest } from '../load';
 import { measure, Summary, Target, versusBare } from '../measure';
@@ -52,6 +52,7 @@ export async function environmentsSuite(
         bare = await startBareServer({
           databaseUrl: database.url,
           poolMax: opsplane.config.database.poolMax,
+          types: bareTypes(options),
           routes: [
             {
               path: '/v1/environments',
