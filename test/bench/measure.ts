@@ -165,8 +165,9 @@ export class Summary {
     return median(this.of(name).map((m) => m.cpuMsPerRequest));
   }
 
+  /** The median of the rounds' p50s (for an even count the mean of the middle two, so rounded to 0.01 ms). */
   p50(name: string): number {
-    return median(this.of(name).map((m) => m.result.p50));
+    return Math.round(median(this.of(name).map((m) => m.result.p50)) * 100) / 100;
   }
 
   worstP99(name: string): number {
