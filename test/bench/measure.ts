@@ -271,13 +271,16 @@ export async function versusBare(
     connections: number;
     latencyShare: number;
     issue: number;
+    bareParsers: 'pg' | 'opsplane';
     settle: () => Promise<void>;
   },
 ): Promise<string[]> {
   const ratio = summary.ratio('rest', 'bare');
   const lines = [
     ratio.line,
-    `  issue ${options.issue} target: ≥ 85 % of bare → ${ratio.value >= 0.85 ? 'met' : 'not met'}`,
+    options.bareParsers === 'pg'
+      ? `  issue ${options.issue} target: ≥ 85 % of bare → ${ratio.value >= 0.85 ? 'met' : 'not met'}`
+      : "  (the request pipeline alone: the bare handler has Opsplane's parsers, so this is not the issue's comparison)",
     `  closed loop: p99 ${summary.worstP99('bare')} ms bare, ${summary.worstP99('rest')} ms Opsplane (worst round)`,
     littlesLawLine(options.connections, summary.throughput('rest')),
   ];
