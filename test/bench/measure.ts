@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { dirname, join } from 'node:path';
-import { performance, PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { LoadGenerator, LoadRequest, LoadResult } from './load';
 
 /** One thing to load: a name for `--targets`, a label for the table, and the request. */
@@ -28,6 +28,9 @@ export interface Measurement {
   cpuMsPerRequest: number;
   /** Garbage-collection pause time per response; allocation-heavy pipelines pay here. */
   gcMsPerRequest: number;
+  /** The longest single GC pause and the longest event-loop stall of the run: where tail latency comes from. */
+  gcMaxMs: number;
+  loopMaxMs: number;
   /** Share of the run the event loop was busy; near 1 means the server was CPU-bound. */
   eventLoopUtilization: number;
   /** How busy the machine was just before the run, with this benchmark idle: other people's load. */
@@ -65,15 +68,22 @@ export async function measure(
       const busyBefore = await machineBusyShare(500);
       const profile = options.profileDir ? await startProfile() : undefined;
       let gcMs = 0;
+      let gcMaxMs = 0;
       const gc = new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) gcMs += entry.duration;
+        for (const entry of list.getEntries()) {
+          gcMs += entry.duration;
+          gcMaxMs = Math.max(gcMaxMs, entry.duration);
+        }
       });
       gc.observe({ entryTypes: ['gc'] });
+      const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+      loopDelay.enable();
       const cpuBefore = process.cpuUsage();
       const eluBefore = performance.eventLoopUtilization();
       const result = await load.run({ ...target.request, durationSeconds: options.durationSeconds });
       const cpu = process.cpuUsage(cpuBefore);
       gc.disconnect();
+      loopDelay.disable();
       const eventLoopUtilization = performance.eventLoopUtilization(eluBefore).utilization;
       if (profile)
         await profile.stopInto(
@@ -86,6 +96,9 @@ export async function measure(
         result,
         cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, result.completed),
         gcMsPerRequest: gcMs / Math.max(1, result.completed),
+        gcMaxMs,
+        // The timer's own resolution is counted in each sample; a stall is what lies beyond it.
+        loopMaxMs: Math.max(0, loopDelay.max / 1e6 - 5),
         eventLoopUtilization,
         busyBefore,
       };
@@ -106,6 +119,8 @@ const COLUMNS = [
   ['max ms', 7],
   ['cpu ms/req', 10],
   ['gc ms/req', 9],
+  ['gc max', 6],
+  ['stall max', 9],
   ['loop busy', 9],
   ['busy before', 11],
   ['non-2xx', 8],
@@ -125,6 +140,8 @@ function printRow({
   result,
   cpuMsPerRequest,
   gcMsPerRequest,
+  gcMaxMs,
+  loopMaxMs,
   eventLoopUtilization,
   busyBefore,
 }: Measurement): void {
@@ -138,6 +155,8 @@ function printRow({
     String(result.max),
     cpuMsPerRequest.toFixed(2),
     gcMsPerRequest.toFixed(2),
+    gcMaxMs.toFixed(1),
+    loopMaxMs.toFixed(1),
     `${Math.round(eventLoopUtilization * 100)} %`,
     busyBefore === undefined ? '?' : `${Math.round(busyBefore * 100)} %`,
     String(result.non2xx),
