@@ -64,8 +64,8 @@ type Builder = SelectQueryBuilder<ObjectLiteral>;
 /**
  * Makes the builder's raw reads (`getRawMany`, and `getRawOne`, which TypeORM runs through it) use
  * the statement cache; `columns` are those `selectColumns` has just selected. The rows are what
- * `getRawMany` would return: the same SQL on the same query runner (the open transaction's, when
- * the builder was made from its manager).
+ * `getRawMany` would return: the same SQL, on the open transaction's query runner when the builder
+ * was made from its manager, otherwise on a pooled connection (`queryPool`).
  */
 export function useStatementCache<E extends ObjectLiteral>(
   query: SelectQueryBuilder<E>,
