@@ -11,11 +11,13 @@ export interface GraphqlContext {
 /**
  * Per-request DataLoaders for GraphQL field resolvers, so a page of N parents costs one query per
  * relation, not N. Loaders are keyed by the request object: their cache must not outlive the
- * request that filled it (nor leak one caller's data to another).
+ * request that filled it (nor leak one caller's data to another). A loader more than one resolver
+ * reads is defined once, by the lib that owns the rows, as a named function (`releaseLoader`,
+ * `serviceLoader`, `environmentLoader`), so every reader shares one cache per request:
  *
  *   @ResolveField('release', () => ReleaseModel)
  *   release(deployment: DeploymentModel, _args: unknown, { req }: GraphqlContext) {
- *     return this.loaders.get(req, 'releaseById', (ids: readonly string[]) => this.releases.findMany(ids)).load(deployment.releaseId);
+ *     return releaseLoader(this.loaders, this.releases, req).load(deployment.releaseId);
  *   }
  *
  * Field resolvers take graphql-js's own arguments (parent, args, context) and no Nest parameter
