@@ -1053,9 +1053,11 @@ export interface components {
             targetType: string;
             targetId: string;
             requestId: string;
+            /** @description Objects and arrays nest at most 16 levels deep. */
             before: {
                 [key: string]: unknown;
             } | null;
+            /** @description Objects and arrays nest at most 16 levels deep. */
             after: {
                 [key: string]: unknown;
             } | null;
@@ -1103,7 +1105,7 @@ export interface components {
             startedAt: string;
             /** Format: date-time */
             finishedAt: string | null;
-            /** @description What the run did, e.g. {"idempotencyKeysDeleted": 12}. */
+            /** @description What the run did, e.g. {"idempotencyKeysDeleted": 12}. Objects and arrays nest at most 16 levels deep. */
             counts: {
                 [key: string]: unknown;
             };
@@ -1209,7 +1211,7 @@ export interface components {
             isProtected?: boolean | null;
             /** @description Endpoints to scan. Default: none. */
             endpointUrls?: string[] | null;
-            /** @description Configuration facts, at most 64 KiB as JSON. Default: {}. */
+            /** @description Configuration facts, at most 64 KiB as JSON. Default: {}. Objects and arrays nest at most 16 levels deep. */
             facts?: {
                 [key: string]: unknown;
             } | null;
@@ -1232,7 +1234,7 @@ export interface components {
             isProtected: boolean;
             /** @description Endpoints the security scans probe. */
             endpointUrls: string[];
-            /** @description Configuration facts (TLS policy, backups, encryption, …) for compliance controls. */
+            /** @description Configuration facts (TLS policy, backups, encryption, …) for compliance controls. Objects and arrays nest at most 16 levels deep. */
             facts: {
                 [key: string]: unknown;
             };
@@ -1266,7 +1268,7 @@ export interface components {
             isProtected?: boolean;
             /** @description Endpoints to scan. Default: none. */
             endpointUrls?: string[];
-            /** @description Configuration facts, at most 64 KiB as JSON. Default: {}. */
+            /** @description Configuration facts, at most 64 KiB as JSON. Default: {}. Objects and arrays nest at most 16 levels deep. */
             facts?: {
                 [key: string]: unknown;
             };
@@ -2267,7 +2269,7 @@ export interface components {
              * @description deployment entries: the deployment.
              */
             deploymentId: string | null;
-            /** @description Kind-specific details, e.g. an alert’s labels; {} when none. */
+            /** @description Kind-specific details, e.g. an alert’s labels; {} when none. Objects and arrays nest at most 16 levels deep. */
             data: {
                 [key: string]: unknown;
             };
@@ -2389,7 +2391,7 @@ export interface components {
             /** @description Label holding the severity; default `severity`. */
             severityLabel?: string | null;
             /**
-             * @description Label value → SEV1…SEV5, checked first (case-insensitive). Built in: critical/page/p1 → SEV1, high/error/major/p2 → SEV2, warning/medium/p3 → SEV3, low/minor/info/p4 → SEV4, p5 → SEV5, and SEVn itself.
+             * @description Label value → SEV1…SEV5, checked first (case-insensitive). Built in: critical/page/p1 → SEV1, high/error/major/p2 → SEV2, warning/medium/p3 → SEV3, low/minor/info/p4 → SEV4, p5 → SEV5, and SEVn itself. Objects and arrays nest at most 16 levels deep.
              * @example {
              *       "disaster": "SEV1"
              *     }
@@ -2418,6 +2420,7 @@ export interface components {
              */
             ingestPath: string;
             severityLabel: string;
+            /** @description Objects and arrays nest at most 16 levels deep. */
             severityMap: {
                 [key: string]: unknown;
             };
@@ -2447,6 +2450,7 @@ export interface components {
              */
             ingestPath: string;
             severityLabel: string;
+            /** @description Objects and arrays nest at most 16 levels deep. */
             severityMap: {
                 [key: string]: unknown;
             };
@@ -2473,7 +2477,7 @@ export interface components {
             name?: string | null;
             /** @description Label holding the severity. */
             severityLabel?: string | null;
-            /** @description Label value → SEV1…SEV5, replacing the whole map (see CreateAlertSourceInput). */
+            /** @description Label value → SEV1…SEV5, replacing the whole map (see CreateAlertSourceInput). Objects and arrays nest at most 16 levels deep. */
             severityMap?: {
                 [key: string]: unknown;
             } | null;
@@ -2498,9 +2502,11 @@ export interface components {
             title: string;
             /** @description SEV1…SEV5, mapped from the source’s severity label. */
             severity: string;
+            /** @description Objects and arrays nest at most 16 levels deep. */
             labels: {
                 [key: string]: unknown;
             };
+            /** @description Objects and arrays nest at most 16 levels deep. */
             annotations: {
                 [key: string]: unknown;
             };

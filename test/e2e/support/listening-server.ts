@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ApiKeysService, createRootLogger, loadConfig, systemActor } from '@opsplane/core';
+import { ApiKeysService, createRootLogger, Env, loadConfig, systemActor } from '@opsplane/core';
 import { AddressInfo } from 'node:net';
 import { createApiApp } from '../../../apps/api/api-app';
 
@@ -16,8 +16,8 @@ export interface ListeningServer {
  * The real API on a real port (PostgreSQL from the global setup), so SDK calls cross an actual
  * socket like they do for users, not supertest's injected requests.
  */
-export async function startListeningServer(name: string): Promise<ListeningServer> {
-  const config = loadConfig({ ...process.env, JOBS_ENABLED: 'false' });
+export async function startListeningServer(name: string, env: Env = {}): Promise<ListeningServer> {
+  const config = loadConfig({ ...process.env, JOBS_ENABLED: 'false', ...env });
   const app = await createApiApp(config, createRootLogger(config.log));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -719,7 +719,7 @@ describe('bad input', () => {
     it('answers an unknown path or method with a 404 problem, with or without a token', async () => {
       expectProblem(await admin().get('/v1/nothing-here'), 404, 'request.route_not_found');
       expectProblem(await t.http().get('/v1/nothing-here'), 404, 'request.route_not_found');
-      expectProblem(await admin().put('/v1/environments'), 404, 'request.route_not_found');
+      expectProblem(await admin().put('/v1/nothing-here'), 404, 'request.route_not_found');
     });
   });
 

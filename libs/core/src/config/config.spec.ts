@@ -9,6 +9,13 @@ describe('loadConfig', () => {
       bodyLimitBytes: 1_048_576,
       trustProxy: false,
       idempotencyTtlHours: 24,
+      jsonMaxDepth: 32,
+      jsonMaxKeys: 1000,
+      jsonMaxStringLength: 262_144,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 72_000,
+      maxConnectionsPerIp: 256,
     });
     expect(config.database).toMatchObject({
       url: undefined,

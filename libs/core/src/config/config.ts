@@ -15,6 +15,18 @@ export class HttpConfig {
   trustProxy: boolean;
   /** How long an Idempotency-Key and its response are remembered. */
   idempotencyTtlHours: number;
+  /** Shape limits of JSON bodies, checked before parsing (400 `request.json_limit_exceeded`). */
+  jsonMaxDepth: number;
+  jsonMaxKeys: number;
+  jsonMaxStringLength: number;
+  /** A client must have sent all its headers within this time (then 408). */
+  headersTimeoutMs: number;
+  /** …and its whole request, body included (then 408). */
+  requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this. */
+  keepAliveTimeoutMs: number;
+  /** Open connections one client address may hold; more are refused with 503 (0: no cap). */
+  maxConnectionsPerIp: number;
 }
 
 export class DatabaseConfig {
@@ -114,6 +126,13 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
       bodyLimitBytes: read.int('HTTP_BODY_LIMIT_BYTES', 1_048_576, 1024),
       trustProxy: read.bool('HTTP_TRUST_PROXY', false),
       idempotencyTtlHours: read.int('IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 30),
+      jsonMaxDepth: read.int('HTTP_JSON_MAX_DEPTH', 32, 2, 1000),
+      jsonMaxKeys: read.int('HTTP_JSON_MAX_KEYS', 1000, 1),
+      jsonMaxStringLength: read.int('HTTP_JSON_MAX_STRING_LENGTH', 262_144, 1),
+      headersTimeoutMs: read.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 1000),
+      requestTimeoutMs: read.int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000),
+      keepAliveTimeoutMs: read.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000),
+      maxConnectionsPerIp: read.int('HTTP_MAX_CONNECTIONS_PER_IP', 256, 0),
     },
     database: {
       url: read.optional('DATABASE_URL'),

@@ -7,13 +7,17 @@ export const STATUS_BY_KIND = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   not_acceptable: 406,
+  request_timeout: 408,
   conflict: 409,
   precondition_failed: 412,
   too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   unprocessable: 422,
   too_many_requests: 429,
+  headers_too_large: 431,
   internal: 500,
   unavailable: 503,
 } as const;
@@ -62,6 +66,11 @@ export class AppError extends Error {
 export const CommonErrors = {
   validation: errorCode('request.validation_failed', 'invalid', 'Request validation failed'),
   malformed: errorCode('request.malformed', 'invalid', 'Malformed request'),
+  jsonLimitExceeded: errorCode('request.json_limit_exceeded', 'invalid', 'JSON body exceeds a limit'),
+  invalidEncoding: errorCode('request.invalid_encoding', 'invalid', 'Request body is not UTF-8'),
+  timeout: errorCode('request.timeout', 'request_timeout', 'Request not received in time'),
+  uriTooLong: errorCode('request.uri_too_long', 'uri_too_long', 'URI too long'),
+  headersTooLarge: errorCode('request.headers_too_large', 'headers_too_large', 'Request headers too large'),
   tooLarge: errorCode('request.too_large', 'too_large', 'Request body too large'),
   unsupportedMediaType: errorCode(
     'request.unsupported_media_type',
@@ -69,6 +78,7 @@ export const CommonErrors = {
     'Unsupported media type',
   ),
   routeNotFound: errorCode('request.route_not_found', 'not_found', 'No such route'),
+  methodNotAllowed: errorCode('request.method_not_allowed', 'method_not_allowed', 'Method not allowed'),
   invalidCursor: errorCode('pagination.invalid_cursor', 'invalid', 'Invalid pagination cursor'),
   unauthenticated: errorCode('auth.unauthenticated', 'unauthenticated', 'Authentication required'),
   forbidden: errorCode('auth.forbidden', 'forbidden', 'Not allowed'),
@@ -83,4 +93,5 @@ export const CommonErrors = {
   rateLimited: errorCode('request.rate_limited', 'too_many_requests', 'Too many requests'),
   internal: errorCode('internal', 'internal', 'Internal server error'),
   unavailable: errorCode('unavailable', 'unavailable', 'Service unavailable'),
+  tooManyConnections: errorCode('request.too_many_connections', 'unavailable', 'Too many connections'),
 } as const;

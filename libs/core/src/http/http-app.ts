@@ -1,13 +1,20 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as Pino } from 'pino';
 import { AppConfig } from '../config/config';
 import { Metrics } from '../observability/metrics';
 import { PinoNestLogger } from '../observability/logger';
+import { sendProblem } from '../errors/problem-details.filter';
+import { toProblemDetails } from '../errors/problem-details';
+import { AppError, CommonErrors } from '../errors/app-error';
+import { capConnectionsPerAddress, frameworkErrorFor, onClientError, RouteMethods } from './framework-edges';
+import { assertUtf8, assertUtf8Charset, findJsonLimitBreach, jsonLimitError } from './json-body';
 import { newRequestId } from './request-id';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
 export interface HttpAppOptions {
   config: AppConfig;
@@ -19,18 +26,35 @@ export interface HttpAppOptions {
 /**
  * Builds a Nest application on Fastify with the request plumbing every process shares: request
  * ids (taken from `x-request-id` when sane, else a new UUIDv7) echoed on every response, one
- * access-log line and one metrics observation per request, and JSON bodies with a size limit.
- * (Errors Fastify raises before a handler runs, like malformed JSON, reach Nest's exception
- * layer and so the problem-details filter.)
+ * access-log line and one metrics observation per request, JSON bodies checked before they are
+ * parsed (size, UTF-8, nesting, members, string length), timeouts for slow clients and a cap on
+ * connections per address. (Errors Fastify raises before a handler runs, like malformed JSON,
+ * reach Nest's exception layer and so the problem-details filter; what Node and Fastify answer
+ * before that, see framework-edges.ts.)
  */
 export async function createHttpApp(
   rootModule: Type | DynamicModule,
   options: HttpAppOptions,
 ): Promise<NestFastifyApplication> {
   const { config, logger } = options;
+  const { http } = config;
   const adapter = new FastifyAdapter({
-    bodyLimit: config.http.bodyLimitBytes,
-    trustProxy: config.http.trustProxy,
+    bodyLimit: http.bodyLimitBytes,
+    trustProxy: http.trustProxy,
+    // Node checks these timeouts only every connectionsCheckingInterval (30 s by default), which
+    // let an idle socket with unfinished headers live 84 s; once a second keeps them near exact.
+    http: {
+      headersTimeout: Math.min(http.headersTimeoutMs, http.requestTimeoutMs),
+      connectionsCheckingInterval: 1000,
+    },
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    clientErrorHandler: onClientError,
+    // Answered before any hook runs, so the request id header is set here too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('x-request-id', request.id);
+      sendProblem(reply, toProblemDetails(frameworkErrorFor(error), request.id));
+    },
     logger: false,
     requestIdHeader: false,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
@@ -50,12 +74,52 @@ export async function createHttpApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser(['text/plain']);
-  // Fastify's own JSON parser still parses (same errors, same limit), but the bytes are kept as
-  // `request.rawBody`: webhook senders sign the bytes they sent, not our re-serialisation of them.
-  if (!options.preview) app.useBodyParser('application/json', { bodyLimit: config.http.bodyLimitBytes });
+  if (!options.preview) {
+    // Fastify's own JSON parser does the parsing (prototype-poisoning checks included), after the
+    // checks no parser makes; the bytes are kept as `request.rawBody`, since webhook senders sign
+    // the bytes they sent, not our re-serialisation of them.
+    const parseJson = fastify.getDefaultJsonParser('error', 'error');
+    const jsonLimits = {
+      maxDepth: http.jsonMaxDepth,
+      maxKeys: http.jsonMaxKeys,
+      maxStringLength: http.jsonMaxStringLength,
+    };
+    app.useBodyParser('application/json', { bodyLimit: http.bodyLimitBytes }, (request, body, done) => {
+      // DELETE and friends have no body to give; a client sending the content type anyway (as
+      // curl scripts do) sends nothing wrong.
+      if (body.length === 0 && BODYLESS_METHODS.has(request.method)) return done(null, undefined);
+      assertUtf8Charset(request.headers['content-type']);
+      assertUtf8(body);
+      const text = body.toString('utf8');
+      const breach = findJsonLimitBreach(text, jsonLimits);
+      if (breach) throw jsonLimitError(breach, jsonLimits);
+      void parseJson(request as FastifyRequest, text, done);
+    });
+    capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp);
+  }
 
+  const routes = new RouteMethods();
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // Only requests no route matched pay for this.
+    if (request.is404) {
+      const allowed = routes.allowed(request.url);
+      if (allowed.length > 0) {
+        void reply.header('allow', allowed.join(', '));
+        sendProblem(
+          reply,
+          toProblemDetails(
+            new AppError(
+              CommonErrors.methodNotAllowed,
+              `${request.method} is not allowed here; use ${allowed.join(', ')}.`,
+            ),
+            request.id,
+          ),
+        );
+        return;
+      }
+    }
     done();
   });
 

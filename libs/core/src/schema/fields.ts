@@ -286,16 +286,22 @@ export const Prop = {
     );
   },
 
-  /** A free-form JSON object (e.g. environment facts). */
-  json(options: FieldOptions = {}) {
+  /**
+   * A free-form JSON object (e.g. environment facts). Nesting is bounded: a GraphQL literal is not
+   * checked by the body parser's depth limit, and a document nested thousands deep stored here
+   * breaks the JSON clients that read it back.
+   */
+  json(options: FieldOptions & { maxDepth?: number } = {}) {
+    const maxDepth = options.maxDepth ?? JSON_FIELD_MAX_DEPTH;
+    const limit = `Objects and arrays nest at most ${maxDepth} levels deep.`;
     return field(
       {
         graphqlType: () => GraphQLJSONObject,
         openapi: { type: 'object', additionalProperties: true },
         json: { type: 'object', additionalProperties: true },
-        validators: [IsObject(), NoNulCharacter()],
+        validators: [IsObject(), NoNulCharacter(), MaxJsonDepth(maxDepth)],
       },
-      options,
+      { ...options, description: options.description ? `${options.description} ${limit}` : limit },
     );
   },
 
@@ -335,6 +341,33 @@ function NoNulCharacter(options: { each?: boolean } = {}): PropertyDecorator {
     },
     options,
   );
+}
+
+/** Default nesting bound of a free-form JSON field, the field itself being level 1. */
+export const JSON_FIELD_MAX_DEPTH = 16;
+
+function MaxJsonDepth(maxDepth: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'maxJsonDepth',
+    validator: {
+      validate: (value: unknown) => jsonDepth(value, maxDepth) <= maxDepth,
+      defaultMessage: () => `$property must not nest objects and arrays more than ${maxDepth} levels deep`,
+    },
+  });
+}
+
+/** Nesting depth of a parsed JSON value, walked without recursion and stopping past `stopAfter`. */
+function jsonDepth(value: unknown, stopAfter: number): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > stopAfter) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 function containsNul(value: unknown): boolean {
