@@ -3,10 +3,10 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import { renderAltair } from 'altair-static';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { GraphqlConfig } from '../config/config';
 import { DEFAULT_PAGE_SIZE } from '../pagination/pagination';
+import { maxDepthRule } from './max-depth.rule';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Where the GraphQL IDE's files are served from (from the installed altair-static package). */
@@ -28,7 +28,7 @@ export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
     includeStacktraceInErrorResponses: false,
     // Nest's GraphiQL and Apollo's landing page both load from a CDN; ours works offline.
     graphiql: false,
-    validationRules: [depthLimit(config.maxDepth)],
+    validationRules: [maxDepthRule(config.maxDepth)],
     plugins: [
       offlineIdeLandingPage(),
       complexityLimit(config.maxComplexity),
