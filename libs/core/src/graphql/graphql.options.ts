@@ -3,10 +3,11 @@ import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import { renderAltair } from 'altair-static';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import depthLimit from 'graphql-depth-limit';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { GraphqlConfig } from '../config/config';
 import { DEFAULT_PAGE_SIZE } from '../pagination/pagination';
+import { maxDepthRule } from './max-depth.rule';
+import { withSpecDeprecatedDirective } from './spec-directives';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Where the GraphQL IDE's files are served from (from the installed altair-static package). */
@@ -22,13 +23,14 @@ export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
     path: GRAPHQL_PATH,
     autoSchemaFile: true,
     sortSchema: true,
+    transformSchema: withSpecDeprecatedDirective,
     introspection: true,
     // Apollo adds each error's stack to the response unless NODE_ENV is production or test, so a
     // plain `npm start` would hand clients file paths and internals.
     includeStacktraceInErrorResponses: false,
     // Nest's GraphiQL and Apollo's landing page both load from a CDN; ours works offline.
     graphiql: false,
-    validationRules: [depthLimit(config.maxDepth)],
+    validationRules: [maxDepthRule(config.maxDepth)],
     plugins: [
       offlineIdeLandingPage(),
       complexityLimit(config.maxComplexity),
