@@ -117,6 +117,21 @@ describe('GraphQL limits', () => {
     expect(response.body.errors[0].message).toMatch(/Maximum introspection depth exceeded/);
   });
 
+  it('refuses a document of more than GRAPHQL_MAX_TOKENS tokens before the parser recurses into it', async () => {
+    for (const query of [
+      `mutation { createEnvironment(input: {facts: ${'{a:'.repeat(2000)}1${'}'.repeat(2000)}}) { id } }`,
+      `{ services(q: ${'['.repeat(3000)}"x"${']'.repeat(3000)}) { nextCursor } }`,
+      `{ ${nest('services', 2000, 'nextCursor')} }`,
+    ]) {
+      const response = await post(query);
+      expect(response.status).toBe(400);
+      const [error] = response.body.errors as { message: string; extensions: { code: string } }[];
+      expect(error.extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+      // (graphql-js words it "more that 1000 tokens")
+      expect(error.message).toMatch(/1000 tokens/);
+    }
+  });
+
   it('refuses a query whose estimated cost (fields × page size) is above the limit', async () => {
     const cheap = await t.graphql(
       `{ environments(limit: 10) { items { id slug name } } }`,

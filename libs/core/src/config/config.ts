@@ -70,6 +70,8 @@ export class LogConfig {
 export class GraphqlConfig {
   maxDepth: number;
   maxComplexity: number;
+  /** Most lexical tokens in one document; bounds the parser's recursion before it runs. */
+  maxTokens: number;
 }
 
 /** Severities, worst first; repeated here because config sits below the incidents lib. */
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     graphql: {
       maxDepth: read.int('GRAPHQL_MAX_DEPTH', 10, 1, 100),
       maxComplexity: read.int('GRAPHQL_MAX_COMPLEXITY', 2000, 10),
+      maxTokens: read.int('GRAPHQL_MAX_TOKENS', 1000, 100, 100_000),
     },
     incidents: {
       postmortemRequiredSeverity: noneAsNull(

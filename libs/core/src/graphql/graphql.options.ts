@@ -30,6 +30,9 @@ export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
     includeStacktraceInErrorResponses: false,
     // Nest's GraphiQL and Apollo's landing page both load from a CDN; ours works offline.
     graphiql: false,
+    // graphql-js parses recursively: a list literal nested ~2,000 deep overflows its stack, sooner
+    // inside a request. 1,000 tokens by default (the full introspection query has 183).
+    parseOptions: { maxTokens: config.maxTokens },
     validationRules: [maxDepthRule(config.maxDepth)],
     plugins: [
       offlineIdeLandingPage(),
