@@ -6,9 +6,10 @@ import { systemActor } from './actor';
 import { ApiKeysService } from './api-keys.service';
 
 /**
- * On the first start (no API keys at all) creates an admin key so the operator can get in, and
- * prints it once to the terminal, never to the structured log. Replicas starting together
- * serialise on a lock, so exactly one key is made.
+ * At start-up, when no admin key is active (the first start, or every admin key revoked or
+ * expired), creates one so the operator can get in, and prints a generated token once to the
+ * terminal, never to the structured log. Replicas starting together serialise on a lock, so
+ * exactly one key is made.
  */
 @Injectable()
 export class BootstrapAdminKey implements OnApplicationBootstrap {
@@ -26,11 +27,16 @@ export class BootstrapAdminKey implements OnApplicationBootstrap {
       this.apiKeys.bootstrapAdminKey(systemActor('bootstrap', 'startup')),
     );
     if (!token) return;
-    if (this.auth.bootstrapToken) {
-      this.logger.log('Created the first admin API key from OPSPLANE_BOOTSTRAP_TOKEN');
+    if (token === this.auth.bootstrapToken) {
+      this.logger.log('No admin API key was active: created one from OPSPLANE_BOOTSTRAP_TOKEN');
       return;
     }
-    this.logger.log('Created the first admin API key (printed once on stdout)');
+    if (this.auth.bootstrapToken)
+      this.logger.warn(
+        'OPSPLANE_BOOTSTRAP_TOKEN belongs to a key that was revoked or has expired, so it was not ' +
+          'used again: generated a new admin API key instead',
+      );
+    this.logger.log('No admin API key was active: created one (printed once on stdout)');
     const base = `http://localhost:${this.http.port}`;
     process.stdout.write(
       `\n  Opsplane admin API key (shown once, store it now):\n\n    ${token}\n\n` +
