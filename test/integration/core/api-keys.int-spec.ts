@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FixedClock } from '@opsplane/core';
+import { BootstrapAdminKey, FixedClock } from '@opsplane/core';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -232,12 +232,17 @@ describe('the last active admin key', () => {
       const bootstrapToken = process.env.OPSPLANE_BOOTSTRAP_TOKEN!;
       const t = await createTestApp({ DATABASE_URL: database.url });
       try {
-        const fresh = await dba.query<{ token_hash: string }>(
-          `SELECT token_hash FROM api_keys WHERE name = 'bootstrap admin' AND revoked_at IS NULL`,
-        );
-        expect(fresh.rows).toHaveLength(1);
-        expect(fresh.rows[0].token_hash).not.toBe(createHash('sha256').update(bootstrapToken).digest('hex'));
+        let printed = '';
+        const bootstrap = t.app.get(BootstrapAdminKey);
+        bootstrap.announce((text) => (printed += text));
+        const token = /Opsplane admin API key[^\n]*\n\s*\n\s*(opk_[A-Za-z0-9_-]+)\s*\n/.exec(printed)?.[1];
+        expect(token).toEqual(expect.stringMatching(/^opk_/));
+        expect(token).not.toBe(bootstrapToken);
+        await t.http(token).get('/v1/api-keys').expect(200);
         await t.http(bootstrapToken).get('/v1/api-keys').expect(401);
+        let printedAgain = '';
+        bootstrap.announce((text) => (printedAgain += text));
+        expect(printedAgain).toBe('');
 
         const audit = await t
           .http(t.tokens.admin)
