@@ -6,3 +6,8 @@ export const AuthErrors = {
   alreadyRevoked: errorCode('api_key.already_revoked', 'conflict', 'API key already revoked'),
   lastAdminKey: errorCode('api_key.last_admin_key', 'conflict', 'Last active admin key'),
 } as const;
+
+/** What the API documents about revoke's refusals, the same for REST and GraphQL. */
+export const REVOKE_CONFLICTS =
+  `Refused with conflict \`${AuthErrors.alreadyRevoked.code}\` for a revoked key, and ` +
+  `\`${AuthErrors.lastAdminKey.code}\` for the last active admin key (create another admin key first).`;
