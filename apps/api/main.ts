@@ -1,10 +1,12 @@
 import {
+  BootstrapAdminKey,
   ConfigError,
   createRootLogger,
   EmbeddedDatabase,
   loadConfig,
   startEmbeddedPostgres,
 } from '@opsplane/core';
+import pino from 'pino';
 import { createApiApp } from './api-app';
 
 /**
@@ -14,7 +16,10 @@ import { createApiApp } from './api-app';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createRootLogger(config.log);
+  // The log and the one-time key banner share one stream: it writes asynchronously, so a banner
+  // written to process.stdout directly could overtake log lines logged before it.
+  const stdout = pino.destination({ dest: 1, sync: false });
+  const logger = createRootLogger(config.log, stdout);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.database.url) {
     embedded = await startEmbeddedPostgres(config.database.embeddedDir, {
@@ -28,6 +33,9 @@ async function main(): Promise<void> {
   logger.info(
     `Opsplane API listening on http://localhost:${config.http.port} (docs /docs, GraphQL /graphql)`,
   );
+  // A key made at start-up is printed last, once the server answers, so it is what a person sees
+  // at the bottom of the terminal.
+  app.get(BootstrapAdminKey).announce((text) => stdout.write(text));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -48,7 +48,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke an API key; it stops working at once */
+        /**
+         * Revoke an API key; it stops working at once
+         * @description Refused with conflict `api_key.already_revoked` for a revoked key, and `api_key.last_admin_key` for the last active admin key (create another admin key first).
+         */
         post: operations["revokeApiKey"];
         delete?: never;
         options?: never;

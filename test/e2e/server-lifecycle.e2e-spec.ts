@@ -80,8 +80,23 @@ describe('npm start: the API process with its embedded PostgreSQL', () => {
     const running = await start();
     const postgres = embeddedPostgresOf(running);
 
+    // Printed just after listening, so it may reach the pipe a moment after /health/ready answers.
+    await outputContaining(running, 'Try it:');
     const adminKey = printedAdminKey(running.stdout());
     expect(running.stdout().split(KEY_BANNER)).toHaveLength(2);
+    // The key is what a person reads last: after the listening line, framed, with no per-route or
+    // per-module lines (Nest's wiring, debug level) above it to scroll through.
+    const listeningAt = running.stdout().indexOf('"msg":"Opsplane API listening on');
+    expect(listeningAt).toBeGreaterThan(-1);
+    expect(running.stdout().indexOf(KEY_BANNER)).toBeGreaterThan(listeningAt);
+    expect(running.stdout()).toMatch(new RegExp(`={20,}\\s*\\n\\s*\\n\\s*${KEY_BANNER}`));
+    const contexts = logLines(running.stdout()).map(
+      (line) => (JSON.parse(line) as { context?: string }).context,
+    );
+    expect(
+      contexts.filter((context) => /^(RouterExplorer|RoutesResolver|InstanceLoader)$/.test(String(context))),
+    ).toEqual([]);
+    expect(logLines(running.stdout()).filter((line) => line.includes('Mapped {'))).toEqual([]);
     // Printed for the operator's eyes only: no structured log line carries it.
     expect(logLines(running.stdout()).filter((line) => line.includes(adminKey))).toEqual([]);
 
@@ -191,6 +206,11 @@ function printedAdminKey(stdout: string): string {
   const match = new RegExp(`${KEY_BANNER}[^\\n]*\\n\\s*\\n\\s*(opk_[A-Za-z0-9_-]+)\\s*\\n`).exec(stdout);
   if (!match) throw new Error(`no admin key banner on stdout:\n${stdout}`);
   return match[1];
+}
+
+async function outputContaining(running: ApiProcess, text: string): Promise<void> {
+  for (let attempt = 0; attempt < 100 && !running.stdout().includes(text); attempt++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 function logLines(stdout: string): string[] {

@@ -30,6 +30,7 @@ export { Actor, systemActor } from './auth/actor';
 export { Role, ROLES, Permission, PERMISSIONS, isAllowed } from './auth/roles';
 export { Public, Requires, CurrentActor } from './auth/access.decorators';
 export { ApiKeysService } from './auth/api-keys.service';
+export { BootstrapAdminKey } from './auth/bootstrap-admin-key';
 export { ChangeRecorder, Change, VersionedResource } from './audit/change-recorder.service';
 export { AuditLogService } from './audit/audit-log.service';
 export { OutboxService, OutboxMessage } from './outbox/outbox.service';

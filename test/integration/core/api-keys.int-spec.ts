@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { BootstrapAdminKey, FixedClock } from '@opsplane/core';
+import { Client } from 'pg';
+import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp, unique } from '../../support/test-app';
 
@@ -131,4 +134,199 @@ async function collectIds(t: TestApp, query: Record<string, unknown>): Promise<s
     cursor = page.body.nextCursor ?? undefined;
   } while (cursor);
   return ids;
+}
+
+/**
+ * Rules about "the last admin key" count every admin key in the database, so these tests run on a
+ * database of their own (the run's database holds the admin keys of every other test file).
+ */
+describe('the last active admin key', () => {
+  let database: OwnDatabase;
+  beforeAll(async () => {
+    database = await createOwnDatabase();
+  });
+  afterAll(() => database.drop());
+
+  it('can be revoked by neither of two racing revokes, over REST or GraphQL, and expired keys do not count', async () => {
+    const clock = new FixedClock(new Date());
+    const t = await createTestApp({ DATABASE_URL: database.url }, { clock });
+    try {
+      // The start-up key (OPSPLANE_BOOTSTRAP_TOKEN) and the test's admin key are the only admin keys.
+      const bootstrapToken = process.env.OPSPLANE_BOOTSTRAP_TOKEN!;
+      const [bootstrapKey, testKey] = await Promise.all(
+        [bootstrapToken, t.tokens.admin].map((token) => keyIdOf(t, token)),
+      );
+
+      // Each revokes the other at the same time: one wins, the other is refused. So that the two
+      // really overlap, a third connection holds both rows until both revokes are waiting inside
+      // their transactions. (Both tokens are used once first: their last-use writes are done then.)
+      await t.http(t.tokens.admin).get('/v1/api-keys').expect(200);
+      await t.http(bootstrapToken).get('/v1/api-keys').expect(200);
+      const holder = new Client({ connectionString: database.url });
+      await holder.connect();
+      let responses: request.Response[];
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT id FROM api_keys WHERE id = ANY($1) FOR UPDATE', [
+          [bootstrapKey, testKey],
+        ]);
+        const racing = Promise.all([
+          t.http(t.tokens.admin).post(`/v1/api-keys/${bootstrapKey}/revoke`),
+          t.http(bootstrapToken).post(`/v1/api-keys/${testKey}/revoke`),
+        ]);
+        await waitForLockedSelects(holder, 2);
+        await holder.query('COMMIT');
+        responses = await racing;
+      } finally {
+        await holder.end();
+      }
+      expect(responses.map((response) => response.status).sort()).toEqual([200, 409]);
+      const refused = responses.find((response) => response.status === 409)!;
+      expect(refused.body).toMatchObject({ code: 'api_key.last_admin_key', status: 409 });
+      expect(refused.body.detail).toContain('Create another admin key first');
+      const survivor = responses[0].status === 409 ? bootstrapToken : t.tokens.admin;
+      const survivorKey = responses[0].status === 409 ? bootstrapKey : testKey;
+      await t.http(survivor).get('/v1/api-keys').expect(200);
+
+      // Alone, it cannot revoke itself either, through either transport.
+      const rest = await t.http(survivor).post(`/v1/api-keys/${survivorKey}/revoke`).expect(409);
+      expect(rest.body.code).toBe('api_key.last_admin_key');
+      const graphql = await t.graphql(
+        `mutation { revokeApiKey(id: "${survivorKey}") { isActive } }`,
+        {},
+        survivor,
+      );
+      expect(graphql.errors?.[0].extensions).toMatchObject({ code: 'api_key.last_admin_key', status: 409 });
+
+      // An admin key that will expire counts until it does, by the application's clock.
+      const expiring = await t
+        .http(survivor)
+        .post('/v1/api-keys')
+        .send({
+          name: unique('expiring-admin'),
+          role: 'admin',
+          expiresAt: new Date(clock.now().getTime() + 3_600_000),
+        })
+        .expect(201);
+      clock.advance(2 * 3_600_000);
+      const afterExpiry = await t.http(survivor).post(`/v1/api-keys/${survivorKey}/revoke`).expect(409);
+      expect(afterExpiry.body.code).toBe('api_key.last_admin_key');
+      clock.advance(-2 * 3_600_000);
+      await t.http(survivor).post(`/v1/api-keys/${survivorKey}/revoke`).expect(200);
+      await t.http(expiring.body.token).get('/v1/api-keys').expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is made again at start-up when every admin key was revoked or has expired', async () => {
+    const dba = new Client({ connectionString: database.url });
+    await dba.connect();
+    try {
+      // The recovery the README documents for an operator with database access.
+      await dba.query(`UPDATE api_keys SET revoked_at = now() WHERE role = 'admin' AND revoked_at IS NULL`);
+      const before = await adminKeyNames(dba);
+
+      // OPSPLANE_BOOTSTRAP_TOKEN is still set, but its key was revoked: that token stays dead, and
+      // a new key is made with a generated token.
+      const bootstrapToken = process.env.OPSPLANE_BOOTSTRAP_TOKEN!;
+      const t = await createTestApp({ DATABASE_URL: database.url });
+      try {
+        let printed = '';
+        const bootstrap = t.app.get(BootstrapAdminKey);
+        bootstrap.announce((text) => (printed += text));
+        const token = /Opsplane admin API key[^\n]*\n\s*\n\s*(opk_[A-Za-z0-9_-]+)\s*\n/.exec(printed)?.[1];
+        expect(token).toEqual(expect.stringMatching(/^opk_/));
+        expect(token).not.toBe(bootstrapToken);
+        await t.http(token).get('/v1/api-keys').expect(200);
+        await t.http(bootstrapToken).get('/v1/api-keys').expect(401);
+        let printedAgain = '';
+        bootstrap.announce((text) => (printedAgain += text));
+        expect(printedAgain).toBe('');
+
+        const audit = await t
+          .http(t.tokens.admin)
+          .get('/v1/audit-events')
+          .query({ actorId: 'system:bootstrap', action: 'api_key.created', limit: 200 })
+          .expect(200);
+        expect(audit.body.items).toHaveLength(2); // the first start's and this one
+      } finally {
+        await t.close();
+      }
+      const after = await adminKeyNames(dba);
+      expect(after.filter((name) => name === 'bootstrap admin')).toHaveLength(
+        before.filter((name) => name === 'bootstrap admin').length + 1,
+      );
+
+      // Expired by time, not revoked: the same. An active admin key: nothing is made.
+      await dba.query(`UPDATE api_keys SET expires_at = now() - interval '1 second' WHERE role = 'admin'`);
+      const expired = await createTestApp({ DATABASE_URL: database.url });
+      await expired.close();
+      const afterExpiry = await adminKeyNames(dba);
+      expect(afterExpiry.filter((name) => name === 'bootstrap admin')).toHaveLength(
+        after.filter((name) => name === 'bootstrap admin').length + 1,
+      );
+      const quiet = await createTestApp({ DATABASE_URL: database.url });
+      await quiet.close();
+      expect(await adminKeyNames(dba)).toHaveLength(afterExpiry.length + 1); // only the test's own admin key
+    } finally {
+      await dba.end();
+    }
+  });
+});
+
+async function keyIdOf(t: TestApp, token: string): Promise<string> {
+  const [row] = (await t.app
+    .get(DataSource)
+    .query(`SELECT id FROM api_keys WHERE token_hash = $1`, [
+      createHash('sha256').update(token).digest('hex'),
+    ])) as { id: string }[];
+  return row.id;
+}
+
+/** Resolves once `count` other sessions wait for a row lock in a SELECT … FOR UPDATE. */
+async function waitForLockedSelects(client: Client, count: number): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    // Inside a transaction PostgreSQL answers from a snapshot of the activity view; take a new one.
+    await client.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await client.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+          AND wait_event_type = 'Lock' AND query ILIKE '%FOR UPDATE%'`,
+    );
+    if (rows[0].waiting >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${count} sessions never waited for the rows`);
+}
+
+async function adminKeyNames(dba: Client): Promise<string[]> {
+  const result = await dba.query<{ name: string }>(`SELECT name FROM api_keys WHERE role = 'admin'`);
+  return result.rows.map((row) => row.name);
+}
+
+interface OwnDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** An empty database on the run's server; the first app started on it migrates it. */
+async function createOwnDatabase(): Promise<OwnDatabase> {
+  const serverUrl = process.env.DATABASE_URL!;
+  const name = `opsplane_keys_${Date.now()}_${process.pid}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
 }

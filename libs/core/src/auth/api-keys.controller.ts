@@ -13,6 +13,7 @@ import {
   ListApiKeysArgs,
 } from './api-key.models';
 import { ApiKeysService } from './api-keys.service';
+import { REVOKE_CONFLICTS } from './auth.errors';
 
 @ApiTags('api-keys')
 @Controller('v1/api-keys')
@@ -53,6 +54,7 @@ export class ApiKeysController {
   @Operation({
     operationId: 'revokeApiKey',
     summary: 'Revoke an API key; it stops working at once',
+    description: REVOKE_CONFLICTS,
     response: ApiKeyModel,
     problems: [404, 409],
   })

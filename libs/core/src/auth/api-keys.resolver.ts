@@ -10,6 +10,7 @@ import {
   ListApiKeysArgs,
 } from './api-key.models';
 import { ApiKeysService } from './api-keys.service';
+import { REVOKE_CONFLICTS } from './auth.errors';
 
 @Resolver(() => ApiKeyModel)
 export class ApiKeysResolver {
@@ -33,7 +34,7 @@ export class ApiKeysResolver {
     return this.apiKeys.create(actor, input);
   }
 
-  @Mutation(() => ApiKeyModel, { name: 'revokeApiKey' })
+  @Mutation(() => ApiKeyModel, { name: 'revokeApiKey', description: REVOKE_CONFLICTS })
   @Requires('administer')
   revoke(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }, uuidParam) id: string) {
     return this.apiKeys.revoke(actor, id);

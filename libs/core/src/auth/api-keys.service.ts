@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuthConfig } from '../config/config';
 import { ChangeRecorder } from '../audit/change-recorder.service';
+import { Clock } from '../clock';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { newId } from '../ids';
@@ -46,10 +47,11 @@ export class ApiKeysService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly config: AuthConfig,
+    private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, input: CreateApiKeyInput, token = generateToken()): Promise<CreatedApiKeyModel> {
-    const now = new Date();
+    const now = this.clock.now();
     if (input.expiresAt && input.expiresAt <= now) {
       throw new AppError(AuthErrors.expiryInPast, 'expiresAt must be in the future.', {
         errors: [{ path: 'expiresAt', message: 'expiresAt must be in the future' }],
@@ -101,8 +103,18 @@ export class ApiKeysService {
     return toApiKeyModel(entity);
   }
 
+  /**
+   * Revokes a key, unless it is the last active admin key: with none left nobody could create keys
+   * again (a bootstrap key is made only at start-up), so the caller must create another admin key first.
+   */
   async revoke(actor: Actor, id: string): Promise<ApiKeyModel> {
+    const now = this.clock.now();
     const revoked = await this.transactions.run(async (manager) => {
+      // The active admin keys are locked first, in id order, so that two revokes racing for the
+      // last two admin keys queue here: the second one waits, then (READ COMMITTED re-checks a
+      // locked row once it is free) no longer sees the key the first one revoked, and is refused.
+      // Locking the revoked key first would let the two deadlock instead.
+      const activeAdminIds = await lockActiveAdminKeyIds(manager, now);
       const entity = await manager.findOne(ApiKeyEntity, {
         where: { id },
         lock: { mode: 'pessimistic_write' },
@@ -113,10 +125,16 @@ export class ApiKeysService {
           AuthErrors.alreadyRevoked,
           `API key ${id} was revoked at ${entity.revokedAt.toISOString()}.`,
         );
-      const before = toApiKeyModel(entity);
-      entity.revokedAt = new Date();
+      if (activeAdminIds.length === 1 && activeAdminIds[0] === id)
+        throw new AppError(
+          AuthErrors.lastAdminKey,
+          `API key ${id} is the last active admin key; revoking it would leave no key that can manage ` +
+            'keys. Create another admin key first, then revoke this one.',
+        );
+      const before = toApiKeyModel(entity, now);
+      entity.revokedAt = now;
       await manager.update(ApiKeyEntity, { id }, { revokedAt: entity.revokedAt });
-      const after = toApiKeyModel(entity);
+      const after = toApiKeyModel(entity, now);
       await this.changes.record(manager, actor, {
         action: 'api_key.revoked',
         targetType: 'api_key',
@@ -149,13 +167,25 @@ export class ApiKeysService {
     return { kind: 'api_key', id: key.id, name: key.name, role: key.role, requestId };
   }
 
-  /** Creates the first admin key on an empty key table; returns its token, or null when keys exist. */
+  /**
+   * Creates an admin key when no admin key is active: on the first start, and on a start after
+   * every admin key was revoked (by SQL: the API refuses the last one) or has expired, which is how
+   * an operator with database access gets back in. Start-up only, under the start-up lock, so
+   * replicas starting together make one key. Returns its token, or null when an admin key is active.
+   */
   async bootstrapAdminKey(actor: Actor): Promise<string | null> {
-    if (await this.dataSource.getRepository(ApiKeyEntity).exists()) return null;
+    const now = this.clock.now();
+    const keys = this.dataSource.getRepository(ApiKeyEntity);
+    const hasActiveAdmin = await keys.createQueryBuilder('key').where(ACTIVE_ADMIN_KEY, { now }).getExists();
+    if (hasActiveAdmin) return null;
+    // A configured token that already has a row is spent: its key was revoked or expired, and
+    // making it valid again would undo that. A fresh token is generated (and printed) instead.
+    const configured = this.config.bootstrapToken;
+    const isSpent = configured !== undefined && (await keys.existsBy({ tokenHash: hashToken(configured) }));
     const created = await this.create(
       actor,
       { name: 'bootstrap admin', role: 'admin' },
-      this.config.bootstrapToken,
+      configured && !isSpent ? configured : generateToken(),
     );
     return created.token;
   }
@@ -201,6 +231,22 @@ export class ApiKeysService {
         this.logger.warn(`Could not record last use of API key ${id}: ${String(error)}`),
       );
   }
+}
+
+/** Role admin, not revoked, not expired at :now (the Clock's, not the database's). */
+const ACTIVE_ADMIN_KEY =
+  "key.role = 'admin' AND key.revokedAt IS NULL AND (key.expiresAt IS NULL OR key.expiresAt > :now)";
+
+async function lockActiveAdminKeyIds(manager: EntityManager, now: Date): Promise<string[]> {
+  const rows = await manager
+    .getRepository(ApiKeyEntity)
+    .createQueryBuilder('key')
+    .select('key.id', 'id')
+    .where(ACTIVE_ADMIN_KEY, { now })
+    .orderBy('key.id')
+    .setLock('pessimistic_write')
+    .getRawMany<{ id: string }>();
+  return rows.map((row) => row.id);
 }
 
 function generateToken(): string {

@@ -38,7 +38,10 @@ export class DatabaseConfig {
 }
 
 export class AuthConfig {
-  /** Token for the first admin key on an empty database; generated and printed when unset. */
+  /**
+   * Token for the admin key made at a start that finds no active admin key (the first start);
+   * generated and printed when unset or already used.
+   */
   bootstrapToken: string | undefined;
   /** How long a verified API key is trusted from memory before it is looked up again. */
   keyCacheMs: number;

@@ -27,11 +27,20 @@ export function createRootLogger(
   );
 }
 
+/**
+ * Nest contexts whose 'log' messages are start-up wiring: a line per module (InstanceLoader), per
+ * controller (RoutesResolver) and per route (RouterExplorer, GraphQLModule's /graphql line) —
+ * about 130 lines that buried the one line a person must read on the first start, the admin key.
+ * They stay available at LOG_LEVEL=debug.
+ */
+const WIRING_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'GraphQLModule']);
+
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly pino: Pino) {}
 
   log(message: unknown, context?: string): void {
-    this.pino.info({ context }, String(message));
+    if (context !== undefined && WIRING_CONTEXTS.has(context)) this.pino.debug({ context }, String(message));
+    else this.pino.info({ context }, String(message));
   }
 
   error(message: unknown, stack?: string, context?: string): void {
