@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { applyRequestRules } from '@opsplane/core';
 
 /** The OpenAPI document the SDK is generated from (`npm run generate`) and `/openapi.json` serves. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -13,5 +14,5 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An Opsplane API key (opk_…).' })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return applyRequestRules(SwaggerModule.createDocument(app, config));
 }

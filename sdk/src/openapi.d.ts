@@ -2544,11 +2544,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description Include revoked and expired keys (default false). */
-                includeInactive?: boolean | null;
+                includeInactive?: boolean;
             };
             header?: never;
             path?: never;
@@ -2822,17 +2822,17 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
-                targetType?: string | null;
-                targetId?: string | null;
-                actorId?: string | null;
-                action?: string | null;
+                cursor?: string;
+                targetType?: string;
+                targetId?: string;
+                actorId?: string;
+                action?: string;
                 /** @description Events at or after this time. */
-                from?: string | null;
+                from?: string;
                 /** @description Events before this time. */
-                to?: string | null;
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -2947,10 +2947,10 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
-                job?: string | null;
+                cursor?: string;
+                job?: string;
                 status?: components["schemas"]["JobRunStatus"];
             };
             header?: never;
@@ -3077,15 +3077,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
-                ownerTeam?: string | null;
+                cursor?: string;
+                ownerTeam?: string;
                 criticality?: components["schemas"]["ServiceCriticality"];
                 /** @description Case-insensitive match on slug or name. */
-                q?: string | null;
+                q?: string;
                 /** @description Include archived services (default false). */
-                includeArchived?: boolean | null;
+                includeArchived?: boolean;
             };
             header?: never;
             path?: never;
@@ -3483,15 +3483,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
                 tier?: components["schemas"]["EnvironmentTier"];
-                isProtected?: boolean | null;
+                isProtected?: boolean;
                 /** @description Case-insensitive match on slug or name. */
-                q?: string | null;
+                q?: string;
                 /** @description Include archived environments (default false). */
-                includeArchived?: boolean | null;
+                includeArchived?: boolean;
             };
             header?: never;
             path?: never;
@@ -3889,10 +3889,10 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
-                serviceId?: string | null;
+                cursor?: string;
+                serviceId?: string;
             };
             header?: never;
             path?: never;
@@ -4285,17 +4285,17 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
-                environmentId?: string | null;
-                serviceId?: string | null;
-                releaseId?: string | null;
+                cursor?: string;
+                environmentId?: string;
+                serviceId?: string;
+                releaseId?: string;
                 status?: components["schemas"]["DeploymentStatus"];
                 /** @description Requested at or after this time. */
-                from?: string | null;
+                from?: string;
                 /** @description Requested before this time. */
-                to?: string | null;
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -4703,9 +4703,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -4871,11 +4871,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Include the windows and freezes of this service; omitted: only those for every service. */
-                serviceId?: string | null;
+                serviceId?: string;
                 /** @description Look from this instant; default now. */
-                from?: string | null;
+                from?: string;
                 /** @description How many days ahead to look, default 31. */
-                horizonDays?: number | null;
+                horizonDays?: number;
             };
             header?: never;
             path: {
@@ -5190,15 +5190,15 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
                 /** @description Freezes that apply to this environment: its own and those for every environment. */
-                environmentId?: string | null;
+                environmentId?: string;
                 /** @description Freezes that apply to this service: its own and those for every service. */
-                serviceId?: string | null;
+                serviceId?: string;
                 /** @description Only freezes in force at this instant. A page may then hold fewer than `limit` items; follow nextCursor. */
-                activeAt?: string | null;
+                activeAt?: string;
             };
             header?: never;
             path?: never;
@@ -6149,9 +6149,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -6222,9 +6222,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -6686,19 +6686,19 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
                 status?: components["schemas"]["IncidentStatus"];
                 severity?: components["schemas"]["IncidentSeverity"];
                 /** @description Incidents affecting this service. */
-                serviceId?: string | null;
+                serviceId?: string;
                 /** @description Incidents affecting this environment. */
-                environmentId?: string | null;
+                environmentId?: string;
                 /** @description Triggered at or after this time. */
-                from?: string | null;
+                from?: string;
                 /** @description Triggered before this time; must be after `from`. */
-                to?: string | null;
+                to?: string;
             };
             header?: never;
             path?: never;
@@ -6831,11 +6831,11 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Start (included) of the period, by triggeredAt; default `to` minus 30 days. */
-                from?: string | null;
+                from?: string;
                 /** @description End (excluded); default now. At most 366 days after `from`. */
-                to?: string | null;
-                serviceId?: string | null;
-                environmentId?: string | null;
+                to?: string;
+                serviceId?: string;
+                environmentId?: string;
                 severity?: components["schemas"]["IncidentSeverity"];
             };
             header?: never;
@@ -7143,7 +7143,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description How many hours before impact start to look, default 24. */
-                hours?: number | null;
+                hours?: number;
             };
             header?: never;
             path: {
@@ -7298,12 +7298,12 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
                 kind?: components["schemas"]["TimelineEntryKind"];
                 /** @description Only pinned entries. */
-                pinnedOnly?: boolean | null;
+                pinnedOnly?: boolean;
             };
             header?: never;
             path: {
@@ -7943,9 +7943,9 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description Page size, default 25. */
-                limit?: number | null;
+                limit?: number;
                 /** @description The `nextCursor` of the previous page. */
-                cursor?: string | null;
+                cursor?: string;
             };
             header?: never;
             path?: never;

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   Actor,
   ApiIfMatch,
   CurrentActor,
   Idempotent,
+  IdParam,
   IfMatchVersion,
   Operation,
   Requires,
-  uuidParam,
 } from '@opsplane/core';
 import { ChangeCorrelationService } from './change-correlation.service';
 import {
@@ -92,7 +92,7 @@ export class IncidentsController {
     response: IncidentModel,
     problems: [404],
   })
-  get(@Param('id', uuidParam) id: string) {
+  get(@IdParam() id: string) {
     return this.incidents.get(id);
   }
 
@@ -110,7 +110,7 @@ export class IncidentsController {
   })
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: UpdateIncidentInput,
     @IfMatchVersion() version?: number,
   ) {
@@ -129,7 +129,7 @@ export class IncidentsController {
   })
   changeStatus(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: ChangeIncidentStatusInput,
     @IfMatchVersion() version?: number,
   ) {
@@ -147,7 +147,7 @@ export class IncidentsController {
     response: RelatedDeploymentListModel,
     problems: [404],
   })
-  related(@Param('id', uuidParam) id: string, @Query() args: RelatedDeploymentsArgs) {
+  related(@IdParam() id: string, @Query() args: RelatedDeploymentsArgs) {
     return this.correlation.related(id, args.hours);
   }
 
@@ -165,7 +165,7 @@ export class IncidentsController {
   })
   setCause(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: SetIncidentCauseInput,
     @IfMatchVersion() version?: number,
   ) {

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   Actor,
   ApiIfMatch,
   CurrentActor,
   Idempotent,
+  IdParam,
   IfMatchVersion,
   Operation,
   Requires,
-  uuidParam,
 } from '@opsplane/core';
 import {
   ChangePostmortemStatusInput,
@@ -39,11 +39,7 @@ export class PostmortemsController {
     response: PostmortemModel,
     problems: [404, 409, 422],
   })
-  create(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @Body() input: CreatePostmortemInput,
-  ) {
+  create(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() input: CreatePostmortemInput) {
     return this.postmortems.create(actor, id, input);
   }
 
@@ -55,7 +51,7 @@ export class PostmortemsController {
     response: PostmortemModel,
     problems: [404],
   })
-  get(@Param('id', uuidParam) id: string) {
+  get(@IdParam() id: string) {
     return this.postmortems.get(id);
   }
 
@@ -71,7 +67,7 @@ export class PostmortemsController {
   })
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: UpdatePostmortemInput,
     @IfMatchVersion() version?: number,
   ) {
@@ -90,7 +86,7 @@ export class PostmortemsController {
   })
   changeStatus(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: ChangePostmortemStatusInput,
     @IfMatchVersion() version?: number,
   ) {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor, Idempotent, Operation, Requires, uuidParam } from '@opsplane/core';
+import { Actor, CurrentActor, Idempotent, IdParam, Operation, Requires } from '@opsplane/core';
 import { AddTimelineEntryInput, ListTimelineArgs } from './dto/timeline.inputs';
 import { TimelineEntryModel, TimelineEntryPage } from './dto/timeline-entry.model';
 import { TimelineService } from './timeline.service';
@@ -18,7 +18,7 @@ export class TimelineController {
     response: TimelineEntryPage,
     problems: [404],
   })
-  list(@Param('id', uuidParam) id: string, @Query() args: ListTimelineArgs) {
+  list(@IdParam() id: string, @Query() args: ListTimelineArgs) {
     return this.timeline.list(id, args);
   }
 
@@ -35,11 +35,7 @@ export class TimelineController {
     response: TimelineEntryModel,
     problems: [404, 422],
   })
-  add(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @Body() input: AddTimelineEntryInput,
-  ) {
+  add(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() input: AddTimelineEntryInput) {
     return this.timeline.add(actor, id, input);
   }
 
@@ -51,11 +47,7 @@ export class TimelineController {
     response: TimelineEntryModel,
     problems: [404],
   })
-  pin(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @Param('entryId', uuidParam) entryId: string,
-  ) {
+  pin(@CurrentActor() actor: Actor, @IdParam() id: string, @IdParam('entryId') entryId: string) {
     return this.timeline.pin(actor, id, entryId);
   }
 
@@ -67,11 +59,7 @@ export class TimelineController {
     response: TimelineEntryModel,
     problems: [404],
   })
-  unpin(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @Param('entryId', uuidParam) entryId: string,
-  ) {
+  unpin(@CurrentActor() actor: Actor, @IdParam() id: string, @IdParam('entryId') entryId: string) {
     return this.timeline.unpin(actor, id, entryId);
   }
 }

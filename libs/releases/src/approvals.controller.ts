@@ -4,10 +4,10 @@ import {
   Actor,
   ApiIfMatch,
   CurrentActor,
+  IdParam,
   IfMatchVersion,
   Operation,
   Requires,
-  uuidParam,
 } from '@opsplane/core';
 import { ApprovalsService } from './approvals.service';
 import {
@@ -99,11 +99,7 @@ export class ApprovalsController {
     response: DeploymentModel,
     problems: [403, 404, 409],
   })
-  approve(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @Body() input: ApproveDeploymentInput,
-  ) {
+  approve(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() input: ApproveDeploymentInput) {
     return this.approvals.approve(actor, id, input);
   }
 
@@ -116,11 +112,7 @@ export class ApprovalsController {
     response: DeploymentModel,
     problems: [403, 404, 409],
   })
-  reject(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @Body() input: RejectDeploymentInput,
-  ) {
+  reject(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() input: RejectDeploymentInput) {
     return this.approvals.reject(actor, id, input);
   }
 
@@ -136,7 +128,7 @@ export class ApprovalsController {
     response: DeploymentModel,
     problems: [404, 409],
   })
-  queue(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
+  queue(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.approvals.queue(actor, id);
   }
 
@@ -148,7 +140,7 @@ export class ApprovalsController {
     response: DeploymentApprovalList,
     problems: [404],
   })
-  list(@Param('id', uuidParam) id: string) {
+  list(@IdParam() id: string) {
     return this.approvals.decisions(id);
   }
 }

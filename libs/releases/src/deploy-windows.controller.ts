@@ -5,11 +5,11 @@ import {
   ApiIfMatch,
   CurrentActor,
   Idempotent,
+  IdParam,
   IfMatchVersion,
   Operation,
   PageArgs,
   Requires,
-  uuidParam,
 } from '@opsplane/core';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeployWindowsService } from './deploy-windows.service';
@@ -91,7 +91,7 @@ export class DeployWindowsController {
     response: DeployWindowModel,
     problems: [404],
   })
-  get(@Param('id', uuidParam) id: string) {
+  get(@IdParam() id: string) {
     return this.windows.get(id);
   }
 
@@ -107,7 +107,7 @@ export class DeployWindowsController {
   })
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: UpdateDeployWindowInput,
     @IfMatchVersion() version?: number,
   ) {
@@ -123,11 +123,7 @@ export class DeployWindowsController {
     response: DeployWindowModel,
     problems: [404, 412],
   })
-  delete(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @IfMatchVersion() version?: number,
-  ) {
+  delete(@CurrentActor() actor: Actor, @IdParam() id: string, @IfMatchVersion() version?: number) {
     return this.windows.delete(actor, id, version);
   }
 }

@@ -1,14 +1,14 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   Actor,
   ApiIfMatch,
   CurrentActor,
   Idempotent,
+  IdParam,
   IfMatchVersion,
   Operation,
   Requires,
-  uuidParam,
 } from '@opsplane/core';
 import { DeploymentsService } from './deployments.service';
 import {
@@ -61,11 +61,7 @@ export class DeploymentsController {
     response: DeploymentModel,
     problems: [404, 409, 422],
   })
-  rollback(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @Body() input: RollbackDeploymentInput,
-  ) {
+  rollback(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() input: RollbackDeploymentInput) {
     return this.deployments.rollback(actor, id, input);
   }
 
@@ -84,7 +80,7 @@ export class DeploymentsController {
   })
   reportStatus(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: ReportDeploymentStatusInput,
     @IfMatchVersion() version?: number,
   ) {
@@ -110,7 +106,7 @@ export class DeploymentsController {
     response: DeploymentModel,
     problems: [404],
   })
-  get(@Param('id', uuidParam) id: string) {
+  get(@IdParam() id: string) {
     return this.deployments.get(id);
   }
 }

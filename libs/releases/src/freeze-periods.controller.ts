@@ -1,14 +1,14 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   Actor,
   ApiIfMatch,
   CurrentActor,
   Idempotent,
+  IdParam,
   IfMatchVersion,
   Operation,
   Requires,
-  uuidParam,
 } from '@opsplane/core';
 import {
   CreateFreezePeriodInput,
@@ -61,7 +61,7 @@ export class FreezePeriodsController {
     response: FreezePeriodModel,
     problems: [404],
   })
-  get(@Param('id', uuidParam) id: string) {
+  get(@IdParam() id: string) {
     return this.freezes.get(id);
   }
 
@@ -77,7 +77,7 @@ export class FreezePeriodsController {
   })
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: UpdateFreezePeriodInput,
     @IfMatchVersion() version?: number,
   ) {
@@ -93,11 +93,7 @@ export class FreezePeriodsController {
     response: FreezePeriodModel,
     problems: [404, 412],
   })
-  delete(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @IfMatchVersion() version?: number,
-  ) {
+  delete(@CurrentActor() actor: Actor, @IdParam() id: string, @IfMatchVersion() version?: number) {
     return this.freezes.delete(actor, id, version);
   }
 }

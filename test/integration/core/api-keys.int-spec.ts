@@ -73,6 +73,38 @@ describe('API keys', () => {
     expect(all).toContain(apiKey.id);
   });
 
+  it('expires keys by the injected clock: authentication, the active list and the model agree', async () => {
+    const clock = new FixedClock(new Date());
+    const timed = await createTestApp({}, { clock });
+    try {
+      const expiresAt = new Date(clock.now().getTime() + 3_600_000);
+      const created = await timed
+        .http(timed.tokens.admin)
+        .post('/v1/api-keys')
+        .send({ name: unique('clock'), role: 'viewer', expiresAt: expiresAt.toISOString() })
+        .expect(201);
+      await timed.http(created.body.token).get('/v1/services').expect(200);
+      clock.set(new Date(expiresAt.getTime() + 1000));
+      // No sleeping and no SQL: only the clock moved, past the expiry and the key cache.
+      await timed.http(created.body.token).get('/v1/services').expect(401);
+      const listed = await timed
+        .http(timed.tokens.admin)
+        .get('/v1/api-keys')
+        .query({ limit: 200 })
+        .expect(200);
+      expect((listed.body.items as { id: string }[]).map((key) => key.id)).not.toContain(
+        created.body.apiKey.id,
+      );
+      const one = await timed
+        .http(timed.tokens.admin)
+        .get(`/v1/api-keys/${created.body.apiKey.id}`)
+        .expect(200);
+      expect(one.body.isActive).toBe(false);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('refuses a key past its expiry', async () => {
     const expiring = await createTestApp({ AUTH_KEY_CACHE_MS: '0' });
     try {

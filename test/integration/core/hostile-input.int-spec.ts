@@ -300,3 +300,95 @@ describe('a client holding many sockets', () => {
     expect(again.status).toBe(200);
   });
 });
+
+describe('the OpenAPI document says what the server takes', () => {
+  let t: TestApp;
+  type Parameter = { name: string; in: string; schema: Record<string, unknown> };
+  type Operation = {
+    parameters?: Parameter[];
+    requestBody?: { content: Record<string, { schema: unknown }> };
+  };
+  let document: {
+    paths: Record<string, Record<string, Operation>>;
+    components: { schemas: Record<string, Record<string, unknown>> };
+  };
+  const operations = () =>
+    Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
+    );
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    document = (await t.http().get('/openapi.json')).body as typeof document;
+  });
+  afterAll(() => t.close());
+
+  it('types every id in a path as a UUID with the pattern the server checks', () => {
+    const ids = operations().flatMap(({ path, method, operation }) =>
+      (operation.parameters ?? [])
+        .filter((parameter) => parameter.in === 'path' && /(^id|Id)$/.test(parameter.name))
+        .map((parameter) => ({ at: `${method} ${path} ${parameter.name}`, schema: parameter.schema })),
+    );
+    expect(ids.length).toBeGreaterThan(30);
+    for (const { at, schema } of ids)
+      expect({ at, ...schema }).toMatchObject({ at, format: 'uuid', pattern: expect.any(String) });
+  });
+
+  it('takes any UUID the format allows: a variant or version no generator uses is a 404, not a 400', async () => {
+    for (const id of [
+      '01a23856-f9c8-722b-61ad-8c5bf779bdfe',
+      '00000000-0000-0000-0000-000000000000',
+      '01a23856-f9c8-022b-a1ad-8c5bf779bdfe',
+    ]) {
+      expectProblem(await t.http(t.tokens.admin).get(`/v1/incidents/${id}`), 404, 'incident.not_found');
+      const answer = await t.graphql(`query($id: ID!) { deployment(id: $id) { id } }`, { id });
+      expect(answer.errors?.[0]?.extensions.code).toMatch(/not_found$/);
+    }
+    expectProblem(
+      await t.http(t.tokens.admin).get('/v1/incidents/not-a-uuid'),
+      400,
+      'request.validation_failed',
+    );
+  });
+
+  it('documents no query parameter as nullable: a query string cannot carry null', () => {
+    const nullable = operations().flatMap(({ path, operation }) =>
+      (operation.parameters ?? [])
+        .filter((p) => p.in === 'query' && p.schema.nullable)
+        .map((p) => `${path} ${p.name}`),
+    );
+    expect(nullable).toEqual([]);
+  });
+
+  it('closes every request body schema: members the server would refuse are forbidden in the document', async () => {
+    const bodies = operations().filter(({ operation }) => operation.requestBody);
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const { operation } of bodies) {
+      const ref = (operation.requestBody!.content['application/json'].schema as { $ref: string }).$ref;
+      const schema = document.components.schemas[ref.split('/').pop()!];
+      expect({ ref, additionalProperties: schema.additionalProperties }).toEqual({
+        ref,
+        additionalProperties: false,
+      });
+    }
+    // And the server does refuse them.
+    const response = await t
+      .http(t.tokens.admin)
+      .post('/v1/services')
+      .send({ slug: unique('x'), name: 'x', ownerTeam: 'ops', color: 'red' });
+    expectProblem(response, 400, 'request.validation_failed');
+  });
+
+  it('states the header rules the server enforces', () => {
+    const headers = operations().flatMap(({ operation }) =>
+      (operation.parameters ?? []).filter((p) => p.in === 'header'),
+    );
+    const ifMatch = headers.filter((h) => h.name === 'If-Match');
+    const idempotency = headers.filter((h) => h.name === 'Idempotency-Key');
+    expect(ifMatch.length).toBeGreaterThan(5);
+    expect(idempotency.length).toBeGreaterThan(5);
+    for (const header of ifMatch) expect(new RegExp(header.schema.pattern as string).test('"3"')).toBe(true);
+    for (const header of idempotency)
+      expect(new RegExp(header.schema.pattern as string).test('a b')).toBe(false);
+  });
+});

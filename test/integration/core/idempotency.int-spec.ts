@@ -1,3 +1,4 @@
+import { FixedClock } from '@opsplane/core';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp, unique } from '../../support/test-app';
 
@@ -130,5 +131,26 @@ describe('Idempotency-Key on creating POSTs', () => {
       code: 'idempotency.invalid_key',
       errors: [{ path: 'header.idempotency-key' }],
     });
+  });
+
+  it('forgets a key after IDEMPOTENCY_TTL_HOURS by the injected clock, so the key may be used again', async () => {
+    const clock = new FixedClock(new Date());
+    const timed = await createTestApp({ IDEMPOTENCY_TTL_HOURS: '1' }, { clock });
+    try {
+      const key = unique('key');
+      const send = (slug: string) =>
+        timed
+          .http(timed.tokens.operator)
+          .post('/v1/services')
+          .set('idempotency-key', key)
+          .send({ slug, name: 'x', ownerTeam: 'ops' });
+      await send(unique('first')).expect(201);
+      await send(unique('other')).expect(422);
+      clock.set(new Date(clock.now().getTime() + 3_600_000 + 1000));
+      const again = await send(unique('later')).expect(201);
+      expect(again.headers['idempotent-replayed']).toBeUndefined();
+    } finally {
+      await timed.close();
+    }
   });
 });

@@ -68,7 +68,7 @@ export class ListApiKeysArgs extends PageArgs {
   includeInactive?: boolean;
 }
 
-export function toApiKeyModel(entity: ApiKeyEntity, now = new Date()): ApiKeyModel {
+export function toApiKeyModel(entity: ApiKeyEntity, now: Date): ApiKeyModel {
   return {
     id: entity.id,
     name: entity.name,

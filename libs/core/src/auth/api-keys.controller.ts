@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Operation } from '../http/rest.decorators';
-import { uuidParam } from '../http/params';
+import { IdParam } from '../http/params';
 import { Idempotent } from '../http/idempotency.interceptor';
 import { CurrentActor, Requires } from './access.decorators';
 import { Actor } from './actor';
@@ -46,7 +46,7 @@ export class ApiKeysController {
 
   @Get(':id')
   @Operation({ operationId: 'getApiKey', summary: 'Get an API key', response: ApiKeyModel, problems: [404] })
-  get(@Param('id', uuidParam) id: string) {
+  get(@IdParam() id: string) {
     return this.apiKeys.get(id);
   }
 
@@ -58,7 +58,7 @@ export class ApiKeysController {
     response: ApiKeyModel,
     problems: [404, 409],
   })
-  revoke(@CurrentActor() actor: Actor, @Param('id', uuidParam) id: string) {
+  revoke(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.apiKeys.revoke(actor, id);
   }
 }

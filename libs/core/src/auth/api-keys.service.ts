@@ -83,12 +83,14 @@ export class ApiKeysService {
   }
 
   async list(args: ListApiKeysArgs): Promise<Page<ApiKeyModel>> {
+    const now = this.clock.now();
     const query = this.dataSource.getRepository(ApiKeyEntity).createQueryBuilder('key');
     if (!args.includeInactive) {
-      query.andWhere('key.revokedAt IS NULL').andWhere('(key.expiresAt IS NULL OR key.expiresAt > now())');
+      query
+        .andWhere('key.revokedAt IS NULL')
+        .andWhere('(key.expiresAt IS NULL OR key.expiresAt > :now)', { now });
     }
     const rows = await paginate(query, args, { idColumn: 'key.id' }).getMany();
-    const now = new Date();
     return toPage(
       rows,
       args,
@@ -100,7 +102,7 @@ export class ApiKeysService {
   async get(id: string): Promise<ApiKeyModel> {
     const entity = await this.dataSource.getRepository(ApiKeyEntity).findOneBy({ id });
     if (!entity) throw new AppError(AuthErrors.apiKeyNotFound, `No API key with id ${id}.`);
-    return toApiKeyModel(entity);
+    return toApiKeyModel(entity, this.clock.now());
   }
 
   /**
@@ -153,7 +155,7 @@ export class ApiKeysService {
   async authenticate(token: string, requestId: string): Promise<Actor | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return null;
     const tokenHash = hashToken(token);
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     let key = this.verified.get(tokenHash);
     if (!key || key.cachedUntil <= now) {
       key = await this.lookUp(tokenHash, now);

@@ -8,6 +8,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
+import { Clock } from '../clock';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EntityManager } from 'typeorm';
@@ -31,6 +32,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly transactions: Transactions,
     private readonly http: HttpConfig,
+    private readonly clock: Clock,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -68,7 +70,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     reply: FastifyReply,
     next: CallHandler,
   ): Promise<unknown> {
-    const now = new Date();
+    const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.http.idempotencyTtlHours * 3_600_000);
     // Claims the key, or takes over one whose retention has passed.
     const claimed = await manager.query<unknown[]>(
@@ -117,6 +119,7 @@ export const Idempotent = () =>
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
+      schema: { type: 'string', pattern: KEY_PATTERN.source },
       description:
         'Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the ' +
         'original response instead of creating again; the same key with a different body is refused with 422.',

@@ -86,11 +86,15 @@ export function Operation(options: OperationOptions): MethodDecorator {
   );
 }
 
+/** An ETag this API returned: the version, quoted, optionally weak. */
+const IF_MATCH_PATTERN = /^(?:W\/)?"(\d{1,9})"$/;
+
 /** Documents `If-Match` and hands the expected version (or undefined) to the handler. */
 export const ApiIfMatch = () =>
   ApiHeader({
     name: 'If-Match',
     required: false,
+    schema: { type: 'string', pattern: IF_MATCH_PATTERN.source, example: '"3"' },
     description:
       'The ETag from a previous GET; the change is refused with 412 if the resource changed since.',
   });
@@ -100,7 +104,7 @@ export const IfMatchVersion = createParamDecorator(
     const header = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>()
       .headers['if-match'];
     if (header === undefined) return undefined;
-    const match = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
+    const match = IF_MATCH_PATTERN.exec(header.trim());
     if (!match) {
       throw new AppError(
         CommonErrors.invalidIfMatch,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from '../auth/api-keys.service';
+import { Clock } from '../clock';
 import { JobsConfig } from '../config/config';
 import { IdempotencyKeyEntity } from '../http/idempotency-key.entity';
 import { Job, ScheduledJob } from './job.decorator';
@@ -17,6 +18,7 @@ export class HousekeepingJob implements ScheduledJob {
     private readonly apiKeys: ApiKeysService,
     private readonly runner: JobRunner,
     private readonly config: JobsConfig,
+    private readonly clock: Clock,
   ) {}
 
   get schedule(): string {
@@ -24,7 +26,7 @@ export class HousekeepingJob implements ScheduledJob {
   }
 
   async run(): Promise<Record<string, number>> {
-    const now = new Date();
+    const now = this.clock.now();
     const idempotency = await this.dataSource
       .createQueryBuilder()
       .delete()

@@ -22,7 +22,6 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -33,6 +32,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { GraphQLJSONObject } from 'graphql-scalars';
+import { UUID_PATTERN } from '../ids';
 
 /**
  * One decorator per field gives it everything at once: the class-validator rules (REST body,
@@ -259,10 +259,12 @@ export const Prop = {
     return field(
       {
         graphqlType: () => ID,
-        openapi: { type: String, format: 'uuid' },
+        openapi: { type: String, format: 'uuid', pattern: UUID_PATTERN.source },
         json: { type: 'string' },
         isArray: options.isArray,
-        validators: [IsUUID('all', each(options.isArray))],
+        validators: [
+          Matches(UUID_PATTERN, { ...each(options.isArray), message: '$property must be a UUID' }),
+        ],
       },
       options,
     );

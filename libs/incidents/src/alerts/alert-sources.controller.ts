@@ -1,14 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import {
   Actor,
   ApiIfMatch,
   CurrentActor,
   Idempotent,
+  IdParam,
   IfMatchVersion,
   Operation,
   Requires,
-  uuidParam,
 } from '@opsplane/core';
 import {
   AlertSourceModel,
@@ -64,7 +64,7 @@ export class AlertSourcesController {
     response: AlertSourceModel,
     problems: [404],
   })
-  get(@Param('id', uuidParam) id: string) {
+  get(@IdParam() id: string) {
     return this.sources.get(id);
   }
 
@@ -80,7 +80,7 @@ export class AlertSourcesController {
   })
   update(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
+    @IdParam() id: string,
     @Body() input: UpdateAlertSourceInput,
     @IfMatchVersion() version?: number,
   ) {
@@ -97,11 +97,7 @@ export class AlertSourcesController {
     response: CreatedAlertSourceModel,
     problems: [404, 412],
   })
-  rotateSecret(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @IfMatchVersion() version?: number,
-  ) {
+  rotateSecret(@CurrentActor() actor: Actor, @IdParam() id: string, @IfMatchVersion() version?: number) {
     return this.sources.rotateSecret(actor, id, version);
   }
 
@@ -115,11 +111,7 @@ export class AlertSourcesController {
     response: AlertSourceModel,
     problems: [404, 409, 412],
   })
-  disable(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @IfMatchVersion() version?: number,
-  ) {
+  disable(@CurrentActor() actor: Actor, @IdParam() id: string, @IfMatchVersion() version?: number) {
     return this.sources.setEnabled(actor, id, false, version);
   }
 
@@ -133,11 +125,7 @@ export class AlertSourcesController {
     response: AlertSourceModel,
     problems: [404, 409, 412],
   })
-  enable(
-    @CurrentActor() actor: Actor,
-    @Param('id', uuidParam) id: string,
-    @IfMatchVersion() version?: number,
-  ) {
+  enable(@CurrentActor() actor: Actor, @IdParam() id: string, @IfMatchVersion() version?: number) {
     return this.sources.setEnabled(actor, id, true, version);
   }
 
@@ -149,7 +137,7 @@ export class AlertSourcesController {
     response: AlertListModel,
     problems: [404],
   })
-  alerts(@Param('id', uuidParam) id: string) {
+  alerts(@IdParam() id: string) {
     return this.sources.alertsOfIncident(id);
   }
 }

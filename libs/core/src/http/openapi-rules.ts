@@ -1,0 +1,47 @@
+import { OpenAPIObject } from '@nestjs/swagger';
+
+type Schema = Record<string, unknown>;
+
+/**
+ * Two rules of the request pipeline that hold for every operation, written into the document
+ * once here rather than on each DTO:
+ * - The validation pipe refuses members a body does not declare (`forbidNonWhitelisted`), at
+ *   every level: every schema a request body reaches gets `additionalProperties: false` unless
+ *   it says otherwise (free-form JSON fields say `true`).
+ * - A query string has no null: an optional filter is omitted, not sent as null. Fields are
+ *   declared once for REST and GraphQL, where an optional argument is nullable; in a query
+ *   parameter that `nullable` would invite clients to send what the server refuses.
+ */
+export function applyRequestRules(document: OpenAPIObject): OpenAPIObject {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
+  const closed = new Set<string>();
+  const close = (schema: unknown): void => {
+    if (!schema || typeof schema !== 'object') return;
+    const node = schema as Schema;
+    if (typeof node.$ref === 'string') {
+      const name = node.$ref.split('/').pop()!;
+      if (closed.has(name) || !schemas[name]) return;
+      closed.add(name);
+      close(schemas[name]);
+      return;
+    }
+    if (node.type === 'object' && node.properties && node.additionalProperties === undefined)
+      node.additionalProperties = false;
+    for (const child of Object.values((node.properties ?? {}) as Record<string, unknown>)) close(child);
+    close(node.items);
+    for (const key of ['allOf', 'anyOf', 'oneOf'])
+      for (const part of (node[key] as unknown[] | undefined) ?? []) close(part);
+  };
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as { parameters?: unknown[]; requestBody?: unknown }[]) {
+      if (!operation || typeof operation !== 'object') continue;
+      for (const parameter of (operation.parameters ?? []) as { in?: string; schema?: Schema }[])
+        if (parameter.in === 'query' && parameter.schema) delete parameter.schema.nullable;
+      const content = (
+        operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined
+      )?.content;
+      for (const media of Object.values(content ?? {})) close(media.schema);
+    }
+  }
+  return document;
+}
