@@ -153,7 +153,10 @@ export interface paths {
         get: operations["getService"];
         put?: never;
         post?: never;
-        /** Archive a service (kept for history, hidden from lists) */
+        /**
+         * Archive a service (kept for history, hidden from lists)
+         * @description Refused with 409 `catalog.archive_blocked` while it has deployments pending approval, scheduled, queued or running, one `errors` entry per deployment (`path: deployments.<id>`). With `cancelDeployments=true` the ones not started are canceled (audited, `deployment.canceled`) in the same transaction and it is archived; a running one still refuses it.
+         */
         delete: operations["archiveService"];
         options?: never;
         head?: never;
@@ -190,7 +193,10 @@ export interface paths {
         get: operations["getEnvironment"];
         put?: never;
         post?: never;
-        /** Archive an environment (kept for history, hidden from lists) */
+        /**
+         * Archive a environment (kept for history, hidden from lists)
+         * @description Refused with 409 `catalog.archive_blocked` while it has deployments pending approval, scheduled, queued or running, one `errors` entry per deployment (`path: deployments.<id>`). With `cancelDeployments=true` the ones not started are canceled (audited, `deployment.canceled`) in the same transaction and it is archived; a running one still refuses it.
+         */
         delete: operations["archiveEnvironment"];
         options?: never;
         head?: never;
@@ -3286,7 +3292,10 @@ export interface operations {
     };
     archiveService: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Cancel its deployments that have not started (pending approval, scheduled, queued) and archive. Without it any active deployment refuses the archive (409 `catalog.archive_blocked`, one `errors` entry per deployment); a running one refuses it either way, until its pipeline reports it finished. */
+                cancelDeployments?: boolean | null;
+            };
             header?: {
                 /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
                 "If-Match"?: string;
@@ -3692,7 +3701,10 @@ export interface operations {
     };
     archiveEnvironment: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Cancel its deployments that have not started (pending approval, scheduled, queued) and archive. Without it any active deployment refuses the archive (409 `catalog.archive_blocked`, one `errors` entry per deployment); a running one refuses it either way, until its pipeline reports it finished. */
+                cancelDeployments?: boolean | null;
+            };
             header?: {
                 /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
                 "If-Match"?: string;

@@ -8,4 +8,9 @@ export const CatalogErrors = {
   serviceNotFound: errorCode('service.not_found', 'not_found', 'Service not found'),
   serviceSlugTaken: errorCode('service.slug_taken', 'conflict', 'Service slug already taken'),
   serviceArchived: errorCode('service.archived', 'conflict', 'Service is archived'),
+  /**
+   * One code whatever stands in the way (a guard of another context, see ArchiveGuards), like
+   * `deployment.gates_failed`: `errors` names each blocker, e.g. `deployments.<id>`.
+   */
+  archiveBlocked: errorCode('catalog.archive_blocked', 'conflict', 'Still in use; cannot be archived yet'),
 } as const;

@@ -10,6 +10,7 @@ import {
   Requires,
 } from '@opsplane/core';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
+import { ArchiveArgs } from './dto/archive.args';
 import { ServiceModel, ServicePage } from './dto/service.model';
 import { ServicesService } from './services.service';
 
@@ -84,14 +85,20 @@ export class ServicesController {
   @Operation({
     operationId: 'archiveService',
     summary: 'Archive a service (kept for history, hidden from lists)',
+    description:
+      'Refused with 409 `catalog.archive_blocked` while it has deployments pending approval, scheduled, ' +
+      'queued or running, one `errors` entry per deployment (`path: deployments.<id>`). With ' +
+      '`cancelDeployments=true` the ones not started are canceled (audited, `deployment.canceled`) in the ' +
+      'same transaction and it is archived; a running one still refuses it.',
     response: ServiceModel,
     problems: [404, 409, 412],
   })
   archive(
     @CurrentActor() actor: Actor,
     @Param('idOrSlug') idOrSlug: string,
+    @Query() args: ArchiveArgs,
     @IfMatchVersion() version?: number,
   ) {
-    return this.services.archive(actor, idOrSlug, version);
+    return this.services.archive(actor, idOrSlug, version, args);
   }
 }
