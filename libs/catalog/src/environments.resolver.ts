@@ -62,4 +62,17 @@ export class EnvironmentsResolver {
       cancelDeployments: cancelDeployments ?? undefined,
     });
   }
+
+  @Mutation(() => EnvironmentModel, {
+    name: 'restoreEnvironment',
+    description: 'Restores an archived environment.',
+  })
+  @Requires('administer')
+  restore(
+    @CurrentActor() actor: Actor,
+    @Args('idOrSlug') idOrSlug: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.environments.restore(actor, idOrSlug, expectedVersion ?? undefined);
+  }
 }

@@ -55,4 +55,14 @@ export class ServicesResolver {
       cancelDeployments: cancelDeployments ?? undefined,
     });
   }
+
+  @Mutation(() => ServiceModel, { name: 'restoreService', description: 'Restores an archived service.' })
+  @Requires('administer')
+  restore(
+    @CurrentActor() actor: Actor,
+    @Args('idOrSlug') idOrSlug: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.services.restore(actor, idOrSlug, expectedVersion ?? undefined);
+  }
 }

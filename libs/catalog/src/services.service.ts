@@ -132,7 +132,7 @@ export class ServicesService {
   }
 
   /**
-   * Hidden from lists, kept for history. Refused while another context
+   * Hidden from lists, kept for history, restorable by an admin. Refused while another context
    * still has work for it (ArchiveGuards: releases refuses active deployments, or cancels the
    * ones not started when `cancelDeployments` is set).
    */
@@ -164,6 +164,25 @@ export class ServicesService {
           return { ...entity, archivedAt: now, updatedAt: now };
         },
       ),
+    );
+  }
+
+  /**
+   * Undoes an archive (an admin act). No slug check: the slug index is unique over archived rows
+   * too, so an archived service keeps its slug and nobody can have taken it meanwhile.
+   * Deployments canceled by the archive stay canceled (finished states never change).
+   */
+  async restore(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<ServiceModel> {
+    const { id } = await this.get(idOrSlug);
+    return this.transactions.run((manager) =>
+      this.changes.edit(manager, actor, SERVICE, { id, expectedVersion, verb: 'restored' }, (entity) => {
+        if (!entity.archivedAt)
+          throw new AppError(
+            CatalogErrors.serviceNotArchived,
+            `Service ${entity.slug} is not archived; there is nothing to restore.`,
+          );
+        return { ...entity, archivedAt: null, updatedAt: this.clock.now() };
+      }),
     );
   }
 
