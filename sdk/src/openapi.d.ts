@@ -156,12 +156,35 @@ export interface paths {
         get: operations["getService"];
         put?: never;
         post?: never;
-        /** Archive a service (kept for history, hidden from lists) */
+        /**
+         * Archive a service (kept for history, hidden from lists, restorable)
+         * @description Refused with 409 `catalog.archive_blocked` while it has deployments pending approval, scheduled, queued or running, one `errors` entry per deployment (`path: deployments.<id>`). With `cancelDeployments=true` the ones not started are canceled (audited, `deployment.canceled`) in the same transaction and it is archived; a running one still refuses it. An admin can restore it.
+         */
         delete: operations["archiveService"];
         options?: never;
         head?: never;
         /** Change a service */
         patch: operations["updateService"];
+        trace?: never;
+    };
+    "/v1/services/{idOrSlug}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore an archived service
+         * @description A service that is not archived is 409 `service.not_archived`.
+         */
+        post: operations["restoreService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/environments": {
@@ -193,12 +216,35 @@ export interface paths {
         get: operations["getEnvironment"];
         put?: never;
         post?: never;
-        /** Archive an environment (kept for history, hidden from lists) */
+        /**
+         * Archive an environment (kept for history, hidden from lists, restorable)
+         * @description Refused with 409 `catalog.archive_blocked` while it has deployments pending approval, scheduled, queued or running, one `errors` entry per deployment (`path: deployments.<id>`). With `cancelDeployments=true` the ones not started are canceled (audited, `deployment.canceled`) in the same transaction and it is archived; a running one still refuses it. An admin can restore it.
+         */
         delete: operations["archiveEnvironment"];
         options?: never;
         head?: never;
         /** Change an environment */
         patch: operations["updateEnvironment"];
+        trace?: never;
+    };
+    "/v1/environments/{idOrSlug}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore an archived environment
+         * @description An environment that is not archived is 409 `environment.not_archived`.
+         */
+        post: operations["restoreEnvironment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/releases": {
@@ -3295,7 +3341,10 @@ export interface operations {
     };
     archiveService: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Cancel its deployments that have not started (pending approval, scheduled, queued) and archive. Without it any active deployment refuses the archive (409 `catalog.archive_blocked`, one `errors` entry per deployment); a running one refuses it either way, until its pipeline reports it finished. */
+                cancelDeployments?: boolean;
+            };
             header?: {
                 /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
                 "If-Match"?: string;
@@ -3402,6 +3451,97 @@ export interface operations {
                 "application/json": components["schemas"]["UpdateServiceInput"];
             };
         };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Service"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    restoreService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The service id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Success. */
             200: {
@@ -3701,7 +3841,10 @@ export interface operations {
     };
     archiveEnvironment: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Cancel its deployments that have not started (pending approval, scheduled, queued) and archive. Without it any active deployment refuses the archive (409 `catalog.archive_blocked`, one `errors` entry per deployment); a running one refuses it either way, until its pipeline reports it finished. */
+                cancelDeployments?: boolean;
+            };
             header?: {
                 /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
                 "If-Match"?: string;
@@ -3808,6 +3951,97 @@ export interface operations {
                 "application/json": components["schemas"]["UpdateEnvironmentInput"];
             };
         };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Environment"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    restoreEnvironment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Success. */
             200: {

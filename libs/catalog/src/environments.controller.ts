@@ -14,6 +14,7 @@ import {
   ListEnvironmentsArgs,
   UpdateEnvironmentInput,
 } from './dto/environment.inputs';
+import { ArchiveArgs } from './dto/archive.args';
 import { EnvironmentModel, EnvironmentPage } from './dto/environment.model';
 import { EnvironmentsService } from './environments.service';
 
@@ -87,15 +88,41 @@ export class EnvironmentsController {
   @ApiIfMatch()
   @Operation({
     operationId: 'archiveEnvironment',
-    summary: 'Archive an environment (kept for history, hidden from lists)',
+    summary: 'Archive an environment (kept for history, hidden from lists, restorable)',
+    description:
+      'Refused with 409 `catalog.archive_blocked` while it has deployments pending approval, scheduled, ' +
+      'queued or running, one `errors` entry per deployment (`path: deployments.<id>`). With ' +
+      '`cancelDeployments=true` the ones not started are canceled (audited, `deployment.canceled`) in the ' +
+      'same transaction and it is archived; a running one still refuses it. An admin can restore it.',
     response: EnvironmentModel,
     problems: [404, 409, 412],
   })
   archive(
     @CurrentActor() actor: Actor,
     @Param('idOrSlug') idOrSlug: string,
+    @Query() args: ArchiveArgs,
     @IfMatchVersion() version?: number,
   ) {
-    return this.environments.archive(actor, idOrSlug, version);
+    return this.environments.archive(actor, idOrSlug, version, args);
+  }
+
+  @Post(':idOrSlug/restore')
+  // Restoring brings it back into lists and deployments: an admin act, like creating an environment.
+  @Requires('administer')
+  @ApiParam(ID_OR_SLUG)
+  @ApiIfMatch()
+  @Operation({
+    operationId: 'restoreEnvironment',
+    summary: 'Restore an archived environment',
+    description: 'An environment that is not archived is 409 `environment.not_archived`.',
+    response: EnvironmentModel,
+    problems: [404, 409, 412],
+  })
+  restore(
+    @CurrentActor() actor: Actor,
+    @Param('idOrSlug') idOrSlug: string,
+    @IfMatchVersion() version?: number,
+  ) {
+    return this.environments.restore(actor, idOrSlug, version);
   }
 }

@@ -5,6 +5,7 @@ import {
   ListEnvironmentsArgs,
   UpdateEnvironmentInput,
 } from './dto/environment.inputs';
+import { CANCEL_DEPLOYMENTS } from './dto/archive.args';
 import { EnvironmentModel, EnvironmentPage } from './dto/environment.model';
 import { EnvironmentsService } from './environments.service';
 
@@ -44,13 +45,34 @@ export class EnvironmentsResolver {
     return this.environments.update(actor, idOrSlug, input, expectedVersion ?? undefined);
   }
 
-  @Mutation(() => EnvironmentModel, { name: 'archiveEnvironment' })
+  @Mutation(() => EnvironmentModel, {
+    name: 'archiveEnvironment',
+    description:
+      'Refused (catalog.archive_blocked) while it has active deployments, unless cancelDeployments cancels ' +
+      'the ones not started; a running one refuses it either way.',
+  })
   @Requires('administer')
   archive(
     @CurrentActor() actor: Actor,
     @Args('idOrSlug') idOrSlug: string,
     @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+    @Args('cancelDeployments', CANCEL_DEPLOYMENTS) cancelDeployments?: boolean,
   ) {
-    return this.environments.archive(actor, idOrSlug, expectedVersion ?? undefined);
+    return this.environments.archive(actor, idOrSlug, expectedVersion ?? undefined, {
+      cancelDeployments: cancelDeployments ?? undefined,
+    });
+  }
+
+  @Mutation(() => EnvironmentModel, {
+    name: 'restoreEnvironment',
+    description: 'Restores an archived environment.',
+  })
+  @Requires('administer')
+  restore(
+    @CurrentActor() actor: Actor,
+    @Args('idOrSlug') idOrSlug: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.environments.restore(actor, idOrSlug, expectedVersion ?? undefined);
   }
 }

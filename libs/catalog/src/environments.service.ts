@@ -17,6 +17,7 @@ import {
   Transactions,
   VersionedResource,
 } from '@opsplane/core';
+import { ArchiveGuards, ArchiveOptions } from './archive-guards';
 import { CatalogErrors } from './catalog.errors';
 import {
   CreateEnvironmentInput,
@@ -35,6 +36,7 @@ export class EnvironmentsService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly clock: Clock,
+    private readonly guards: ArchiveGuards,
   ) {}
 
   create(actor: Actor, input: CreateEnvironmentInput): Promise<EnvironmentModel> {
@@ -138,15 +140,78 @@ export class EnvironmentsService {
     );
   }
 
-  async archive(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<EnvironmentModel> {
+  /**
+   * Hidden from lists, kept for history, restorable by an admin. Refused while another context
+   * still has work for it (ArchiveGuards: releases refuses active deployments, or cancels the
+   * ones not started when `cancelDeployments` is set).
+   */
+  async archive(
+    actor: Actor,
+    idOrSlug: string,
+    expectedVersion?: number,
+    options: ArchiveOptions = {},
+  ): Promise<EnvironmentModel> {
     const { id } = await this.get(idOrSlug);
     return this.transactions.run((manager) =>
-      this.changes.edit(manager, actor, ENVIRONMENT, { id, expectedVersion, verb: 'archived' }, (entity) => {
-        refuseArchived(entity, 'is already archived');
-        const now = this.clock.now();
-        return { ...entity, archivedAt: now, updatedAt: now };
+      this.changes.edit(
+        manager,
+        actor,
+        ENVIRONMENT,
+        { id, expectedVersion, verb: 'archived' },
+        async (entity) => {
+          refuseArchived(entity, 'is already archived');
+          // Under the row lock: whatever the guards see cannot gain a deployment before the commit,
+          // since requesting one locks this row for share first.
+          await this.guards.settle({
+            kind: 'environment',
+            id,
+            slug: entity.slug,
+            actor,
+            cancelDeployments: options.cancelDeployments ?? false,
+          });
+          const now = this.clock.now();
+          return { ...entity, archivedAt: now, updatedAt: now };
+        },
+      ),
+    );
+  }
+
+  /**
+   * Undoes an archive (an admin act). No slug check: the slug index is unique over archived rows
+   * too, so an archived environment keeps its slug and nobody can have taken it meanwhile.
+   * Deployments canceled by the archive stay canceled (finished states never change).
+   */
+  async restore(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<EnvironmentModel> {
+    const { id } = await this.get(idOrSlug);
+    return this.transactions.run((manager) =>
+      this.changes.edit(manager, actor, ENVIRONMENT, { id, expectedVersion, verb: 'restored' }, (entity) => {
+        if (!entity.archivedAt)
+          throw new AppError(
+            CatalogErrors.environmentNotArchived,
+            `Environment ${entity.slug} is not archived; there is nothing to restore.`,
+          );
+        return { ...entity, archivedAt: null, updatedAt: this.clock.now() };
       }),
     );
+  }
+
+  /**
+   * For another context about to write a row that references this environment (releases, requesting
+   * a deployment), inside its transaction: refuses an archived environment and locks the row for
+   * share, so an archive waits for that transaction and its guards then see the new row (and an
+   * archive already under way makes this wait, then refuse).
+   */
+  async lockUnarchived(id: string): Promise<void> {
+    const row = await this.transactions
+      .manager()
+      .getRepository(EnvironmentEntity)
+      .createQueryBuilder('environment')
+      .select(['environment.id', 'environment.slug', 'environment.archivedAt'])
+      .where('environment.id = :id', { id })
+      .setLock('pessimistic_read')
+      .getOne();
+    if (!row) throw notFound(id);
+    refuseArchived(row, 'is archived');
   }
 
   private selectEnvironments() {
@@ -177,9 +242,14 @@ const ENVIRONMENT: VersionedResource<EnvironmentEntity, EnvironmentModel> = {
   type: 'environment',
   toModel: toEnvironmentModel,
   notFound,
+  // Not FOR UPDATE: archiving locks the row, then its active deployments, while a pipeline
+  // reporting success has locked its deployment and then references this row (current
+  // deployments), which FOR UPDATE would block: a deadlock. Requesting a deployment takes
+  // FOR SHARE explicitly (lockUnarchived), which still waits for an archive under way.
+  lock: 'for_no_key_update',
 };
 
-function refuseArchived(entity: EnvironmentEntity, what: string): void {
+function refuseArchived(entity: Pick<EnvironmentEntity, 'slug' | 'archivedAt'>, what: string): void {
   if (entity.archivedAt) {
     throw new AppError(CatalogErrors.environmentArchived, `Environment ${entity.slug} ${what}.`);
   }

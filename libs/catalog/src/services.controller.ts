@@ -10,6 +10,7 @@ import {
   Requires,
 } from '@opsplane/core';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
+import { ArchiveArgs } from './dto/archive.args';
 import { ServiceModel, ServicePage } from './dto/service.model';
 import { ServicesService } from './services.service';
 
@@ -83,15 +84,41 @@ export class ServicesController {
   @ApiIfMatch()
   @Operation({
     operationId: 'archiveService',
-    summary: 'Archive a service (kept for history, hidden from lists)',
+    summary: 'Archive a service (kept for history, hidden from lists, restorable)',
+    description:
+      'Refused with 409 `catalog.archive_blocked` while it has deployments pending approval, scheduled, ' +
+      'queued or running, one `errors` entry per deployment (`path: deployments.<id>`). With ' +
+      '`cancelDeployments=true` the ones not started are canceled (audited, `deployment.canceled`) in the ' +
+      'same transaction and it is archived; a running one still refuses it. An admin can restore it.',
     response: ServiceModel,
     problems: [404, 409, 412],
   })
   archive(
     @CurrentActor() actor: Actor,
     @Param('idOrSlug') idOrSlug: string,
+    @Query() args: ArchiveArgs,
     @IfMatchVersion() version?: number,
   ) {
-    return this.services.archive(actor, idOrSlug, version);
+    return this.services.archive(actor, idOrSlug, version, args);
+  }
+
+  @Post(':idOrSlug/restore')
+  // Restoring brings it back into lists and deployments: an admin act, like creating an environment.
+  @Requires('administer')
+  @ApiParam(ID_OR_SLUG)
+  @ApiIfMatch()
+  @Operation({
+    operationId: 'restoreService',
+    summary: 'Restore an archived service',
+    description: 'A service that is not archived is 409 `service.not_archived`.',
+    response: ServiceModel,
+    problems: [404, 409, 412],
+  })
+  restore(
+    @CurrentActor() actor: Actor,
+    @Param('idOrSlug') idOrSlug: string,
+    @IfMatchVersion() version?: number,
+  ) {
+    return this.services.restore(actor, idOrSlug, version);
   }
 }

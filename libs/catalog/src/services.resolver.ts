@@ -1,6 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Actor, CurrentActor, EXPECTED_VERSION, Requires } from '@opsplane/core';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
+import { CANCEL_DEPLOYMENTS } from './dto/archive.args';
 import { ServiceModel, ServicePage } from './dto/service.model';
 import { ServicesService } from './services.service';
 
@@ -37,13 +38,31 @@ export class ServicesResolver {
     return this.services.update(actor, idOrSlug, input, expectedVersion ?? undefined);
   }
 
-  @Mutation(() => ServiceModel, { name: 'archiveService' })
+  @Mutation(() => ServiceModel, {
+    name: 'archiveService',
+    description:
+      'Refused (catalog.archive_blocked) while it has active deployments, unless cancelDeployments cancels ' +
+      'the ones not started; a running one refuses it either way.',
+  })
   @Requires('operate')
   archive(
     @CurrentActor() actor: Actor,
     @Args('idOrSlug') idOrSlug: string,
     @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+    @Args('cancelDeployments', CANCEL_DEPLOYMENTS) cancelDeployments?: boolean,
   ) {
-    return this.services.archive(actor, idOrSlug, expectedVersion ?? undefined);
+    return this.services.archive(actor, idOrSlug, expectedVersion ?? undefined, {
+      cancelDeployments: cancelDeployments ?? undefined,
+    });
+  }
+
+  @Mutation(() => ServiceModel, { name: 'restoreService', description: 'Restores an archived service.' })
+  @Requires('administer')
+  restore(
+    @CurrentActor() actor: Actor,
+    @Args('idOrSlug') idOrSlug: string,
+    @Args('expectedVersion', EXPECTED_VERSION) expectedVersion?: number,
+  ) {
+    return this.services.restore(actor, idOrSlug, expectedVersion ?? undefined);
   }
 }

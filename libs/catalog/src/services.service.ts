@@ -16,6 +16,7 @@ import {
   Transactions,
   VersionedResource,
 } from '@opsplane/core';
+import { ArchiveGuards, ArchiveOptions } from './archive-guards';
 import { CatalogErrors } from './catalog.errors';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
 import { SERVICE_COLUMNS, ServiceModel, toServiceModel } from './dto/service.model';
@@ -27,6 +28,7 @@ export class ServicesService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly clock: Clock,
+    private readonly guards: ArchiveGuards,
   ) {}
 
   create(actor: Actor, input: CreateServiceInput): Promise<ServiceModel> {
@@ -129,15 +131,78 @@ export class ServicesService {
     );
   }
 
-  async archive(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<ServiceModel> {
+  /**
+   * Hidden from lists, kept for history, restorable by an admin. Refused while another context
+   * still has work for it (ArchiveGuards: releases refuses active deployments, or cancels the
+   * ones not started when `cancelDeployments` is set).
+   */
+  async archive(
+    actor: Actor,
+    idOrSlug: string,
+    expectedVersion?: number,
+    options: ArchiveOptions = {},
+  ): Promise<ServiceModel> {
     const { id } = await this.get(idOrSlug);
     return this.transactions.run((manager) =>
-      this.changes.edit(manager, actor, SERVICE, { id, expectedVersion, verb: 'archived' }, (entity) => {
-        refuseArchived(entity, 'is already archived');
-        const now = this.clock.now();
-        return { ...entity, archivedAt: now, updatedAt: now };
+      this.changes.edit(
+        manager,
+        actor,
+        SERVICE,
+        { id, expectedVersion, verb: 'archived' },
+        async (entity) => {
+          refuseArchived(entity, 'is already archived');
+          // Under the row lock: whatever the guards see cannot gain a deployment before the commit,
+          // since requesting one locks this row for share first.
+          await this.guards.settle({
+            kind: 'service',
+            id,
+            slug: entity.slug,
+            actor,
+            cancelDeployments: options.cancelDeployments ?? false,
+          });
+          const now = this.clock.now();
+          return { ...entity, archivedAt: now, updatedAt: now };
+        },
+      ),
+    );
+  }
+
+  /**
+   * Undoes an archive (an admin act). No slug check: the slug index is unique over archived rows
+   * too, so an archived service keeps its slug and nobody can have taken it meanwhile.
+   * Deployments canceled by the archive stay canceled (finished states never change).
+   */
+  async restore(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<ServiceModel> {
+    const { id } = await this.get(idOrSlug);
+    return this.transactions.run((manager) =>
+      this.changes.edit(manager, actor, SERVICE, { id, expectedVersion, verb: 'restored' }, (entity) => {
+        if (!entity.archivedAt)
+          throw new AppError(
+            CatalogErrors.serviceNotArchived,
+            `Service ${entity.slug} is not archived; there is nothing to restore.`,
+          );
+        return { ...entity, archivedAt: null, updatedAt: this.clock.now() };
       }),
     );
+  }
+
+  /**
+   * For another context about to write a row that references this service (releases, requesting
+   * a deployment), inside its transaction: refuses an archived service and locks the row for
+   * share, so an archive waits for that transaction and its guards then see the new row (and an
+   * archive already under way makes this wait, then refuse).
+   */
+  async lockUnarchived(id: string): Promise<void> {
+    const row = await this.transactions
+      .manager()
+      .getRepository(ServiceEntity)
+      .createQueryBuilder('service')
+      .select(['service.id', 'service.slug', 'service.archivedAt'])
+      .where('service.id = :id', { id })
+      .setLock('pessimistic_read')
+      .getOne();
+    if (!row) throw notFound(id);
+    refuseArchived(row, 'is archived');
   }
 
   private selectServices() {
@@ -164,9 +229,14 @@ const SERVICE: VersionedResource<ServiceEntity, ServiceModel> = {
   type: 'service',
   toModel: toServiceModel,
   notFound,
+  // Not FOR UPDATE: archiving locks the row, then its active deployments, while a pipeline
+  // reporting success has locked its deployment and then references this row (current
+  // deployments), which FOR UPDATE would block: a deadlock. Requesting a deployment takes
+  // FOR SHARE explicitly (lockUnarchived), which still waits for an archive under way.
+  lock: 'for_no_key_update',
 };
 
-function refuseArchived(entity: ServiceEntity, what: string): void {
+function refuseArchived(entity: Pick<ServiceEntity, 'slug' | 'archivedAt'>, what: string): void {
   if (entity.archivedAt) throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} ${what}.`);
 }
 

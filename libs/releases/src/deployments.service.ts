@@ -31,7 +31,7 @@ import { assertNoProblems } from './deploy-schedule';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeploymentEntity } from './deployment.entity';
 import { DeploymentPinsService } from './deployment-pins.service';
-import { DeploymentStatus } from './deployment-status';
+import { ACTIVE_STATUSES, DeploymentStatus } from './deployment-status';
 import { assertTransition } from './assert-transition';
 import {
   DeploymentScheduleInput,
@@ -303,6 +303,11 @@ export class DeploymentsService {
       version: 1,
     };
     return this.transactions.run(async (manager) => {
+      // The checks above read without locks; an archive may have committed since, or be under way
+      // and about to miss this row. These locks settle it either way (see lockUnarchived). Taken
+      // before any deployment row lock: an archive locks the catalog row, then deployments.
+      await this.environments.lockUnarchived(environment.id);
+      await this.services.lockUnarchived(service.id);
       await hooks.before?.(manager);
       await manager.insert(DeploymentEntity, entity);
       // From now on the release is frozen; PATCH checks this under the same row lock.
@@ -481,6 +486,26 @@ export class DeploymentsService {
       .addOrderBy('deployment.id', 'DESC')
       .limit(scope.limit)
       .getRawMany<DeploymentModel>();
+    return rows.map(toDeploymentModel);
+  }
+
+  /**
+   * The deployments of a service or into an environment that have not finished, oldest first,
+   * locked until the caller's transaction ends, each in its current status (a concurrent change
+   * is waited for, then re-read), so a decision taken on them holds until the commit.
+   */
+  async lockActive(scope: { serviceId: string } | { environmentId: string }): Promise<DeploymentModel[]> {
+    const [column, id] =
+      'serviceId' in scope ? ['serviceId', scope.serviceId] : ['environmentId', scope.environmentId];
+    const rows = await this.transactions
+      .manager()
+      .getRepository(DeploymentEntity)
+      .createQueryBuilder('deployment')
+      .where(`deployment.${column} = :id`, { id })
+      .andWhere('deployment.status IN (:...active)', { active: ACTIVE_STATUSES })
+      .orderBy('deployment.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
     return rows.map(toDeploymentModel);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@opsplane/catalog';
+import { ActiveDeploymentsArchiveGuard } from './active-deployments.archive-guard';
 import { DeploymentApprovalEntity, EnvironmentApprovalRuleEntity } from './approval.entity';
 import { ApprovalsService } from './approvals.service';
 import { DeployScheduleService } from './deploy-schedule.service';
@@ -27,7 +28,8 @@ import { ReleasesService } from './releases.service';
 
 /**
  * Releases, deployments and the deployment gates. Other modules import this one to register
- * their gates with `DeploymentGates`. The API is in ReleasesApiModule.
+ * their gates with `DeploymentGates`; this one registers its archive guard with the catalog's
+ * `ArchiveGuards`. The API is in ReleasesApiModule.
  */
 @Module({
   imports: [
@@ -61,6 +63,7 @@ import { ReleasesService } from './releases.service';
     DeploymentPinsService,
     CurrentDeploymentsService,
     ScheduledDeploymentsJob,
+    ActiveDeploymentsArchiveGuard,
   ],
   exports: [
     DeploymentPinsService,

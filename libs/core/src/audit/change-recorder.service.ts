@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, EntityTarget } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { Clock } from '../clock';
-import { ConcurrencyField, loadForUpdate } from '../database/versioning';
+import { ConcurrencyField, loadForUpdate, RowLock } from '../database/versioning';
 import { AppError } from '../errors/app-error';
 import { OutboxService } from '../outbox/outbox.service';
 import { AuditLogService } from './audit-log.service';
@@ -26,6 +26,8 @@ export interface VersionedResource<E extends { id: string }, M extends object> {
   toModel(entity: E): M;
   notFound(id: string): AppError;
   versionField?: ConcurrencyField;
+  /** How `edit` and `remove` lock the row; FOR UPDATE unless said otherwise. */
+  lock?: RowLock;
 }
 
 /**
@@ -130,6 +132,7 @@ export class ChangeRecorder {
       expectedVersion,
       () => resource.notFound(id),
       resource.versionField,
+      resource.lock,
     );
   }
 }

@@ -19,6 +19,13 @@ export function concurrencyTokenOf(body: unknown): number | undefined {
 }
 
 /**
+ * FOR UPDATE, or FOR NO KEY UPDATE (what PostgreSQL's own UPDATE of non-key columns takes), which
+ * unlike FOR UPDATE lets other transactions insert rows referencing this one meanwhile: their
+ * foreign-key check takes FOR KEY SHARE on it.
+ */
+export type RowLock = 'pessimistic_write' | 'for_no_key_update';
+
+/**
  * Loads a row for change, locked until the transaction ends, and checks the caller's expected
  * version (from If-Match or `expectedVersion`) so a stale write is refused with 412, not merged.
  */
@@ -29,11 +36,12 @@ export async function loadForUpdate<E extends { id: string }>(
   expectedVersion: number | undefined,
   notFound: () => AppError,
   field: ConcurrencyField = 'version',
+  lock: RowLock = 'pessimistic_write',
 ): Promise<E> {
   const entity = await manager
     .getRepository(target)
     .createQueryBuilder('row')
-    .setLock('pessimistic_write')
+    .setLock(lock)
     .where('row.id = :id', { id })
     .getOne();
   if (!entity) throw notFound();
