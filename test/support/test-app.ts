@@ -11,6 +11,7 @@ import {
 } from '@opsplane/core';
 import request from 'supertest';
 import { createApiApp } from '../../apps/api/api-app';
+import { recordAnswers, undocumentedAnswers } from './openapi-responses';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T | null;
@@ -47,8 +48,10 @@ export interface TestApp {
 export async function createTestApp(env: Env = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const config = loadConfig({ ...process.env, JOBS_ENABLED: 'false', ...env });
   const app = await createApiApp(config, createRootLogger(config.log), { clock: options.clock });
+  const fastify = app.getHttpAdapter().getInstance();
+  const answers = recordAnswers(fastify);
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  await fastify.ready();
   const apiKeys = app.get(ApiKeysService);
   const tokens = {} as Record<Role, string>;
   for (const role of ROLES) {
@@ -68,7 +71,13 @@ export async function createTestApp(env: Env = {}, options: { clock?: Clock } = 
       const response = await http(token).post('/graphql').send({ query, variables });
       return response.body as never;
     },
-    close: () => app.close(),
+    async close() {
+      const document = (await fastify.inject({ url: '/openapi.json' })).json();
+      await app.close();
+      const problems = undocumentedAnswers(document, answers);
+      if (problems.length > 0)
+        throw new Error(`Answers that disagree with the OpenAPI document:\n  ${problems.join('\n  ')}`);
+    },
   };
 }
 

@@ -1,9 +1,11 @@
 import { OpenAPIObject } from '@nestjs/swagger';
+import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
+import { PROBLEM_DESCRIPTIONS } from './rest.decorators';
 
 type Schema = Record<string, unknown>;
 
 /**
- * Two rules of the request pipeline that hold for every operation, written into the document
+ * Three rules of the request pipeline that hold for every operation, written into the document
  * once here rather than on each DTO:
  * - The validation pipe refuses members a body does not declare (`forbidNonWhitelisted`), at
  *   every level: every schema a request body reaches gets `additionalProperties: false` unless
@@ -11,6 +13,8 @@ type Schema = Record<string, unknown>;
  * - A query string has no null: an optional filter is omitted, not sent as null. Fields are
  *   declared once for REST and GraphQL, where an optional argument is nullable; in a query
  *   parameter that `nullable` would invite clients to send what the server refuses.
+ * - The body parser answers any operation that takes a body with 413 (too large) or 415 (not
+ *   JSON, or not UTF-8) before the operation's own code runs.
  */
 export function applyRequestRules(document: OpenAPIObject): OpenAPIObject {
   const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
@@ -33,7 +37,11 @@ export function applyRequestRules(document: OpenAPIObject): OpenAPIObject {
       for (const part of (node[key] as unknown[] | undefined) ?? []) close(part);
   };
   for (const item of Object.values(document.paths)) {
-    for (const operation of Object.values(item) as { parameters?: unknown[]; requestBody?: unknown }[]) {
+    for (const operation of Object.values(item) as {
+      parameters?: unknown[];
+      requestBody?: unknown;
+      responses?: Record<string, unknown>;
+    }[]) {
       if (!operation || typeof operation !== 'object') continue;
       for (const parameter of (operation.parameters ?? []) as { in?: string; schema?: Schema }[])
         if (parameter.in === 'query' && parameter.schema) delete parameter.schema.nullable;
@@ -41,6 +49,12 @@ export function applyRequestRules(document: OpenAPIObject): OpenAPIObject {
         operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined
       )?.content;
       for (const media of Object.values(content ?? {})) close(media.schema);
+      if (content && operation.responses)
+        for (const status of [413, 415])
+          operation.responses[status] ??= {
+            description: PROBLEM_DESCRIPTIONS[status],
+            content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+          };
     }
   }
   return document;

@@ -34,7 +34,7 @@ const problemResponse = (status: number, description: string) =>
     content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDetailsModel) } } },
   });
 
-const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input; `errors` names each failing field.',
   401: 'Missing, unknown, revoked or expired API key.',
   403: 'The key’s role may not do this.',
@@ -42,7 +42,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state (e.g. a slug already taken).',
   412: 'If-Match does not match the current version.',
   413: 'Body larger than the configured limit.',
-  415: 'Body is not JSON.',
+  415: 'Body is not JSON (or not UTF-8).',
   422: 'Idempotency-Key reused with a different request.',
   500: 'Unexpected server error; quote requestId when reporting it.',
 };
