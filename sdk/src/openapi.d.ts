@@ -2536,7 +2536,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 /** @description Include revoked and expired keys (default false). */
                 includeInactive?: boolean | null;
@@ -2814,7 +2814,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 targetType?: string | null;
                 targetId?: string | null;
@@ -2939,7 +2939,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 job?: string | null;
                 status?: components["schemas"]["JobRunStatus"];
@@ -3069,7 +3069,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 ownerTeam?: string | null;
                 criticality?: components["schemas"]["ServiceCriticality"];
@@ -3475,7 +3475,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 tier?: components["schemas"]["EnvironmentTier"];
                 isProtected?: boolean | null;
@@ -3881,7 +3881,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 serviceId?: string | null;
             };
@@ -4277,7 +4277,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 environmentId?: string | null;
                 serviceId?: string | null;
@@ -4695,7 +4695,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
             };
             header?: never;
@@ -5182,7 +5182,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 /** @description Freezes that apply to this environment: its own and those for every environment. */
                 environmentId?: string | null;
@@ -6141,7 +6141,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
             };
             header?: never;
@@ -6214,7 +6214,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
             };
             header?: never;
@@ -6678,7 +6678,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 status?: components["schemas"]["IncidentStatus"];
                 severity?: components["schemas"]["IncidentSeverity"];
@@ -7290,7 +7290,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
                 kind?: components["schemas"]["TimelineEntryKind"];
                 /** @description Only pinned entries. */
@@ -7935,7 +7935,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number | null;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string | null;
             };
             header?: never;

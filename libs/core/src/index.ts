@@ -38,6 +38,7 @@ export {
   PageArgs,
   PageOf,
   paginate,
+  KeysetOrder,
   toPage,
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,

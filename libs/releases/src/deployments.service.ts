@@ -16,6 +16,7 @@ import {
   isAllowed,
   isUniqueViolation,
   isUuid,
+  KeysetOrder,
   loadForUpdate,
   newId,
   Page,
@@ -443,11 +444,9 @@ export class DeploymentsService {
     if (args.status) query.andWhere('deployment.status = :status', { status: args.status });
     if (args.from) query.andWhere('deployment.requestedAt >= :from', { from: args.from });
     if (args.to) query.andWhere('deployment.requestedAt < :to', { to: args.to });
-    const rows = await paginate(query, args, {
-      idColumn: 'deployment.id',
-      direction: 'DESC',
-    }).getRawMany<DeploymentModel>();
-    return toPage(rows, args, (row) => ({ id: row.id }), toDeploymentModel);
+    const order: KeysetOrder = { idColumn: 'deployment.id', direction: 'DESC' };
+    const rows = await paginate(query, args, order).getRawMany<DeploymentModel>();
+    return toPage(rows, args, order, (row) => ({ id: row.id }), toDeploymentModel);
   }
 
   /**

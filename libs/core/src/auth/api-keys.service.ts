@@ -6,7 +6,7 @@ import { ChangeRecorder } from '../audit/change-recorder.service';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { newId } from '../ids';
-import { Page, paginate, toPage } from '../pagination/pagination';
+import { KeysetOrder, Page, paginate, toPage } from '../pagination/pagination';
 import { Actor } from './actor';
 import { ApiKeyEntity } from './api-key.entity';
 import {
@@ -85,11 +85,13 @@ export class ApiKeysService {
     if (!args.includeInactive) {
       query.andWhere('key.revokedAt IS NULL').andWhere('(key.expiresAt IS NULL OR key.expiresAt > now())');
     }
-    const rows = await paginate(query, args, { idColumn: 'key.id' }).getMany();
+    const order: KeysetOrder = { idColumn: 'key.id' };
+    const rows = await paginate(query, args, order).getMany();
     const now = new Date();
     return toPage(
       rows,
       args,
+      order,
       (row) => ({ id: row.id }),
       (row) => toApiKeyModel(row, now),
     );
