@@ -656,7 +656,7 @@ export interface paths {
         };
         /**
          * Incident counts, MTTA, MTTM and MTTR (mean, median, p95) for a period
-         * @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known and the end is not before the start. MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted.
+         * @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known, the end is not before the start and the two are at most 100 years apart (the span of accepted instants). MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted.
          */
         get: operations["getIncidentMetrics"];
         put?: never;
@@ -994,7 +994,7 @@ export interface components {
             role: components["schemas"]["Role"];
             /**
              * Format: date-time
-             * @description When the key stops working; must be in the future. Default: never.
+             * @description When the key stops working; must be in the future. Default: never. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             expiresAt?: string | null;
         };
@@ -1040,7 +1040,10 @@ export interface components {
         AuditEvent: {
             /** Format: uuid */
             id: string;
-            /** @description Position in the hash chain. */
+            /**
+             * Format: int64
+             * @description Position in the hash chain.
+             */
             seq: number;
             /** Format: date-time */
             occurredAt: string;
@@ -1073,8 +1076,12 @@ export interface components {
         AuditChainVerification: {
             /** @description True when every event matches its hash and links to the one before. */
             isIntact: boolean;
-            /** @description Events verified before the first break (or all). */
+            /**
+             * Format: int64
+             * @description Events verified before the first break (or all).
+             */
             checkedCount: number;
+            /** Format: int64 */
             brokenAtSeq: number | null;
             /** Format: uuid */
             brokenEventId: string | null;
@@ -1276,9 +1283,15 @@ export interface components {
             sha: string;
             /** @example Retry card authorisations on 503 */
             message: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
+             */
             authoredAt?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
+             */
             mergedAt?: string | null;
         };
         ReleaseArtifactInput: {
@@ -1437,7 +1450,7 @@ export interface components {
         DeploymentScheduleInput: {
             /**
              * Format: date-time
-             * @description An instant, e.g. 2026-11-28T01:00:00Z.
+             * @description An instant, e.g. 2026-11-28T01:00:00Z. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             at?: string | null;
             /**
@@ -1474,7 +1487,7 @@ export interface components {
             schedule?: components["schemas"]["DeploymentScheduleInput"] | null;
             /**
              * Format: date-time
-             * @description If the deployment is still waiting for approval or for its scheduled time then, it becomes `expired`.
+             * @description If the deployment is still waiting for approval or for its scheduled time then, it becomes `expired`. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             expiresAt?: string | null;
         };
@@ -1690,12 +1703,12 @@ export interface components {
             reason: string;
             /**
              * Format: date-time
-             * @description One-off: start (included).
+             * @description One-off: start (included). Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             startsAt?: string | null;
             /**
              * Format: date-time
-             * @description One-off: end (excluded), after startsAt.
+             * @description One-off: end (excluded), after startsAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             endsAt?: string | null;
             /**
@@ -1770,12 +1783,12 @@ export interface components {
             reason?: string;
             /**
              * Format: date-time
-             * @description One-off: start (included).
+             * @description One-off: start (included). Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             startsAt?: string | null;
             /**
              * Format: date-time
-             * @description One-off: end (excluded), after startsAt.
+             * @description One-off: end (excluded), after startsAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             endsAt?: string | null;
             /**
@@ -1983,12 +1996,12 @@ export interface components {
             responders?: string[] | null;
             /**
              * Format: date-time
-             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             impactStartedAt?: string | null;
             /**
              * Format: date-time
-             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             detectedAt?: string | null;
         };
@@ -2082,8 +2095,11 @@ export interface components {
         DurationStats: {
             /** @description How many incidents the duration was measured on. */
             count: number;
+            /** Format: int64 */
             meanSeconds: number | null;
+            /** Format: int64 */
             medianSeconds: number | null;
+            /** Format: int64 */
             p95Seconds: number | null;
         };
         /** @description What each number means, exactly. */
@@ -2093,7 +2109,7 @@ export interface components {
             mttm: string;
             mttr: string;
         };
-        /** @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known and the end is not before the start. MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted. */
+        /** @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known, the end is not before the start and the two are at most 100 years apart (the span of accepted instants). MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted. */
         IncidentMetrics: {
             /** Format: date-time */
             from: string;
@@ -2149,12 +2165,12 @@ export interface components {
             responders?: string[];
             /**
              * Format: date-time
-             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             impactStartedAt?: string | null;
             /**
              * Format: date-time
-             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             detectedAt?: string | null;
         };
@@ -2294,7 +2310,7 @@ export interface components {
             body?: string | null;
             /**
              * Format: date-time
-             * @description When it happened; default now. May be back-dated, not put in the future (a minute of skew is tolerated).
+             * @description When it happened; default now. May be back-dated, not put in the future (a minute of skew is tolerated). Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             occurredAt?: string | null;
             /**
@@ -2820,9 +2836,9 @@ export interface operations {
                 targetId?: string | null;
                 actorId?: string | null;
                 action?: string | null;
-                /** @description Events at or after this time. */
+                /** @description Events at or after this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string | null;
-                /** @description Events before this time. */
+                /** @description Events before this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string | null;
             };
             header?: never;
@@ -4283,9 +4299,9 @@ export interface operations {
                 serviceId?: string | null;
                 releaseId?: string | null;
                 status?: components["schemas"]["DeploymentStatus"];
-                /** @description Requested at or after this time. */
+                /** @description Requested at or after this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string | null;
-                /** @description Requested before this time. */
+                /** @description Requested before this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string | null;
             };
             header?: never;
@@ -4863,7 +4879,7 @@ export interface operations {
             query?: {
                 /** @description Include the windows and freezes of this service; omitted: only those for every service. */
                 serviceId?: string | null;
-                /** @description Look from this instant; default now. */
+                /** @description Look from this instant; default now. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string | null;
                 /** @description How many days ahead to look, default 31. */
                 horizonDays?: number | null;
@@ -5188,7 +5204,7 @@ export interface operations {
                 environmentId?: string | null;
                 /** @description Freezes that apply to this service: its own and those for every service. */
                 serviceId?: string | null;
-                /** @description Only freezes in force at this instant. A page may then hold fewer than `limit` items; follow nextCursor. */
+                /** @description Only freezes in force at this instant. A page may then hold fewer than `limit` items; follow nextCursor. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 activeAt?: string | null;
             };
             header?: never;
@@ -6686,9 +6702,9 @@ export interface operations {
                 serviceId?: string | null;
                 /** @description Incidents affecting this environment. */
                 environmentId?: string | null;
-                /** @description Triggered at or after this time. */
+                /** @description Triggered at or after this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string | null;
-                /** @description Triggered before this time; must be after `from`. */
+                /** @description Triggered before this time; must be after `from`. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string | null;
             };
             header?: never;
@@ -6821,9 +6837,9 @@ export interface operations {
     getIncidentMetrics: {
         parameters: {
             query?: {
-                /** @description Start (included) of the period, by triggeredAt; default `to` minus 30 days. */
+                /** @description Start (included) of the period, by triggeredAt; default `to` minus 30 days. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string | null;
-                /** @description End (excluded); default now. At most 366 days after `from`. */
+                /** @description End (excluded); default now. At most 366 days after `from`. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string | null;
                 serviceId?: string | null;
                 environmentId?: string | null;

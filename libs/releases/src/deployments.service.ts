@@ -13,7 +13,9 @@ import {
   Clock,
   CommonErrors,
   FieldError,
+  INSTANT_RANGE_TEXT,
   isAllowed,
+  isInInstantRange,
   isUniqueViolation,
   isUuid,
   KeysetOrder,
@@ -199,6 +201,17 @@ export class DeploymentsService {
       if (!scheduledFor)
         assertNoProblems(
           [{ path: 'schedule.localTime', message: 'is not a date and time of the calendar' }],
+          'schedule',
+        );
+      // The one instant of a request that is not a date field, bounded like all the others.
+      else if (!isInInstantRange(scheduledFor))
+        assertNoProblems(
+          [
+            {
+              path: 'schedule.localTime',
+              message: `resolves to ${scheduledFor.toISOString()}; it must resolve to an instant ${INSTANT_RANGE_TEXT}`,
+            },
+          ],
           'schedule',
         );
     } else if (schedule?.nextAllowedWindow) {
