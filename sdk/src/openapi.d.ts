@@ -705,7 +705,7 @@ export interface paths {
         };
         /**
          * Incident counts, MTTA, MTTM and MTTR (mean, median, p95) for a period
-         * @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known and the end is not before the start. MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted.
+         * @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known, the end is not before the start and the two are at most 100 years apart (the span of accepted instants). MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted.
          */
         get: operations["getIncidentMetrics"];
         put?: never;
@@ -1043,7 +1043,7 @@ export interface components {
             role: components["schemas"]["Role"];
             /**
              * Format: date-time
-             * @description When the key stops working; must be in the future. Default: never.
+             * @description When the key stops working; must be in the future. Default: never. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             expiresAt?: string | null;
         };
@@ -1089,7 +1089,10 @@ export interface components {
         AuditEvent: {
             /** Format: uuid */
             id: string;
-            /** @description Position in the hash chain. */
+            /**
+             * Format: int64
+             * @description Position in the hash chain.
+             */
             seq: number;
             /** Format: date-time */
             occurredAt: string;
@@ -1124,8 +1127,12 @@ export interface components {
         AuditChainVerification: {
             /** @description True when every event matches its hash and links to the one before. */
             isIntact: boolean;
-            /** @description Events verified before the first break (or all). */
+            /**
+             * Format: int64
+             * @description Events verified before the first break (or all).
+             */
             checkedCount: number;
+            /** Format: int64 */
             brokenAtSeq: number | null;
             /** Format: uuid */
             brokenEventId: string | null;
@@ -1327,9 +1334,15 @@ export interface components {
             sha: string;
             /** @example Retry card authorisations on 503 */
             message: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
+             */
             authoredAt?: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
+             */
             mergedAt?: string | null;
         };
         ReleaseArtifactInput: {
@@ -1488,7 +1501,7 @@ export interface components {
         DeploymentScheduleInput: {
             /**
              * Format: date-time
-             * @description An instant, e.g. 2026-11-28T01:00:00Z.
+             * @description An instant, e.g. 2026-11-28T01:00:00Z. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             at?: string | null;
             /**
@@ -1525,7 +1538,7 @@ export interface components {
             schedule?: components["schemas"]["DeploymentScheduleInput"] | null;
             /**
              * Format: date-time
-             * @description If the deployment is still waiting for approval or for its scheduled time then, it becomes `expired`.
+             * @description If the deployment is still waiting for approval or for its scheduled time then, it becomes `expired`. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             expiresAt?: string | null;
         };
@@ -1741,12 +1754,12 @@ export interface components {
             reason: string;
             /**
              * Format: date-time
-             * @description One-off: start (included).
+             * @description One-off: start (included). Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             startsAt?: string | null;
             /**
              * Format: date-time
-             * @description One-off: end (excluded), after startsAt.
+             * @description One-off: end (excluded), after startsAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             endsAt?: string | null;
             /**
@@ -1821,12 +1834,12 @@ export interface components {
             reason?: string;
             /**
              * Format: date-time
-             * @description One-off: start (included).
+             * @description One-off: start (included). Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             startsAt?: string | null;
             /**
              * Format: date-time
-             * @description One-off: end (excluded), after startsAt.
+             * @description One-off: end (excluded), after startsAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             endsAt?: string | null;
             /**
@@ -2034,12 +2047,12 @@ export interface components {
             responders?: string[] | null;
             /**
              * Format: date-time
-             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             impactStartedAt?: string | null;
             /**
              * Format: date-time
-             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             detectedAt?: string | null;
         };
@@ -2133,8 +2146,11 @@ export interface components {
         DurationStats: {
             /** @description How many incidents the duration was measured on. */
             count: number;
+            /** Format: int64 */
             meanSeconds: number | null;
+            /** Format: int64 */
             medianSeconds: number | null;
+            /** Format: int64 */
             p95Seconds: number | null;
         };
         /** @description What each number means, exactly. */
@@ -2144,7 +2160,7 @@ export interface components {
             mttm: string;
             mttr: string;
         };
-        /** @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known and the end is not before the start. MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted. */
+        /** @description Counts and durations of incidents. Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median (percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and rounded to whole seconds. An incident enters a duration only when both ends are known, the end is not before the start and the two are at most 100 years apart (the span of accepted instants). MTTA: Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted. MTTM: Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start is unknown. mitigatedAt is the latest mitigation (resolving stamps it when mitigated was skipped; a reopen clears it). MTTR: Mean time to resolve: impactStartedAt → resolvedAt, falling back to triggeredAt when the impact start is unknown (see impactStartKnownCount). resolvedAt is the latest resolution: a reopened incident is measured to its final resolution, and one reopened and not yet resolved again is not counted. */
         IncidentMetrics: {
             /** Format: date-time */
             from: string;
@@ -2200,12 +2216,12 @@ export interface components {
             responders?: string[];
             /**
              * Format: date-time
-             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             * @description When users started to be affected (MTTM and MTTR count from here). Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             impactStartedAt?: string | null;
             /**
              * Format: date-time
-             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt.
+             * @description When the problem was noticed. Not in the future (a minute of client clock skew is tolerated); impactStartedAt may not be after detectedAt. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             detectedAt?: string | null;
         };
@@ -2345,7 +2361,7 @@ export interface components {
             body?: string | null;
             /**
              * Format: date-time
-             * @description When it happened; default now. May be back-dated, not put in the future (a minute of skew is tolerated).
+             * @description When it happened; default now. May be back-dated, not put in the future (a minute of skew is tolerated). Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             occurredAt?: string | null;
             /**
@@ -2591,7 +2607,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 /** @description Include revoked and expired keys (default false). */
                 includeInactive?: boolean;
@@ -2887,15 +2903,15 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 targetType?: string;
                 targetId?: string;
                 actorId?: string;
                 action?: string;
-                /** @description Events at or after this time. */
+                /** @description Events at or after this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string;
-                /** @description Events before this time. */
+                /** @description Events before this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string;
             };
             header?: never;
@@ -3012,7 +3028,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 job?: string;
                 status?: components["schemas"]["JobRunStatus"];
@@ -3142,7 +3158,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 ownerTeam?: string;
                 criticality?: components["schemas"]["ServiceCriticality"];
@@ -3678,7 +3694,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 tier?: components["schemas"]["EnvironmentTier"];
                 isProtected?: boolean;
@@ -4214,7 +4230,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 serviceId?: string;
             };
@@ -4646,15 +4662,15 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 environmentId?: string;
                 serviceId?: string;
                 releaseId?: string;
                 status?: components["schemas"]["DeploymentStatus"];
-                /** @description Requested at or after this time. */
+                /** @description Requested at or after this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string;
-                /** @description Requested before this time. */
+                /** @description Requested before this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string;
             };
             header?: never;
@@ -5118,7 +5134,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
             };
             header?: never;
@@ -5304,7 +5320,7 @@ export interface operations {
             query?: {
                 /** @description Include the windows and freezes of this service; omitted: only those for every service. */
                 serviceId?: string;
-                /** @description Look from this instant; default now. */
+                /** @description Look from this instant; default now. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string;
                 /** @description How many days ahead to look, default 31. */
                 horizonDays?: number;
@@ -5641,13 +5657,13 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 /** @description Freezes that apply to this environment: its own and those for every environment. */
                 environmentId?: string;
                 /** @description Freezes that apply to this service: its own and those for every service. */
                 serviceId?: string;
-                /** @description Only freezes in force at this instant. A page may then hold fewer than `limit` items; follow nextCursor. */
+                /** @description Only freezes in force at this instant. A page may then hold fewer than `limit` items; follow nextCursor. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 activeAt?: string;
             };
             header?: never;
@@ -6690,7 +6706,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
             };
             header?: never;
@@ -6763,7 +6779,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
             };
             header?: never;
@@ -7263,7 +7279,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 status?: components["schemas"]["IncidentStatus"];
                 severity?: components["schemas"]["IncidentSeverity"];
@@ -7271,9 +7287,9 @@ export interface operations {
                 serviceId?: string;
                 /** @description Incidents affecting this environment. */
                 environmentId?: string;
-                /** @description Triggered at or after this time. */
+                /** @description Triggered at or after this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string;
-                /** @description Triggered before this time; must be after `from`. */
+                /** @description Triggered before this time; must be after `from`. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string;
             };
             header?: never;
@@ -7424,9 +7440,9 @@ export interface operations {
     getIncidentMetrics: {
         parameters: {
             query?: {
-                /** @description Start (included) of the period, by triggeredAt; default `to` minus 30 days. */
+                /** @description Start (included) of the period, by triggeredAt; default `to` minus 30 days. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string;
-                /** @description End (excluded); default now. At most 366 days after `from`. */
+                /** @description End (excluded); default now. At most 366 days after `from`. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string;
                 serviceId?: string;
                 environmentId?: string;
@@ -7947,7 +7963,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
                 kind?: components["schemas"]["TimelineEntryKind"];
                 /** @description Only pinned entries. */
@@ -8664,7 +8680,7 @@ export interface operations {
             query?: {
                 /** @description Page size, default 25. */
                 limit?: number;
-                /** @description The `nextCursor` of the previous page. */
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
             };
             header?: never;

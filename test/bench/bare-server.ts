@@ -1,3 +1,4 @@
+import { KeysetOrder, toPage } from '@opsplane/core';
 import Fastify, { FastifyInstance } from 'fastify';
 import pg, { CustomTypesConfig } from 'pg';
 
@@ -21,8 +22,10 @@ export interface BareListRoute {
   boundParams?: Record<number, string>;
   /** Adds what Opsplane's model computes from the row (e.g. a flag); rows are otherwise served as read. */
   completeRow?: (row: Row) => void;
-  /** The keyset of the last row, as Opsplane encodes it into the cursor. */
-  keyOf: (row: Row) => unknown[];
+  /** Opsplane's keyset order of this list: the cursor is bound to it and to the query's filters. */
+  order: KeysetOrder;
+  /** The keyset of the last row, as Opsplane's service hands it to `toPage`. */
+  keyOf: (row: Row) => { sort?: string | number; id: string };
 }
 
 export interface BareServer {
@@ -33,7 +36,7 @@ export interface BareServer {
 /**
  * The yardstick: Opsplane's list routes as plain Fastify routes on a plain pg pool, running the
  * very SQL (text and parameters) Opsplane sent for the same request, cutting the `limit + 1`th
- * row into a cursor the same way, and serialising with the same response schema — so the
+ * row into a cursor with Opsplane's own `toPage` (bound to the same filters), and serialising with the same response schema — so the
  * bodies are byte-identical and any difference in throughput is Opsplane's request pipeline.
  * No auth, no request ids, no logs, no metrics, no validation: that is what it measures against.
  */
@@ -55,7 +58,7 @@ export async function startBareServer(options: {
   });
   const server: FastifyInstance = Fastify({ logger: false });
   for (const route of options.routes) {
-    const { query, limit, keyOf, completeRow } = route;
+    const { query, limit, order, keyOf, completeRow } = route;
     const bound = Object.entries(route.boundParams ?? {}).map(
       ([index, field]) => [Number(index), field] as const,
     );
@@ -75,13 +78,13 @@ export async function startBareServer(options: {
         for (const [index, field] of bound) params[index] = fields[field];
       }
       const { rows } = await pool.query<Row>(query.sql, params);
-      const hasMore = rows.length > limit;
-      const items = hasMore ? rows.slice(0, limit) : rows;
-      if (completeRow) for (const row of items) completeRow(row);
-      const last = items[items.length - 1];
-      const nextCursor =
-        hasMore && last ? Buffer.from(JSON.stringify(keyOf(last))).toString('base64url') : null;
-      return { items, nextCursor };
+      // The query string's filters are text here and typed in Opsplane; the benchmarked lists
+      // filter by ids only, which are text in both, so the binding comes out the same.
+      const args = { ...(request.query as Record<string, string>), limit };
+      return toPage(rows, args, order, keyOf, (row) => {
+        completeRow?.(row);
+        return row;
+      });
     });
   }
   const url = await server.listen({ port: 0, host: '127.0.0.1' });

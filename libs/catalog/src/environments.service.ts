@@ -7,6 +7,7 @@ import {
   definedOnly,
   isUuid,
   JsonObject,
+  KeysetOrder,
   likePattern,
   newId,
   onUniqueViolation,
@@ -114,12 +115,13 @@ export class EnvironmentsService {
       query.andWhere('environment.isProtected = :isProtected', { isProtected: args.isProtected });
     if (args.q)
       query.andWhere('(environment.slug ILIKE :q OR environment.name ILIKE :q)', { q: likePattern(args.q) });
-    const rows = await paginate(query, args, {
+    const order: KeysetOrder = {
       sortColumn: 'environment.rank',
       sortType: 'int',
       idColumn: 'environment.id',
-    }).getRawMany<EnvironmentModel>();
-    return toPage(rows, args, (row) => ({ sort: row.rank, id: row.id }), toEnvironmentModel);
+    };
+    const rows = await paginate(query, args, order).getRawMany<EnvironmentModel>();
+    return toPage(rows, args, order, (row) => ({ sort: row.rank, id: row.id }), toEnvironmentModel);
   }
 
   async update(

@@ -6,6 +6,7 @@ import {
   Clock,
   definedOnly,
   isUuid,
+  KeysetOrder,
   likePattern,
   newId,
   onUniqueViolation,
@@ -106,11 +107,9 @@ export class ServicesService {
       query.andWhere('service.criticality = :criticality', { criticality: args.criticality });
     if (args.q)
       query.andWhere('(service.slug ILIKE :q OR service.name ILIKE :q)', { q: likePattern(args.q) });
-    const rows = await paginate(query, args, {
-      sortColumn: 'service.slug',
-      idColumn: 'service.id',
-    }).getRawMany<ServiceModel>();
-    return toPage(rows, args, (row) => ({ sort: row.slug, id: row.id }), toServiceModel);
+    const order: KeysetOrder = { sortColumn: 'service.slug', idColumn: 'service.id' };
+    const rows = await paginate(query, args, order).getRawMany<ServiceModel>();
+    return toPage(rows, args, order, (row) => ({ sort: row.slug, id: row.id }), toServiceModel);
   }
 
   async update(

@@ -39,11 +39,22 @@ export {
   PageArgs,
   PageOf,
   paginate,
+  KeysetOrder,
   toPage,
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,
 } from './pagination/pagination';
-export { Prop, Model, Input, Args, jsonSchemaOf } from './schema/fields';
+export {
+  Prop,
+  Model,
+  Input,
+  Args,
+  jsonSchemaOf,
+  INSTANT_RANGE,
+  INSTANT_RANGE_TEXT,
+  MAX_INSTANT_SPAN_SECONDS,
+  isInInstantRange,
+} from './schema/fields';
 export { Operation, ApiIfMatch, IfMatchVersion } from './http/rest.decorators';
 export { etagOf } from './http/etag.interceptor';
 export { Idempotent } from './http/idempotency.interceptor';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Transactions } from '@opsplane/core';
+import { Clock, MAX_INSTANT_SPAN_SECONDS, Transactions } from '@opsplane/core';
 import {
   DEFAULT_METRICS_DAYS,
   DurationStatsModel,
@@ -69,6 +69,8 @@ export class IncidentMetricsService {
     );
     // Seconds as float8 so percentile_cont interpolates; pairs whose end precedes their start
     // (an impact start edited to after the mitigation) say nothing about speed and are left out.
+    // So are pairs further apart than any two accepted instants: only rows stored before inputs
+    // were bounded (an impact start of 0001-01-01) can be, and they would break the documented maximum.
     const durations = await manager.query<DurationRow[]>(
       `${scope},
        durations AS (
@@ -85,8 +87,8 @@ export class IncidentMetricsService {
               round(avg(seconds)) AS mean,
               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY seconds)) AS median,
               round(percentile_cont(0.95) WITHIN GROUP (ORDER BY seconds)) AS p95
-         FROM durations WHERE seconds >= 0 GROUP BY metric`,
-      parameters,
+         FROM durations WHERE seconds >= 0 AND seconds <= $6 GROUP BY metric`,
+      [...parameters, MAX_INSTANT_SPAN_SECONDS],
     );
     const sum = (rows: CountRow[]) => rows.reduce((total, row) => total + row.count, 0);
     const stats = (metric: DurationRow['metric']): DurationStatsModel => {

@@ -9,6 +9,7 @@ import {
   IncidentsConfig,
   isUuid,
   JsonObject,
+  KeysetOrder,
   loadForUpdate,
   newId,
   Page,
@@ -178,11 +179,9 @@ export class IncidentsService {
       });
     if (args.from) query.andWhere('incident.triggeredAt >= :from', { from: args.from });
     if (args.to) query.andWhere('incident.triggeredAt < :to', { to: args.to });
-    const rows = await paginate(query, args, {
-      idColumn: 'incident.id',
-      direction: 'DESC',
-    }).getRawMany<IncidentModel>();
-    return toPage(rows, args, (row) => ({ id: row.id }), toIncidentModel);
+    const order: KeysetOrder = { idColumn: 'incident.id', direction: 'DESC' };
+    const rows = await paginate(query, args, order).getRawMany<IncidentModel>();
+    return toPage(rows, args, order, (row) => ({ id: row.id }), toIncidentModel);
   }
 
   /**

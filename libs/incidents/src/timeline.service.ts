@@ -8,6 +8,7 @@ import {
   insertRows,
   isUuid,
   JsonObject,
+  KeysetOrder,
   newId,
   Page,
   paginate,
@@ -135,12 +136,14 @@ export class TimelineService {
     const query = this.select().where('entry.incidentId = :incidentId', { incidentId });
     if (args.kind) query.andWhere('entry.kind = :kind', { kind: args.kind });
     if (args.pinnedOnly) query.andWhere('entry.pinnedAt IS NOT NULL');
-    const rows = await paginate(query, args, {
+    const order: KeysetOrder = {
       sortColumn: 'entry.occurredAt',
       sortType: 'date',
       idColumn: 'entry.id',
-    }).getRawMany<TimelineEntryEntity>();
-    return toPage(rows, args, (row) => ({ sort: row.occurredAt, id: row.id }), toTimelineEntryModel);
+      scope: { incidentId },
+    };
+    const rows = await paginate(query, args, order).getRawMany<TimelineEntryEntity>();
+    return toPage(rows, args, order, (row) => ({ sort: row.occurredAt, id: row.id }), toTimelineEntryModel);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentsService } from '@opsplane/catalog';
-import { Page, PageArgs, paginate, selectColumns, toPage, Transactions } from '@opsplane/core';
+import { KeysetOrder, Page, PageArgs, paginate, selectColumns, toPage, Transactions } from '@opsplane/core';
 import { CurrentDeploymentEntity } from './current-deployment.entity';
 import { DeploymentEntity } from './deployment.entity';
 import { DeploymentsService } from './deployments.service';
@@ -65,13 +65,16 @@ export class CurrentDeploymentsService {
       .addSelect('pin.pinned_by', 'pinnedBy')
       .addSelect('pin.pinned_at', 'pinnedAt')
       .where('current.environmentId = :environmentId', { environmentId: environment.id });
-    const rows = await paginate(query, args, {
+    const order: KeysetOrder = {
       sortColumn: 'service.slug',
       idColumn: 'current.serviceId',
-    }).getRawMany<CurrentRow>();
+      scope: { environmentId: environment.id },
+    };
+    const rows = await paginate(query, args, order).getRawMany<CurrentRow>();
     const page = toPage(
       rows,
       args,
+      order,
       (row) => ({ sort: row.serviceSlug, id: row.serviceId }),
       (row) => row,
     );

@@ -7,6 +7,7 @@ import {
   Clock,
   definedOnly,
   isUuid,
+  KeysetOrder,
   newId,
   Page,
   PageArgs,
@@ -89,8 +90,9 @@ export class DeployWindowsService {
     const query = this.select().where('deployWindow.environmentId = :environmentId', {
       environmentId: environment.id,
     });
-    const rows = await paginate(query, args, { idColumn: 'deployWindow.id' }).getRawMany<DeployWindowModel>();
-    return toPage(rows, args, (row) => ({ id: row.id }), toDeployWindowModel);
+    const order: KeysetOrder = { idColumn: 'deployWindow.id', scope: { environmentId: environment.id } };
+    const rows = await paginate(query, args, order).getRawMany<DeployWindowModel>();
+    return toPage(rows, args, order, (row) => ({ id: row.id }), toDeployWindowModel);
   }
 
   /** The period is validated as a whole after the change, so a PATCH of one field cannot break it. */

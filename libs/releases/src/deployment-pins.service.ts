@@ -7,6 +7,7 @@ import {
   Clock,
   CommonErrors,
   isUniqueViolation,
+  KeysetOrder,
   Page,
   PageArgs,
   paginate,
@@ -145,10 +146,12 @@ export class DeploymentPinsService {
     const query = this.selectPins(this.transactions.manager()).where('pin.environmentId = :environmentId', {
       environmentId: environment.id,
     });
-    const rows = await paginate(query, args, { idColumn: 'pin.serviceId' }).getRawMany<DeploymentPinModel>();
+    const order: KeysetOrder = { idColumn: 'pin.serviceId', scope: { environmentId: environment.id } };
+    const rows = await paginate(query, args, order).getRawMany<DeploymentPinModel>();
     return toPage(
       rows,
       args,
+      order,
       (row) => ({ id: row.serviceId }),
       (row) => row,
     );

@@ -13,9 +13,12 @@ import {
   Clock,
   CommonErrors,
   FieldError,
+  INSTANT_RANGE_TEXT,
   isAllowed,
+  isInInstantRange,
   isUniqueViolation,
   isUuid,
+  KeysetOrder,
   loadForUpdate,
   newId,
   Page,
@@ -198,6 +201,17 @@ export class DeploymentsService {
       if (!scheduledFor)
         assertNoProblems(
           [{ path: 'schedule.localTime', message: 'is not a date and time of the calendar' }],
+          'schedule',
+        );
+      // The one instant of a request that is not a date field, bounded like all the others.
+      else if (!isInInstantRange(scheduledFor))
+        assertNoProblems(
+          [
+            {
+              path: 'schedule.localTime',
+              message: `resolves to ${scheduledFor.toISOString()}; it must resolve to an instant ${INSTANT_RANGE_TEXT}`,
+            },
+          ],
           'schedule',
         );
     } else if (schedule?.nextAllowedWindow) {
@@ -448,11 +462,9 @@ export class DeploymentsService {
     if (args.status) query.andWhere('deployment.status = :status', { status: args.status });
     if (args.from) query.andWhere('deployment.requestedAt >= :from', { from: args.from });
     if (args.to) query.andWhere('deployment.requestedAt < :to', { to: args.to });
-    const rows = await paginate(query, args, {
-      idColumn: 'deployment.id',
-      direction: 'DESC',
-    }).getRawMany<DeploymentModel>();
-    return toPage(rows, args, (row) => ({ id: row.id }), toDeploymentModel);
+    const order: KeysetOrder = { idColumn: 'deployment.id', direction: 'DESC' };
+    const rows = await paginate(query, args, order).getRawMany<DeploymentModel>();
+    return toPage(rows, args, order, (row) => ({ id: row.id }), toDeploymentModel);
   }
 
   /**

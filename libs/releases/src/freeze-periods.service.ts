@@ -8,6 +8,7 @@ import {
   definedOnly,
   FieldError,
   isUuid,
+  KeysetOrder,
   newId,
   Page,
   paginate,
@@ -91,11 +92,9 @@ export class FreezePeriodsService {
         '(freeze.schedule IS NOT NULL OR (freeze.startsAt <= :activeAt AND freeze.endsAt > :activeAt))',
         { activeAt },
       );
-    const rows = await paginate(query, args, {
-      idColumn: 'freeze.id',
-      direction: 'DESC',
-    }).getRawMany<FreezePeriodModel>();
-    const page = toPage(rows, args, (row) => ({ id: row.id }), toFreezePeriodModel);
+    const order: KeysetOrder = { idColumn: 'freeze.id', direction: 'DESC' };
+    const rows = await paginate(query, args, order).getRawMany<FreezePeriodModel>();
+    const page = toPage(rows, args, order, (row) => ({ id: row.id }), toFreezePeriodModel);
     if (!activeAt) return page;
     // The cursor stays that of the last row read, so dropping items here skips nothing.
     const inForce = (freeze: FreezePeriodModel) => {

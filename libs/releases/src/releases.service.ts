@@ -8,6 +8,7 @@ import {
   definedOnly,
   isUniqueViolation,
   isUuid,
+  KeysetOrder,
   loadForUpdate,
   newId,
   Page,
@@ -132,13 +133,12 @@ export class ReleasesService {
     const manager = this.transactions.manager();
     const query = this.selectReleases(manager);
     if (args.serviceId) query.andWhere('release.serviceId = :serviceId', { serviceId: args.serviceId });
-    const rows = await paginate(query, args, {
-      idColumn: 'release.id',
-      direction: 'DESC',
-    }).getRawMany<ReleaseRow>();
+    const order: KeysetOrder = { idColumn: 'release.id', direction: 'DESC' };
+    const rows = await paginate(query, args, order).getRawMany<ReleaseRow>();
     const page = toPage(
       rows,
       args,
+      order,
       (row) => ({ id: row.id }),
       (row) => row,
     );

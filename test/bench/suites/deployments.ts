@@ -51,7 +51,8 @@ export async function deploymentsSuite(context: BenchContext, data: ReleaseData)
               (row.approvalsReceived as number) >= (row.approvalsRequired as number);
             row.isRolledBack = row.rolledBackAt !== null;
           },
-          keyOf: (row) => [row.id],
+          order: { idColumn: 'deployment.id', direction: 'DESC' },
+          keyOf: (row) => ({ id: row.id as string }),
         },
       ],
     });

@@ -59,7 +59,8 @@ export async function environmentsSuite(
               query: sql,
               limit: LIMIT,
               itemSchema: jsonSchemaOf(EnvironmentModel),
-              keyOf: (row) => [row.rank, row.id],
+              order: { sortColumn: 'environment.rank', sortType: 'int', idColumn: 'environment.id' },
+              keyOf: (row) => ({ sort: row.rank as number, id: row.id as string }),
             },
           ],
         });

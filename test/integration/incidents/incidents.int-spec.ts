@@ -318,6 +318,29 @@ describe('incidents', () => {
       expect(ids(page2)).toEqual([first.id]);
       expect(page2.nextCursor).toBeNull();
     });
+
+    it('refuses a cursor resumed under another status or severity with a 400 naming cursor', async () => {
+      const service = await createService(t);
+      for (let i = 0; i < 3; i += 1) await declareIncident(t, { services: [service.id], severity: 'SEV3' });
+      const list = (query: Record<string, unknown>) =>
+        t.http(t.tokens.viewer).get('/v1/incidents').query(query);
+      const filters = { serviceId: service.id, status: 'triggered' };
+      const page1 = await list({ ...filters, limit: 1 }).expect(200);
+      const cursor = page1.body.nextCursor as string;
+      expect((await list({ ...filters, limit: 2, cursor }).expect(200)).body.items).toHaveLength(2);
+
+      for (const other of [
+        { ...filters, status: 'resolved' },
+        { ...filters, severity: 'SEV3' },
+      ]) {
+        const refused = await list({ ...other, limit: 1, cursor }).expect(400);
+        expect(refused.body).toMatchObject({
+          code: 'pagination.invalid_cursor',
+          detail: expect.stringMatching(/other filters.*start again without it/),
+          errors: [{ path: 'cursor', message: expect.stringContaining('other filters') }],
+        });
+      }
+    });
   });
 
   it('creates one incident for retries with the same Idempotency-Key', async () => {

@@ -75,6 +75,38 @@ describe('incident timeline', () => {
     ]);
   });
 
+  it('binds a cursor to its incident (the path) and filters, in REST and GraphQL alike', async () => {
+    const incident = await declareIncident(t);
+    const other = await declareIncident(t);
+    for (const body of ['One', 'Two']) await add(incident.id, { kind: 'note', body }).expect(201);
+    const first = await timeline(incident.id, { limit: 1 });
+
+    const gql = await t.graphql<{ incidentTimeline: { items: { id: string }[] } }>(
+      `query($incidentId: ID!, $cursor: String) {
+        incidentTimeline(incidentId: $incidentId, cursor: $cursor, limit: 10) { items { id } }
+      }`,
+      { incidentId: incident.id, cursor: first.nextCursor },
+      t.tokens.viewer,
+    );
+    expect(gql.errors).toBeUndefined();
+    expect(gql.data!.incidentTimeline.items).toHaveLength(2);
+
+    for (const [incidentId, query] of [
+      [other.id, {}],
+      [incident.id, { kind: 'note' }],
+    ] as const) {
+      const refused = await t
+        .http(t.tokens.viewer)
+        .get(`/v1/incidents/${incidentId}/timeline`)
+        .query({ ...query, cursor: first.nextCursor })
+        .expect(400);
+      expect(refused.body).toMatchObject({
+        code: 'pagination.invalid_cursor',
+        errors: [{ path: 'cursor', message: 'cursor belongs to other filters; start again without it' }],
+      });
+    }
+  });
+
   it('writes status and severity changes automatically, in the transaction that makes them', async () => {
     const incident = await declareIncident(t, { severity: 'SEV3' });
     await t

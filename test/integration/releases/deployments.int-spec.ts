@@ -316,6 +316,75 @@ describe('deployments', () => {
     });
   });
 
+  describe('a cursor is bound to the filters it was handed out for', () => {
+    const refusedCursor = {
+      path: 'cursor',
+      message: 'cursor belongs to other filters; start again without it',
+    };
+
+    it('REST: resumes with the same filters at another limit, and refuses other filters with a 400', async () => {
+      const service = await createService(t);
+      const environment = await createEnvironment(t, 0);
+      const elsewhere = await createEnvironment(t, 0);
+      const made: { id: string }[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        made.push(await queuedDeployment(t, service.id, environment.id));
+        clock.advance(60_000);
+      }
+      await queuedDeployment(t, service.id, elsewhere.id);
+      const newestFirst = made.map((d) => d.id).reverse();
+      const list = (query: Record<string, unknown>) =>
+        t.http(t.tokens.viewer).get('/v1/deployments').query(query);
+
+      const first = await list({ environmentId: environment.id, limit: 1 }).expect(200);
+      expect(first.body.items.map((d: { id: string }) => d.id)).toEqual(newestFirst.slice(0, 1));
+      const cursor = first.body.nextCursor as string;
+
+      const rest = await list({ environmentId: environment.id, limit: 3, cursor }).expect(200);
+      expect(rest.body.items.map((d: { id: string }) => d.id)).toEqual(newestFirst.slice(1));
+
+      for (const query of [
+        { environmentId: elsewhere.id, limit: 1, cursor },
+        { environmentId: environment.id, status: 'queued', limit: 1, cursor },
+        { limit: 1, cursor },
+      ]) {
+        const refused = await list(query).expect(400);
+        expect(refused.body).toMatchObject({ code: 'pagination.invalid_cursor', errors: [refusedCursor] });
+      }
+    });
+
+    it('GraphQL: the same binding, with the same error in extensions', async () => {
+      const service = await createService(t);
+      const environment = await createEnvironment(t, 0);
+      const elsewhere = await createEnvironment(t, 0);
+      for (let i = 0; i < 3; i += 1) await queuedDeployment(t, service.id, environment.id);
+      const page = (variables: Record<string, unknown>) =>
+        t.graphql<{ deployments: { items: { id: string }[]; nextCursor: string | null } }>(
+          `query($environmentId: ID, $limit: Int, $cursor: String) {
+            deployments(environmentId: $environmentId, limit: $limit, cursor: $cursor) { items { id } nextCursor }
+          }`,
+          variables,
+          t.tokens.viewer,
+        );
+      const first = await page({ environmentId: environment.id, limit: 1, cursor: null });
+      const cursor = first.data!.deployments.nextCursor;
+      expect(cursor).toEqual(expect.any(String));
+
+      const next = await page({ environmentId: environment.id, limit: 5, cursor });
+      expect(next.errors).toBeUndefined();
+      expect(next.data!.deployments.items).toHaveLength(2);
+      expect(next.data!.deployments.nextCursor).toBeNull();
+
+      const refused = await page({ environmentId: elsewhere.id, limit: 1, cursor });
+      expect(refused.data).toBeNull();
+      expect(refused.errors![0].extensions).toMatchObject({
+        code: 'pagination.invalid_cursor',
+        status: 400,
+        errors: [refusedCursor],
+      });
+    });
+  });
+
   it('filters by environment, service, release, status and time, newest first in cursor pages', async () => {
     const service = await createService(t);
     const other = await createService(t);

@@ -6,7 +6,7 @@ import { newId } from '../ids';
 import { JsonObject } from '../json';
 import { insertRows } from '../database/bulk-insert';
 import { Transactions } from '../database/transactions';
-import { Page, paginate, toPage } from '../pagination/pagination';
+import { KeysetOrder, Page, paginate, toPage } from '../pagination/pagination';
 import { AuditEventEntity } from './audit-event.entity';
 import { canonicalJson } from './canonical-json';
 import {
@@ -114,12 +114,9 @@ export class AuditLogService {
     if (args.action) query.andWhere('event.action = :action', { action: args.action });
     if (args.from) query.andWhere('event.occurredAt >= :from', { from: args.from });
     if (args.to) query.andWhere('event.occurredAt < :to', { to: args.to });
-    const rows = await paginate(query, args, {
-      sortColumn: 'event.seq',
-      sortType: 'bigint',
-      idColumn: 'event.id',
-    }).getMany();
-    return toPage(rows, args, (row) => ({ sort: row.seq, id: row.id }), toAuditEventModel);
+    const order: KeysetOrder = { sortColumn: 'event.seq', sortType: 'bigint', idColumn: 'event.id' };
+    const rows = await paginate(query, args, order).getMany();
+    return toPage(rows, args, order, (row) => ({ sort: row.seq, id: row.id }), toAuditEventModel);
   }
 
   /** Recomputes every hash in chain order; reports the first event whose content or link does not match. */

@@ -7,7 +7,7 @@ import { Clock } from '../clock';
 import { Transactions } from '../database/transactions';
 import { AppError } from '../errors/app-error';
 import { newId } from '../ids';
-import { Page, paginate, toPage } from '../pagination/pagination';
+import { KeysetOrder, Page, paginate, toPage } from '../pagination/pagination';
 import { Actor } from './actor';
 import { ApiKeyEntity } from './api-key.entity';
 import {
@@ -90,10 +90,12 @@ export class ApiKeysService {
         .andWhere('key.revokedAt IS NULL')
         .andWhere('(key.expiresAt IS NULL OR key.expiresAt > :now)', { now });
     }
-    const rows = await paginate(query, args, { idColumn: 'key.id' }).getMany();
+    const order: KeysetOrder = { idColumn: 'key.id' };
+    const rows = await paginate(query, args, order).getMany();
     return toPage(
       rows,
       args,
+      order,
       (row) => ({ id: row.id }),
       (row) => toApiKeyModel(row, now),
     );

@@ -9,7 +9,7 @@ import { DataSource } from 'typeorm';
 import { JobsConfig } from '../config/config';
 import { AppError, CommonErrors, errorCode } from '../errors/app-error';
 import { newId } from '../ids';
-import { Page, paginate, toPage } from '../pagination/pagination';
+import { KeysetOrder, Page, paginate, toPage } from '../pagination/pagination';
 import { JOB_NAME, ScheduledJob } from './job.decorator';
 import { JobRunEntity, JobTrigger } from './job-run.entity';
 import { JobRunModel, ListJobRunsArgs, toJobRunModel } from './job-run.models';
@@ -95,8 +95,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const query = this.dataSource.getRepository(JobRunEntity).createQueryBuilder('run');
     if (args.job) query.andWhere('run.job = :job', { job: args.job });
     if (args.status) query.andWhere('run.status = :status', { status: args.status });
-    const rows = await paginate(query, args, { idColumn: 'run.id', direction: 'DESC' }).getMany();
-    return toPage(rows, args, (row) => ({ id: row.id }), toJobRunModel);
+    const order: KeysetOrder = { idColumn: 'run.id', direction: 'DESC' };
+    const rows = await paginate(query, args, order).getMany();
+    return toPage(rows, args, order, (row) => ({ id: row.id }), toJobRunModel);
   }
 
   private runScheduled(name: string, job: ScheduledJob): Promise<JobRunEntity | null> {

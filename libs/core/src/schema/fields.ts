@@ -2,6 +2,7 @@ import { applyDecorators, Type as ClassType } from '@nestjs/common';
 import {
   ArgsType,
   Field,
+  Float,
   GraphQLISODateTime,
   ID,
   InputType,
@@ -188,12 +189,19 @@ export const Prop = {
     );
   },
 
+  /**
+   * A whole number, by default within int32. A wider `min`/`max` keeps the documented types true:
+   * GraphQL's Int is 32 bits by the spec (graphql-js refuses to send a larger value, failing the
+   * whole query), so such a field is a Float in GraphQL and an `int64` integer in OpenAPI; its
+   * values stay whole and exact (below 2^53).
+   */
   int(options: FieldOptions & { min?: number; max?: number; isArray?: boolean; maxItems?: number } = {}) {
-    const { min = -2_147_483_648, max = 2_147_483_647 } = options;
+    const { min = INT32_MIN, max = INT32_MAX } = options;
+    const wide = min < INT32_MIN || max > INT32_MAX;
     return field(
       {
-        graphqlType: () => Int,
-        openapi: { type: 'integer', minimum: min, maximum: max },
+        graphqlType: () => (wide ? Float : Int),
+        openapi: { type: 'integer', ...(wide ? { format: 'int64' } : {}), minimum: min, maximum: max },
         json: { type: 'integer' },
         isArray: options.isArray,
         validators: [
@@ -270,8 +278,17 @@ export const Prop = {
     );
   },
 
-  /** ISO-8601 timestamp, always UTC on the way out. */
+  /**
+   * ISO-8601 timestamp, always UTC on the way out. Accepted only within INSTANT_RANGE, in every
+   * body, query string and GraphQL argument alike. Inputs (the fields that may be omitted: every
+   * date input, and every `PartialOf` copy) say so in their description; outputs do not, since
+   * rows written before the bound, or derived from stored instants, may lie outside it.
+   */
   date(options: FieldOptions = {}) {
+    const description =
+      options.optional === true
+        ? `${options.description ? `${options.description} ` : ''}Must be ${INSTANT_RANGE_TEXT}.`
+        : options.description;
     return field(
       {
         graphqlType: () => GraphQLISODateTime,
@@ -282,9 +299,10 @@ export const Prop = {
             typeof value === 'string' && ISO_DATE.test(value) ? new Date(value) : value,
           ),
           IsDate({ message: '$property must be an ISO-8601 date-time, e.g. 2026-01-31T12:00:00Z' }),
+          InInstantRange(),
         ],
       },
-      options,
+      { ...options, description },
     );
   },
 
@@ -327,6 +345,49 @@ export const Prop = {
     );
   },
 };
+
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+
+/**
+ * The instants the API accepts: from 2000-01-01T00:00:00Z (included) to 2100-01-01T00:00:00Z
+ * (excluded). Wide enough for any operations record (imported history back to 2000) and for
+ * scheduling decades ahead; narrow enough that nothing computed from them surprises a client.
+ * PostgreSQL and JavaScript would take 4713 BC to 275760 AD, where a duration in seconds no longer
+ * fits any documented integer type and `0001-01-01` (Alertmanager's "unset") reads as a real
+ * date. Even this range spans 3,155,760,000 s (MAX_INSTANT_SPAN_SECONDS), beyond int32: a
+ * duration between two accepted instants is documented as int64 (see `Prop.int`).
+ */
+export const INSTANT_RANGE = {
+  from: new Date('2000-01-01T00:00:00Z'),
+  until: new Date('2100-01-01T00:00:00Z'),
+} as const;
+
+const isoText = (date: Date) => date.toISOString().replace('.000Z', 'Z');
+
+/** "between … (included) and … (excluded)": in every date input's description and refusal. */
+export const INSTANT_RANGE_TEXT = `between ${isoText(INSTANT_RANGE.from)} (included) and ${isoText(INSTANT_RANGE.until)} (excluded)`;
+
+/** The longest span between two accepted instants, in whole seconds (100 years). */
+export const MAX_INSTANT_SPAN_SECONDS = (INSTANT_RANGE.until.getTime() - INSTANT_RANGE.from.getTime()) / 1000;
+
+/** Whether an instant is one the API accepts (for inputs that are not decorated fields). */
+export function isInInstantRange(date: Date): boolean {
+  const time = date.getTime();
+  return time >= INSTANT_RANGE.from.getTime() && time < INSTANT_RANGE.until.getTime();
+}
+
+/** Leaves anything but a valid Date to IsDate, so a bad value gets one message, not two. */
+function InInstantRange(): PropertyDecorator {
+  return ValidateBy({
+    name: 'inInstantRange',
+    validator: {
+      validate: (value: unknown) =>
+        !(value instanceof Date) || Number.isNaN(value.getTime()) || isInInstantRange(value),
+      defaultMessage: () => `$property must be ${INSTANT_RANGE_TEXT}`,
+    },
+  });
+}
 
 /**
  * PostgreSQL cannot store U+0000 in text or jsonb; refused here it is a 400 naming the field

@@ -70,6 +70,29 @@ describe('parseGroupDelivery', () => {
     expect(group.status).toBe('resolved');
   });
 
+  it.each([
+    ['before 2000', '1999-12-31T23:59:59.999Z'],
+    ['at 2100 or later', '2100-01-01T00:00:00Z'],
+    ['Alertmanager’s zero time in another notation', '0001-01-01T00:00:00.000+00:00'],
+  ])('reads times %s as absent, like unparsable ones, keeping the text in the key', (_what, time) => {
+    const group = parseGroupDelivery(
+      { version: '4', alerts: [firing({ status: 'resolved', startsAt: time, endsAt: time })] },
+      '4',
+      received,
+    );
+    expect(group.alerts[0]).toMatchObject({ startsAt: received, endsAt: received });
+    expect(group.alerts[0].dedupKey).toBe(`98108733e1365958|${time}`);
+  });
+
+  it('keeps the first accepted instant as sent', () => {
+    const group = parseGroupDelivery(
+      { version: '4', alerts: [firing({ startsAt: '2000-01-01T00:00:00Z' })] },
+      '4',
+      received,
+    );
+    expect(group.alerts[0]).toMatchObject({ startsAt: new Date('2000-01-01T00:00:00Z'), endsAt: null });
+  });
+
   it('refuses another version, a missing alerts array and unknown statuses, naming each', () => {
     expect(refusal(() => parseGroupDelivery({ version: '3', alerts: [] }, '4', received))).toEqual({
       code: 'alert.unsupported_version',
@@ -112,6 +135,15 @@ describe('parsePagerDutyEvent', () => {
     });
     expect(event.timestamp).toEqual(new Date('2015-07-17T08:42:58.315Z'));
     expect(event.dedupKey).toBeNull();
+  });
+
+  it('reads a PagerDuty timestamp outside the accepted instants as none (the receipt time is used)', () => {
+    const event = parsePagerDutyEvent({
+      routing_key: 'k',
+      event_action: 'trigger',
+      payload: { summary: 's', source: 'host1', severity: 'info', timestamp: '1970-01-01T00:00:00+0000' },
+    });
+    expect(event.timestamp).toBeNull();
   });
 });
 

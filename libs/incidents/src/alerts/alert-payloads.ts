@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError, CommonErrors, FieldError, JsonObject } from '@opsplane/core';
+import { AppError, CommonErrors, FieldError, isInInstantRange, JsonObject } from '@opsplane/core';
 import { INCIDENT_SEVERITIES, IncidentSeverity } from '../incident-status';
 import { IncidentErrors } from '../incident.errors';
 
@@ -247,11 +247,17 @@ function copyWithoutNul<T>(value: T): T {
   return value;
 }
 
+/**
+ * A sent time, or null when there is none: unparsable, Alertmanager's zero time ("unset", in any
+ * notation), or outside the instants the API accepts anywhere else (INSTANT_RANGE). Senders are
+ * machines a 400 would not correct, so such a time is read as absent, as an unparsable one always
+ * was (startsAt falls back to the receipt time), rather than refusing the whole delivery.
+ */
 function timeOf(value: unknown): Date | null {
   if (typeof value !== 'string' || value === '' || value === ZERO_TIME) return null;
   // "+0000" (PagerDuty's examples) is not ISO-8601; JavaScript needs "+00:00".
   const date = new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(date.getTime()) || date.getUTCFullYear() <= 1 ? null : date;
+  return Number.isNaN(date.getTime()) || !isInInstantRange(date) ? null : date;
 }
 
 /** Label values are strings in Alertmanager; anything else is turned into its JSON text. */

@@ -9,6 +9,7 @@ import {
   FieldError,
   isUuid,
   JsonObject,
+  KeysetOrder,
   newId,
   Page,
   paginate,
@@ -183,8 +184,9 @@ export class AlertSourcesService {
 
   async list(args: ListAlertSourcesArgs): Promise<Page<AlertSourceModel>> {
     const query = this.transactions.manager().getRepository(AlertSourceEntity).createQueryBuilder('source');
-    const rows = await paginate(query, args, { idColumn: 'source.id', direction: 'DESC' }).getMany();
-    return toPage(rows, args, (row) => ({ id: row.id }), toAlertSourceModel);
+    const order: KeysetOrder = { idColumn: 'source.id', direction: 'DESC' };
+    const rows = await paginate(query, args, order).getMany();
+    return toPage(rows, args, order, (row) => ({ id: row.id }), toAlertSourceModel);
   }
 
   /**

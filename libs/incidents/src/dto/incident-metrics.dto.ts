@@ -1,4 +1,4 @@
-import { Args, Model, Prop } from '@opsplane/core';
+import { Args, MAX_INSTANT_SPAN_SECONDS, Model, Prop } from '@opsplane/core';
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES, IncidentSeverity, IncidentStatus } from '../incident-status';
 
 /**
@@ -10,8 +10,8 @@ export const METRIC_DEFINITIONS = {
     'Incidents triggered in [from, to) that match the filters (serviceId / environmentId: among the ' +
     'incident’s affected ones; severity: the current severity). Durations are in seconds; mean, median ' +
     '(percentile_cont 0.5) and p95 (percentile_cont 0.95, interpolated) are computed in PostgreSQL and ' +
-    'rounded to whole seconds. An incident enters a duration only when both ends are known and the end ' +
-    'is not before the start.',
+    'rounded to whole seconds. An incident enters a duration only when both ends are known, the end ' +
+    'is not before the start and the two are at most 100 years apart (the span of accepted instants).',
   mtta: 'Mean time to acknowledge: triggeredAt → acknowledgedAt, the FIRST acknowledgement (a reopen does not move it). Incidents never acknowledged are not counted.',
   mttm:
     'Mean time to mitigate: impactStartedAt → mitigatedAt, falling back to triggeredAt when the impact start ' +
@@ -58,13 +58,17 @@ export class DurationStatsModel {
   @Prop.int({ min: 0, description: 'How many incidents the duration was measured on.' })
   count: number;
 
-  @Prop.int({ nullable: true, min: 0 })
+  // Between two accepted instants lie up to 100 years, 3.16e9 s: beyond int32, where GraphQL's Int
+  // failed the whole query and OpenAPI's maximum was untrue. Whole seconds as a client expects
+  // them, documented as int64 (a Float in GraphQL, which has no wider integer); capping or
+  // changing the unit would have misreported old incidents or broken every client.
+  @Prop.int({ nullable: true, min: 0, max: MAX_INSTANT_SPAN_SECONDS })
   meanSeconds: number | null;
 
-  @Prop.int({ nullable: true, min: 0 })
+  @Prop.int({ nullable: true, min: 0, max: MAX_INSTANT_SPAN_SECONDS })
   medianSeconds: number | null;
 
-  @Prop.int({ nullable: true, min: 0 })
+  @Prop.int({ nullable: true, min: 0, max: MAX_INSTANT_SPAN_SECONDS })
   p95Seconds: number | null;
 }
 
