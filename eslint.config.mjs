@@ -1,26 +1,31 @@
 // Lint: type-checked TypeScript rules plus the architecture rules of DESIGN.md §2 and §8:
 // layers import only downwards, another lib only through its index, and only config reads the
 // environment.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import ts from 'typescript';
 import tseslint from 'typescript-eslint';
 import opsplane from './eslint-rules.mjs';
 
-const readJson = (file) => JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8'));
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const readJson = (file) => JSON.parse(readFileSync(here(file), 'utf8'));
 const packageJson = readJson('./package.json');
 const sdkPackageJson = readJson('./sdk/package.json');
 // tsconfig.json may hold comments one day; TypeScript's reader allows them, JSON.parse does not.
-const tsconfig = ts.readConfigFile(new URL('./tsconfig.json', import.meta.url).pathname, ts.sys.readFile);
+const tsconfig = ts.readConfigFile(here('./tsconfig.json'), ts.sys.readFile);
 if (tsconfig.error) throw new Error(ts.flattenDiagnosticMessageText(tsconfig.error.messageText, '\n'));
-/** The lib aliases (`@opsplane/<lib>`): tsconfig.json `paths`, the one list of them. */
+/** The lib aliases (`@opsplane/<lib>`): tsconfig.json `paths` is the one list of them. */
 const PATHS = tsconfig.config.compilerOptions.paths;
 
 const namesOf = (...lists) => lists.flatMap((list) => Object.keys(list ?? {}));
 const dependencies = [...namesOf(packageJson.dependencies), ...Object.keys(PATHS)];
 const devDependencies = [...dependencies, ...namesOf(packageJson.devDependencies)];
 
-/** Layer of each lib; a lib may import only libs of a lower layer (DESIGN.md §2). */
+/**
+ * Layer of each lib; a lib may import only libs of a lower layer (DESIGN.md §2). Contexts not
+ * written yet are listed too, so where they sit is decided before their first import.
+ */
 const LAYERS = {
   core: 1,
   catalog: 2,
@@ -34,12 +39,31 @@ const LAYERS = {
   insights: 5,
 };
 
-const forbiddenFor = (lib) =>
-  Object.entries(LAYERS)
-    .filter(([other, layer]) => other !== lib && layer >= LAYERS[lib])
-    .map(([other]) => `@opsplane/${other}`);
+/** Lib name -> alias, for every `paths` entry pointing into libs/ (the SDK is not a layered lib). */
+const LIBS = Object.fromEntries(
+  Object.entries(PATHS).flatMap(([alias, [target]]) => {
+    const lib = /^libs\/([^/]+)\//.exec(target)?.[1];
+    return lib ? [[lib, alias]] : [];
+  }),
+);
+// A lib the boundary rules do not know would be free to import anything: refuse to lint at all.
+const unlayered = Object.keys(LIBS).filter((lib) => !(lib in LAYERS));
+if (unlayered.length > 0)
+  throw new Error(
+    `eslint.config.mjs: give ${unlayered.map((lib) => `libs/${lib}`).join(', ')} a layer in LAYERS.`,
+  );
+const unaliased = readdirSync(here('./libs'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !(entry.name in LIBS))
+  .map((entry) => `libs/${entry.name}`);
+if (unaliased.length > 0)
+  throw new Error(`tsconfig.json: give ${unaliased.join(', ')} an "@opsplane/<lib>" entry in "paths".`);
 
-const boundaries = Object.keys(LAYERS).map((lib) => ({
+const forbiddenFor = (lib) =>
+  Object.keys(LIBS)
+    .filter((other) => other !== lib && LAYERS[other] >= LAYERS[lib])
+    .map((other) => LIBS[other]);
+
+const boundaries = Object.keys(LIBS).map((lib) => ({
   files: [`libs/${lib}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
