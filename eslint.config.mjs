@@ -1,6 +1,6 @@
-// Lint: type-checked TypeScript rules plus the architecture rules of DESIGN.md §2 and §8:
-// layers import only downwards, another lib only through its index, and only config reads the
-// environment.
+// Lint: type-checked TypeScript rules plus the architecture rules of docs/architecture.md
+// ("Layers", "Where a rule lives"): layers import only downwards, another lib only through its
+// index, only config reads the environment, and code loads only declared packages.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
@@ -23,7 +23,7 @@ const dependencies = [...namesOf(packageJson.dependencies), ...Object.keys(PATHS
 const devDependencies = [...dependencies, ...namesOf(packageJson.devDependencies)];
 
 /**
- * Layer of each lib; a lib may import only libs of a lower layer (DESIGN.md §2). Contexts not
+ * Layer of each lib; a lib may import only libs of a lower layer (docs/architecture.md, "Layers"). Contexts not
  * written yet are listed too, so where they sit is decided before their first import.
  */
 const LAYERS = {
@@ -50,7 +50,7 @@ const LIBS = Object.fromEntries(
 const unlayered = Object.keys(LIBS).filter((lib) => !(lib in LAYERS));
 if (unlayered.length > 0)
   throw new Error(
-    `eslint.config.mjs: give ${unlayered.map((lib) => `libs/${lib}`).join(', ')} a layer in LAYERS.`,
+    `eslint.config.mjs: give ${unlayered.map((lib) => `libs/${lib}`).join(', ')} a layer in LAYERS (docs/architecture.md, "Adding a lib").`,
   );
 const unaliased = readdirSync(here('./libs'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory() && !(entry.name in LIBS))
@@ -71,7 +71,7 @@ const boundaries = Object.keys(LIBS).map((lib) => ({
       {
         paths: forbiddenFor(lib).map((name) => ({
           name,
-          message: `libs/${lib} sits below ${name} (DESIGN.md §2 layers).`,
+          message: `libs/${lib} sits below ${name} (docs/architecture.md, "Layers").`,
         })),
         patterns: [
           {
