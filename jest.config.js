@@ -4,6 +4,25 @@
  * One PostgreSQL serves the whole run (test/support/global-setup.mjs): embedded by default, or
  * the server in DATABASE_URL; each run gets a fresh database.
  */
+const { join, posix } = require('node:path');
+const ts = require('typescript');
+
+/**
+ * `@opsplane/<lib>` -> its index, from tsconfig.json `paths`: the one list of lib aliases, so a new
+ * lib needs no line here. TypeScript's own reader, because tsconfig.json may hold comments.
+ */
+function libAliases() {
+  const { config, error } = ts.readConfigFile(join(__dirname, 'tsconfig.json'), ts.sys.readFile);
+  if (error) throw new Error(ts.flattenDiagnosticMessageText(error.messageText, '\n'));
+  const { baseUrl = '.', paths } = config.compilerOptions;
+  return Object.fromEntries(
+    Object.entries(paths).map(([alias, [target]]) => {
+      if (alias.includes('*')) throw new Error(`jest.config.js maps exact aliases only, not ${alias}`);
+      return [`^${alias}$`, `<rootDir>/${posix.join(baseUrl, target)}`];
+    }),
+  );
+}
+
 const swc = [
   '@swc/jest',
   {
@@ -25,11 +44,7 @@ const shared = {
   transformIgnorePatterns: [],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: {
-    '^@opsplane/core$': '<rootDir>/libs/core/src/index.ts',
-    '^@opsplane/catalog$': '<rootDir>/libs/catalog/src/index.ts',
-    '^@opsplane/releases$': '<rootDir>/libs/releases/src/index.ts',
-    '^@opsplane/incidents$': '<rootDir>/libs/incidents/src/index.ts',
-    '^@opsplane/sdk$': '<rootDir>/sdk/src/index.ts',
+    ...libAliases(),
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

@@ -2,9 +2,8 @@ import {
   BootstrapAdminKey,
   ConfigError,
   createRootLogger,
-  EmbeddedDatabase,
   loadConfig,
-  startEmbeddedPostgres,
+  openDatabaseServer,
 } from '@opsplane/core';
 import pino from 'pino';
 import { createApiApp } from './api-app';
@@ -20,14 +19,11 @@ async function main(): Promise<void> {
   // written to process.stdout directly could overtake log lines logged before it.
   const stdout = pino.destination({ dest: 1, sync: false });
   const logger = createRootLogger(config.log, stdout);
-  let embedded: EmbeddedDatabase | undefined;
-  if (!config.database.url) {
-    embedded = await startEmbeddedPostgres(config.database.embeddedDir, {
-      log: (message) => logger.info(message),
-      warn: (message) => logger.warn(message),
-    });
-    config.database.url = embedded.url;
-  }
+  const database = await openDatabaseServer(config.database, {
+    log: (message) => logger.info(message),
+    warn: (message) => logger.warn(message),
+  });
+  config.database.url = database.url;
   const app = await createApiApp(config, logger);
   await app.listen({ port: config.http.port, host: config.http.host });
   logger.info(
@@ -43,7 +39,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info(`${signal} received, shutting down`);
     await app.close();
-    await embedded?.stop();
+    await database.stop();
     logger.info('Stopped');
     logger.flush();
     process.exit(0);

