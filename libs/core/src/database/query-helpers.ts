@@ -1,5 +1,4 @@
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { useStatementCache } from './statement-cache';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,8 +13,8 @@ export function likePattern(text: string): string {
 
 /**
  * Hot reads select just the model's columns and skip entity hydration; raw rows come back keyed
- * by property name, ready for the `toXModel` mappers. Their SQL is generated once per query shape
- * (statement-cache.ts): `getRawMany`/`getRawOne` on the returned builder only bind parameters.
+ * by property name, ready for the `toXModel` mappers. The builder is TypeORM's own, run with its
+ * public `getRawMany`/`getRawOne`.
  */
 export function selectColumns<E extends ObjectLiteral>(
   query: SelectQueryBuilder<E>,
@@ -24,7 +23,7 @@ export function selectColumns<E extends ObjectLiteral>(
   const [first, ...rest] = columns;
   query.select(`${query.alias}.${first}`, first);
   for (const column of rest) query.addSelect(`${query.alias}.${column}`, column);
-  return useStatementCache(query, columns);
+  return query;
 }
 
 /** The fields of a PATCH that were actually sent. */
