@@ -217,10 +217,7 @@ export class EnvironmentsService {
   }
 
   private selectEnvironments() {
-    return selectColumns(
-      this.transactions.manager().getRepository(EnvironmentEntity).createQueryBuilder('environment'),
-      ENVIRONMENT_COLUMNS,
-    );
+    return selectColumns(this.transactions.manager(), EnvironmentEntity, 'environment', ENVIRONMENT_COLUMNS);
   }
 
   private guardSlug<T>(slug: string | undefined, work: () => Promise<T>): Promise<T> {

@@ -205,10 +205,7 @@ export class ServicesService {
   }
 
   private selectServices() {
-    return selectColumns(
-      this.transactions.manager().getRepository(ServiceEntity).createQueryBuilder('service'),
-      SERVICE_COLUMNS,
-    );
+    return selectColumns(this.transactions.manager(), ServiceEntity, 'service', SERVICE_COLUMNS);
   }
 
   private guardSlug<T>(slug: string | undefined, work: () => Promise<T>): Promise<T> {

@@ -81,6 +81,7 @@ export {
   concurrencyTokenOf,
 } from './database/versioning';
 export { isUuid, likePattern, selectColumns, definedOnly } from './database/query-helpers';
+export { HotSelect } from './database/hot-select';
 export { JsonObject, JsonValue } from './json';
 export { Clock, SystemClock, FixedClock } from './clock';
 export { GraphqlContext, RequestLoader, RequestLoaders } from './graphql/request-loaders';

@@ -515,10 +515,7 @@ export class IncidentsService {
   }
 
   private select() {
-    return selectColumns(
-      this.transactions.manager().getRepository(IncidentEntity).createQueryBuilder('incident'),
-      INCIDENT_COLUMNS,
-    );
+    return selectColumns(this.transactions.manager(), IncidentEntity, 'incident', INCIDENT_COLUMNS);
   }
 }
 

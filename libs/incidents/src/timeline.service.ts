@@ -220,10 +220,7 @@ export class TimelineService {
   }
 
   private select() {
-    return selectColumns(
-      this.transactions.manager().getRepository(TimelineEntryEntity).createQueryBuilder('entry'),
-      TIMELINE_ENTRY_COLUMNS,
-    );
+    return selectColumns(this.transactions.manager(), TimelineEntryEntity, 'entry', TIMELINE_ENTRY_COLUMNS);
   }
 }
 

@@ -113,10 +113,7 @@ export class CurrentDeploymentsService {
     environmentIds: readonly string[],
     columns: readonly DeploymentColumn[] = DEPLOYMENT_COLUMNS,
   ): Promise<DeploymentModel[][]> {
-    const rows = await selectColumns(
-      this.transactions.manager().getRepository(DeploymentEntity).createQueryBuilder('deployment'),
-      columns,
-    )
+    const rows = await selectColumns(this.transactions.manager(), DeploymentEntity, 'deployment', columns)
       .innerJoin(CurrentDeploymentEntity, 'current', 'current.deployment_id = deployment.id')
       .where('current.environmentId IN (:...environmentIds)', { environmentIds })
       .orderBy('current.serviceId')

@@ -152,7 +152,9 @@ export class DeployWindowsService {
 
   private select() {
     return selectColumns(
-      this.transactions.manager().getRepository(DeployWindowEntity).createQueryBuilder('deployWindow'),
+      this.transactions.manager(),
+      DeployWindowEntity,
+      'deployWindow',
       DEPLOY_WINDOW_COLUMNS,
     );
   }

@@ -549,10 +549,7 @@ export class DeploymentsService {
   }
 
   private selectDeployments() {
-    return selectColumns(
-      this.transactions.manager().getRepository(DeploymentEntity).createQueryBuilder('deployment'),
-      DEPLOYMENT_COLUMNS,
-    );
+    return selectColumns(this.transactions.manager(), DeploymentEntity, 'deployment', DEPLOYMENT_COLUMNS);
   }
 }
 

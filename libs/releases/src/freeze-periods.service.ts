@@ -180,10 +180,7 @@ export class FreezePeriodsService {
   }
 
   private select() {
-    return selectColumns(
-      this.transactions.manager().getRepository(FreezePeriodEntity).createQueryBuilder('freeze'),
-      FREEZE_PERIOD_COLUMNS,
-    );
+    return selectColumns(this.transactions.manager(), FreezePeriodEntity, 'freeze', FREEZE_PERIOD_COLUMNS);
   }
 }
 

@@ -287,7 +287,7 @@ export class ReleasesService {
   }
 
   private selectReleases(manager: EntityManager) {
-    return selectColumns(manager.getRepository(ReleaseEntity).createQueryBuilder('release'), RELEASE_COLUMNS);
+    return selectColumns(manager, ReleaseEntity, 'release', RELEASE_COLUMNS);
   }
 
   private async commitsOf(
@@ -296,10 +296,13 @@ export class ReleasesService {
   ): Promise<Map<string, ReleaseCommit[]>> {
     const byRelease = new Map<string, ReleaseCommit[]>();
     if (releaseIds.length === 0) return byRelease;
-    const rows = await selectColumns(
-      manager.getRepository(ReleaseCommitEntity).createQueryBuilder('releaseCommit'),
-      ['releaseId', 'sha', 'message', 'authoredAt', 'mergedAt'],
-    )
+    const rows = await selectColumns(manager, ReleaseCommitEntity, 'releaseCommit', [
+      'releaseId',
+      'sha',
+      'message',
+      'authoredAt',
+      'mergedAt',
+    ])
       .where('releaseCommit.releaseId IN (:...releaseIds)', { releaseIds })
       .orderBy('releaseCommit.releaseId')
       .addOrderBy('releaseCommit.position')

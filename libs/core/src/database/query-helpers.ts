@@ -1,5 +1,5 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { useStatementCache } from './statement-cache';
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { HotSelect } from './hot-select';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,18 +13,17 @@ export function likePattern(text: string): string {
 }
 
 /**
- * Hot reads select just the model's columns and skip entity hydration; raw rows come back keyed
- * by property name, ready for the `toXModel` mappers. Their SQL is generated once per query shape
- * (statement-cache.ts): `getRawMany`/`getRawOne` on the returned builder only bind parameters.
+ * A hot read of `columns` of `entity` (see HotSelect): raw rows keyed by property name, its SQL
+ * built by TypeORM once per query shape. `manager` is the open transaction's or the pool's
+ * (`Transactions.manager()`).
  */
 export function selectColumns<E extends ObjectLiteral>(
-  query: SelectQueryBuilder<E>,
+  manager: EntityManager,
+  entity: EntityTarget<E>,
+  alias: string,
   columns: readonly string[],
-): SelectQueryBuilder<E> {
-  const [first, ...rest] = columns;
-  query.select(`${query.alias}.${first}`, first);
-  for (const column of rest) query.addSelect(`${query.alias}.${column}`, column);
-  return useStatementCache(query, columns);
+): HotSelect<E> {
+  return new HotSelect(manager, entity, alias, columns);
 }
 
 /** The fields of a PATCH that were actually sent. */

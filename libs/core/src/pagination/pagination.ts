@@ -1,5 +1,4 @@
 import { Type as ClassType } from '@nestjs/common';
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isUuid } from '../database/query-helpers';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { Args, Model, Prop } from '../schema/fields';
@@ -69,15 +68,19 @@ export interface KeysetOrder {
   scope?: Record<string, string | number | boolean | Date>;
 }
 
+/** What paginate calls: a TypeORM SelectQueryBuilder, or a hot read (HotSelect). */
+export interface KeysetQuery {
+  andWhere(condition: string, parameters?: Record<string, unknown>): this;
+  orderBy(sort: string, order: 'ASC' | 'DESC'): this;
+  addOrderBy(sort: string, order: 'ASC' | 'DESC'): this;
+  limit(limit: number): this;
+}
+
 /**
  * Keyset pagination: fetches `limit + 1` rows after the cursor position in (sort key, id) order,
  * so page N costs the same as page 1 and concurrent inserts never shift or repeat rows.
  */
-export function paginate<E extends ObjectLiteral>(
-  query: SelectQueryBuilder<E>,
-  args: PageArgs,
-  order: KeysetOrder,
-): SelectQueryBuilder<E> {
+export function paginate<Q extends KeysetQuery>(query: Q, args: PageArgs, order: KeysetOrder): Q {
   const limit = args.limit ?? DEFAULT_PAGE_SIZE;
   const direction = order.direction ?? 'ASC';
   const comparator = direction === 'ASC' ? '>' : '<';
