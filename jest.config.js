@@ -2,7 +2,9 @@
  * Three projects: unit specs beside the code, integration specs against a real PostgreSQL through
  * real HTTP and GraphQL, and e2e journeys through the SDK against a listening server.
  * One PostgreSQL serves the whole run (test/support/global-setup.mjs): embedded by default, or
- * the server in DATABASE_URL; each run gets a fresh database.
+ * the server in DATABASE_URL. The global setup migrates one template database; every integration
+ * and e2e file then runs on a clone of its own (`CREATE DATABASE … TEMPLATE`, made in
+ * test/support/database-per-file.js before the file loads), so files see none of each other's rows.
  */
 const { join, posix } = require('node:path');
 const ts = require('typescript');
@@ -37,6 +39,8 @@ const swc = [
   },
 ];
 
+const databasePerFile = '<rootDir>/test/support/database-per-file.js';
+
 const shared = {
   testEnvironment: 'node',
   // Nest 12 and some of its dependencies ship ESM only; transform them too.
@@ -63,7 +67,17 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
     },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
+      setupFiles: [databasePerFile],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      setupFiles: [databasePerFile],
+    },
   ],
 };

@@ -42,7 +42,7 @@ export interface TestApp {
 }
 
 /**
- * The real API application (Fastify, Apollo, PostgreSQL from the global setup), not listening on a port.
+ * The real API application (Fastify, Apollo, the test file's own database), not listening on a port.
  * `clock` pins "now" for rules that depend on time (pass a FixedClock and move it in the test).
  */
 export async function createTestApp(env: Env = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
@@ -81,7 +81,7 @@ export async function createTestApp(env: Env = {}, options: { clock?: Clock } = 
   };
 }
 
-/** A name no other test (or earlier run on a shared server) has used. */
+/** A name no other test in the file has used (a file's tests share its database). */
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }

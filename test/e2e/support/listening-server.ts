@@ -13,7 +13,7 @@ export interface ListeningServer {
 }
 
 /**
- * The real API on a real port (PostgreSQL from the global setup), so SDK calls cross an actual
+ * The real API on a real port (the test file's own database), so SDK calls cross an actual
  * socket like they do for users, not supertest's injected requests.
  */
 export async function startListeningServer(name: string, env: Env = {}): Promise<ListeningServer> {

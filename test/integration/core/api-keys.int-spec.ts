@@ -3,6 +3,7 @@ import { BootstrapAdminKey, FixedClock } from '@opsplane/core';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { createTestDatabase, TestDatabase } from '../../support/databases';
 import { createTestApp, TestApp, unique } from '../../support/test-app';
 
 describe('API keys', () => {
@@ -170,12 +171,13 @@ async function collectIds(t: TestApp, query: Record<string, unknown>): Promise<s
 
 /**
  * Rules about "the last admin key" count every admin key in the database, so these tests run on a
- * database of their own (the run's database holds the admin keys of every other test file).
+ * database of their own, a fresh clone of the template (this file's database holds the admin keys
+ * its other tests' apps mint).
  */
 describe('the last active admin key', () => {
-  let database: OwnDatabase;
+  let database: TestDatabase;
   beforeAll(async () => {
-    database = await createOwnDatabase();
+    database = await createTestDatabase();
   });
   afterAll(() => database.drop());
 
@@ -335,30 +337,4 @@ async function waitForLockedSelects(client: Client, count: number): Promise<void
 async function adminKeyNames(dba: Client): Promise<string[]> {
   const result = await dba.query<{ name: string }>(`SELECT name FROM api_keys WHERE role = 'admin'`);
   return result.rows.map((row) => row.name);
-}
-
-interface OwnDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-/** An empty database on the run's server; the first app started on it migrates it. */
-async function createOwnDatabase(): Promise<OwnDatabase> {
-  const serverUrl = process.env.DATABASE_URL!;
-  const name = `opsplane_keys_${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }

@@ -1,9 +1,10 @@
 import { TestApp, unique } from '../../support/test-app';
 
 /**
- * Data for the releases tests, made fresh per test through the API. Environments are global, so
- * the promotion gate sees every test's environments: tests that must pass promotion deploy into
- * rank 0 (the lowest rank, which always accepts) or build their own rank 0 → 1 chain.
+ * Data for the releases tests, made fresh per test through the API. Each test file has a database
+ * of its own, but its tests share it, so the promotion gate sees every environment the file's
+ * earlier tests made: tests that must pass promotion deploy into rank 0 (the lowest rank, which
+ * always accepts) or build their own rank 0 → 1 chain.
  */
 export async function createService(t: TestApp): Promise<{ id: string; slug: string }> {
   const response = await t
@@ -82,11 +83,12 @@ export async function finishedDeployment(
   return created.body;
 }
 
-let nextUncommonRank = 600 + 2 * Math.floor(Math.random() * 150);
+let nextUncommonRank = 11;
 
 /**
- * A rank no other test file uses (they stay below 10), so a refusal names only this test's
- * environment at `rank - 1`. Steps by 2: successive calls in a file never touch each other's ranks.
+ * A rank no other test in the file uses (the ranks they write out stay below 10), so a refusal
+ * names only this test's environment at `rank - 1`. Steps by 2: successive calls in a file never
+ * touch each other's ranks. (Each test file loads its own copy of this module.)
  */
 export function uncommonRank(): number {
   const rank = nextUncommonRank;
@@ -110,7 +112,8 @@ export async function createWindow(
 
 /**
  * A freeze period, created by the admin. Freezes without an environment bind every environment
- * of every test running at the same time: tests scope them to their own environment or service.
+ * in the file's database, for the file's later tests too: tests scope them to their own
+ * environment or service.
  */
 export async function createFreeze(
   t: TestApp,

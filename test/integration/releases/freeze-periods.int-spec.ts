@@ -326,16 +326,16 @@ describe('freeze periods', () => {
     });
 
     it('applies a freeze without an environment to every environment', async () => {
-      // Far from every other test's clock, and for this test's own service only, so it binds no one else.
-      at('2041-06-01T12:00:00.000Z');
+      // For this test's own service only, so it binds no later test in this file.
+      at('2026-05-04T12:00:00.000Z');
       const service = await createService(t);
       const first = await createEnvironment(t, 0);
       const second = await createEnvironment(t, 0);
       const freeze = await createFreeze(t, {
         service: service.id,
         reason: 'global',
-        startsAt: '2041-06-01T00:00:00Z',
-        endsAt: '2041-06-02T00:00:00Z',
+        startsAt: '2026-05-04T00:00:00Z',
+        endsAt: '2026-05-05T00:00:00Z',
       });
       try {
         expect(freeze).toMatchObject({ environmentId: null });
@@ -350,7 +350,7 @@ describe('freeze periods', () => {
           .query({ environmentId: first.id, serviceId: service.id })
           .expect(200);
         expect(listed.body.items.map((item: { id: string }) => item.id)).toEqual([freeze.id]);
-        at('2041-06-02T00:00:00.000Z');
+        at('2026-05-05T00:00:00.000Z');
         await requestDeployment(t, release.id, second.id).expect(201);
       } finally {
         await t.http(t.tokens.admin).delete(`/v1/freeze-periods/${freeze.id}`).expect(200);

@@ -8,11 +8,10 @@ import { createTestApp, TestApp, unique } from '../../support/test-app';
 import { createEnvironment, createRelease, createService, reportStatus, requestDeployment } from './fixtures';
 
 /**
- * Environments are global and every test file's ranks meet in the gate's "highest rank below".
- * Other files stay below 10 or within 600–910 (`uncommonRank`); this one takes 920 and up, a
- * block of ranks per test, so the rank below each target here is always this test's own.
+ * The gate looks at every environment of the "highest rank below" in this file's database, so each
+ * test takes a block of ranks of its own: the rank below each target here is always this test's.
  */
-let nextRank = 920;
+let nextRank = 1;
 function rankBlock(size: number): number {
   const base = nextRank;
   nextRank += size + 1;

@@ -1,0 +1,36 @@
+/**
+ * Migrates the test run's template database (test/support/global-setup.mjs), in a process of its
+ * own because the global setup runs outside Jest's transform. The same DataSource settings and
+ * migration list the app uses, so a database cloned from the template is what an app start would
+ * have made; the app's own migration check on start then finds nothing to do.
+ */
+import { dataSourceOptions } from '../../libs/core/src/database/data-source-options';
+import { runMigrationsLocked } from '../../libs/core/src/database/migrate';
+import { MIGRATIONS } from '../../migrations';
+import { DataSource } from 'typeorm';
+
+async function main(): Promise<void> {
+  const [url] = process.argv.slice(2);
+  if (!url) throw new Error('usage: migrate-template <database url>');
+  const dataSource = new DataSource(
+    dataSourceOptions({
+      url,
+      poolMax: 2, // runMigrationsLocked holds one connection for its lock and migrates on another
+      entities: [],
+      migrations: MIGRATIONS,
+      applicationName: 'opsplane-test-template',
+    }),
+  );
+  await dataSource.initialize();
+  try {
+    await runMigrationsLocked(dataSource);
+  } finally {
+    // No connection may stay open: PostgreSQL clones a template only while nobody is connected to it.
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
