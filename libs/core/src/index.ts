@@ -86,3 +86,4 @@ export { Clock, SystemClock, FixedClock } from './clock';
 export { GraphqlContext, RequestLoader, RequestLoaders } from './graphql/request-loaders';
 export { selectedFieldNames, selectsField } from './graphql/selection';
 export { EXPECTED_VERSION } from './graphql/args';
+export { StateMachine, assertTransition } from './state-machine';

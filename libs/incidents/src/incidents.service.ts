@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   Actor,
   AppError,
+  assertTransition,
   ChangeRecorder,
   Clock,
   definedOnly,
@@ -19,7 +20,6 @@ import {
   Transactions,
 } from '@opsplane/core';
 import { EntityManager } from 'typeorm';
-import { assertTransition } from './assert-transition';
 import {
   ChangeIncidentStatusInput,
   DeclareIncidentInput,
@@ -30,6 +30,7 @@ import { INCIDENT_COLUMNS, IncidentModel, toIncidentModel } from './dto/incident
 import {
   IncidentSeverity,
   IncidentStatus,
+  INCIDENT_MACHINE,
   INCIDENT_STATUSES,
   isAtLeastAsSevere,
   isOpen,
@@ -266,7 +267,7 @@ export class IncidentsService {
     if (!isUuid(id)) throw notFound(id);
     return this.transactions.run(async (manager) => {
       const entity = await loadForUpdate(manager, IncidentEntity, id, expectedVersion, () => notFound(id));
-      assertTransition(entity, input.status);
+      assertTransition(INCIDENT_MACHINE, entity, input.status);
       if (input.status === 'closed') await this.assertPostmortemGate(manager, entity);
       return this.move(
         manager,

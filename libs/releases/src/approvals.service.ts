@@ -4,6 +4,7 @@ import {
   Actor,
   AppError,
   assertSettingVersion,
+  assertTransition,
   ChangeRecorder,
   Clock,
   CommonErrors,
@@ -16,7 +17,7 @@ import {
 import { EntityManager, In } from 'typeorm';
 import { DeploymentApprovalEntity, EnvironmentApprovalRuleEntity } from './approval.entity';
 import { DeploymentEntity } from './deployment.entity';
-import { assertTransition } from './assert-transition';
+import { DEPLOYMENT_MACHINE } from './deployment-status';
 import {
   ApprovalRuleModel,
   ApproveDeploymentInput,
@@ -175,7 +176,7 @@ export class ApprovalsService {
     if (!isUuid(id)) throw notFound(id);
     return this.transactions.run(async (manager) => {
       const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
-      assertTransition(entity, 'queued');
+      assertTransition(DEPLOYMENT_MACHINE, entity, 'queued');
       const before = toDeploymentModel(entity);
       if (entity.status === 'scheduled') return this.moveToQueued(manager, actor, entity, before, true);
       if (!before.isApproved)
@@ -199,7 +200,11 @@ export class ApprovalsService {
       return await this.transactions.run(async (manager) => {
         const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
         // A deployment without a rule snapshot never waited for approval; it cannot be decided on.
-        assertTransition(entity, entity.approvalsRequired === null ? 'pending_approval' : 'rejected');
+        assertTransition(
+          DEPLOYMENT_MACHINE,
+          entity,
+          entity.approvalsRequired === null ? 'pending_approval' : 'rejected',
+        );
         assertMayDecide(actor, entity, decision);
         const already = await manager.findOneBy(DeploymentApprovalEntity, {
           deploymentId: id,

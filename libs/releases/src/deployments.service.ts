@@ -9,6 +9,7 @@ import {
 import {
   Actor,
   AppError,
+  assertTransition,
   ChangeRecorder,
   Clock,
   CommonErrors,
@@ -34,8 +35,7 @@ import { assertNoProblems } from './deploy-schedule';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeploymentEntity } from './deployment.entity';
 import { DeploymentPinsService } from './deployment-pins.service';
-import { ACTIVE_STATUSES, DeploymentStatus } from './deployment-status';
-import { assertTransition } from './assert-transition';
+import { ACTIVE_STATUSES, DEPLOYMENT_MACHINE, DeploymentStatus } from './deployment-status';
 import {
   DeploymentScheduleInput,
   ListDeploymentsArgs,
@@ -371,7 +371,7 @@ export class DeploymentsService {
     const overrideReason = freezeOverrideOf(actor, input.freezeOverrideReason);
     const current = await this.get(id);
     // Checked here to refuse early without running the gates, and again under the row lock.
-    assertTransition(current, input.status);
+    assertTransition(DEPLOYMENT_MACHINE, current, input.status);
     const now = this.clock.now();
     let overrideFields: ReturnType<typeof freezeOverrideFields> = null;
     if (input.status === 'running') {
@@ -396,7 +396,7 @@ export class DeploymentsService {
         const entity = await loadForUpdate(manager, DeploymentEntity, id, expectedVersion, () =>
           notFound(id),
         );
-        assertTransition(entity, input.status);
+        assertTransition(DEPLOYMENT_MACHINE, entity, input.status);
         const before = toDeploymentModel(entity);
         const changes = {
           status: input.status,
