@@ -27,7 +27,7 @@ export { pgTypeParsers } from './database/timestamptz';
 export { runMigrationsLocked } from './database/migrate';
 export { Transactions } from './database/transactions';
 export { insertRows } from './database/bulk-insert';
-export { AppError, CommonErrors, ErrorCode, errorCode, FieldError } from './errors/app-error';
+export { AppError, assertValid, CommonErrors, ErrorCode, errorCode, FieldError } from './errors/app-error';
 export { ProblemDetails, PROBLEM_CONTENT_TYPE, toAppError } from './errors/problem-details';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { ProblemDetailsModel } from './errors/problem-details.model';

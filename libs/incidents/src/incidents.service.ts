@@ -3,6 +3,7 @@ import {
   Actor,
   AppError,
   assertTransition,
+  assertValid,
   ChangeRecorder,
   Clock,
   definedOnly,
@@ -41,14 +42,7 @@ import { IncidentEntity } from './incident.entity';
 import { IncidentErrors } from './incident.errors';
 import { PostmortemEntity } from './postmortem.entity';
 import { IncidentReferences } from './incident-references.service';
-import {
-  assertValid,
-  cleanNames,
-  differences,
-  futureProblems,
-  rangeProblems,
-  timeProblems,
-} from './incident-rules';
+import { cleanNames, differences, futureProblems, rangeProblems, timeProblems } from './incident-rules';
 import { TimelineActor } from './timeline';
 import { timelineActorOf, TimelineService } from './timeline.service';
 

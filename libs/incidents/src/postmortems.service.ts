@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   Actor,
   AppError,
+  assertValid,
   ChangeRecorder,
   Clock,
   FieldError,
@@ -22,7 +23,6 @@ import {
 } from './dto/postmortem.dto';
 import { IncidentEntity } from './incident.entity';
 import { IncidentErrors } from './incident.errors';
-import { assertValid } from './incident-rules';
 import { allowedPostmortemTransitions, PostmortemStatus } from './postmortem-status';
 import { ActionItem, PostmortemEntity } from './postmortem.entity';
 

@@ -10,6 +10,7 @@ import {
   Actor,
   AppError,
   assertTransition,
+  assertValid,
   ChangeRecorder,
   Clock,
   CommonErrors,
@@ -31,7 +32,6 @@ import {
 import { EntityManager, IsNull } from 'typeorm';
 import { ApprovalsService } from './approvals.service';
 import { CurrentDeploymentEntity } from './current-deployment.entity';
-import { assertNoProblems } from './deploy-schedule';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeploymentEntity } from './deployment.entity';
 import { DeploymentPinsService } from './deployment-pins.service';
@@ -191,7 +191,7 @@ export class DeploymentsService {
     now: Date,
   ): Promise<{ scheduledFor: Date | null; expiresAt: Date | null }> {
     const problems = scheduleProblems(input.schedule);
-    if (problems.length > 0) assertNoProblems(problems, 'schedule');
+    if (problems.length > 0) assertValid(problems, 'schedule');
     let scheduledFor: Date | null = null;
     let expiresAt = input.expiresAt ?? null;
     const schedule = input.schedule;
@@ -199,13 +199,13 @@ export class DeploymentsService {
     else if (schedule?.localTime && schedule.timeZone) {
       scheduledFor = localTimeToInstant(schedule.localTime, schedule.timeZone);
       if (!scheduledFor)
-        assertNoProblems(
+        assertValid(
           [{ path: 'schedule.localTime', message: 'is not a date and time of the calendar' }],
           'schedule',
         );
       // The one instant of a request that is not a date field, bounded like all the others.
       else if (!isInInstantRange(scheduledFor))
-        assertNoProblems(
+        assertValid(
           [
             {
               path: 'schedule.localTime',
@@ -238,7 +238,7 @@ export class DeploymentsService {
         ? [{ path: 'expiresAt', message: `must be after ${(scheduledFor ?? now).toISOString()}` }]
         : []),
     ];
-    assertNoProblems(timeProblems, 'deployment request');
+    assertValid(timeProblems, 'deployment request');
     return { scheduledFor, expiresAt };
   }
 
