@@ -2,11 +2,11 @@ import { AppError, ErrorCode } from './errors/app-error';
 
 /**
  * A state machine as data, as a context declares it in its `<x>-status.ts`: the allowed next
- * statuses of each status, what the thing is called in a refusal and the code a refused move
- * answers (a `conflict`, 409).
+ * statuses of each status, how a refusal names the thing (`Deployment 0190…`) and the code a
+ * refused move answers (a `conflict`, 409).
  */
 export interface StateMachine<S extends string> {
-  readonly subject: string;
+  readonly name: (id: string) => string;
   readonly next: Readonly<Record<S, readonly S[]>>;
   readonly refusal: ErrorCode;
 }
@@ -22,7 +22,7 @@ export function assertTransition<S extends string>(
   const allowedText = allowed.length > 0 ? allowed.join(', ') : `none (${thing.status} is final)`;
   throw new AppError(
     machine.refusal,
-    `${machine.subject} ${thing.id} is ${thing.status} and cannot become ${to}; allowed next statuses: ${allowedText}.`,
+    `${machine.name(thing.id)} is ${thing.status} and cannot become ${to}; allowed next statuses: ${allowedText}.`,
     { errors: [{ path: 'status', message: `allowed next statuses: ${allowedText}` }] },
   );
 }

@@ -32,7 +32,7 @@ export const OPEN_STATUSES: readonly IncidentStatus[] = ['triggered', 'acknowled
 
 /** The machine `assertTransition` checks an incident's moves against: 409 `incident.illegal_transition`. */
 export const INCIDENT_MACHINE: StateMachine<IncidentStatus> = {
-  subject: 'Incident',
+  name: (id) => `Incident ${id}`,
   next: NEXT,
   refusal: IncidentErrors.illegalTransition,
 };

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   Actor,
   AppError,
+  assertTransition,
   assertValid,
   ChangeRecorder,
   Clock,
@@ -23,7 +24,7 @@ import {
 } from './dto/postmortem.dto';
 import { IncidentEntity } from './incident.entity';
 import { IncidentErrors } from './incident.errors';
-import { allowedPostmortemTransitions, PostmortemStatus } from './postmortem-status';
+import { PostmortemStatus, POSTMORTEM_MACHINE } from './postmortem-status';
 import { ActionItem, PostmortemEntity } from './postmortem.entity';
 
 /** The event of each postmortem status: `postmortem.<verb>`. */
@@ -143,15 +144,7 @@ export class PostmortemsService {
     expectedVersion?: number,
   ): Promise<PostmortemModel> {
     return this.edit(actor, incidentId, expectedVersion, VERB_OF[input.status], (entity) => {
-      const allowed = allowedPostmortemTransitions(entity.status);
-      if (!allowed.includes(input.status)) {
-        const allowedText = allowed.length > 0 ? allowed.join(', ') : `none (${entity.status} is final)`;
-        throw new AppError(
-          IncidentErrors.postmortemIllegalTransition,
-          `The postmortem is ${entity.status} and cannot become ${input.status}; allowed next statuses: ${allowedText}.`,
-          { errors: [{ path: 'status', message: `allowed next statuses: ${allowedText}` }] },
-        );
-      }
+      assertTransition(POSTMORTEM_MACHINE, entity, input.status);
       if (input.status !== 'draft') {
         const missing = NARRATIVE.filter((field) => !entity[field]);
         if (missing.length > 0)

@@ -38,7 +38,7 @@ const NEXT: Record<DeploymentStatus, readonly DeploymentStatus[]> = {
 
 /** The machine `assertTransition` checks a deployment's moves against: 409 `deployment.illegal_transition`. */
 export const DEPLOYMENT_MACHINE: StateMachine<DeploymentStatus> = {
-  subject: 'Deployment',
+  name: (id) => `Deployment ${id}`,
   next: NEXT,
   refusal: ReleaseErrors.illegalTransition,
 };
