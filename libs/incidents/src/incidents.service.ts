@@ -17,6 +17,7 @@ import {
   Page,
   paginate,
   selectColumns,
+  systemActor,
   toPage,
   Transactions,
 } from '@opsplane/core';
@@ -413,13 +414,7 @@ export class IncidentsService {
     );
     const reached = INCIDENT_STATUSES.indexOf(entity.status) >= INCIDENT_STATUSES.indexOf(to);
     if (reached) return toIncidentModel(entity);
-    const actor: Actor = {
-      kind: 'system',
-      id: 'system:alerts',
-      name: 'Alert ingestion',
-      role: 'admin',
-      requestId,
-    };
+    const actor = systemActor('Alert ingestion', requestId, 'system:alerts');
     return this.move(manager, actor, timelineActorOf(actor), entity, to, reason);
   }
 
@@ -519,13 +514,7 @@ export class IncidentsService {
 
 function integrationActorOf(source: AlertSource): { audit: Actor; timeline: TimelineActor } {
   return {
-    audit: {
-      kind: 'system',
-      id: `integration:${source.integrationId}`,
-      name: source.name,
-      role: 'admin',
-      requestId: source.requestId,
-    },
+    audit: systemActor(source.name, source.requestId, `integration:${source.integrationId}`),
     timeline: { kind: 'integration', id: source.integrationId, name: source.name },
   };
 }
