@@ -8,6 +8,7 @@ import {
   Clock,
   definedOnly,
   FieldError,
+  findManyByIds,
   IncidentsConfig,
   isUuid,
   JsonObject,
@@ -151,13 +152,12 @@ export class IncidentsService {
 
   /** Incidents by id, in the order asked, null where there is none (for DataLoaders). */
   async findMany(ids: readonly string[]): Promise<(IncidentModel | null)[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return ids.map(() => null);
-    const rows = await this.select()
-      .where('incident.id IN (:...ids)', { ids: valid })
-      .getRawMany<IncidentModel>();
-    const byId = new Map(rows.map((row) => [row.id, toIncidentModel(row)]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return findManyByIds(ids, async (valid) => {
+      const rows = await this.select()
+        .where('incident.id IN (:...ids)', { ids: valid })
+        .getRawMany<IncidentModel>();
+      return rows.map(toIncidentModel);
+    });
   }
 
   /** Newest first (ids are UUIDv7, so declaration order). */

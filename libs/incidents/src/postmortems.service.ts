@@ -7,6 +7,7 @@ import {
   ChangeRecorder,
   Clock,
   FieldError,
+  findManyByIds,
   isUniqueViolation,
   isUuid,
   newId,
@@ -98,13 +99,14 @@ export class PostmortemsService {
 
   /** The postmortems of these incidents, in that order, null where there is none (DataLoader). */
   async findMany(incidentIds: readonly string[]): Promise<(PostmortemModel | null)[]> {
-    const valid = incidentIds.filter(isUuid);
-    const rows =
-      valid.length === 0
-        ? []
-        : await this.transactions.manager().findBy(PostmortemEntity, { incidentId: In(valid) });
-    const byIncident = new Map(rows.map((row) => [row.incidentId, toPostmortemModel(row)]));
-    return incidentIds.map((id) => byIncident.get(id) ?? null);
+    return findManyByIds(
+      incidentIds,
+      async (valid) =>
+        (await this.transactions.manager().findBy(PostmortemEntity, { incidentId: In(valid) })).map(
+          toPostmortemModel,
+        ),
+      (postmortem) => postmortem.incidentId,
+    );
   }
 
   async update(

@@ -15,6 +15,7 @@ import {
   Clock,
   CommonErrors,
   FieldError,
+  findManyByIds,
   INSTANT_RANGE_TEXT,
   isAllowed,
   isInInstantRange,
@@ -443,13 +444,12 @@ export class DeploymentsService {
 
   /** Deployments by id, in the order asked, null where there is none (for DataLoaders). */
   async findMany(ids: readonly string[]): Promise<(DeploymentModel | null)[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return ids.map(() => null);
-    const rows = await this.selectDeployments()
-      .where('deployment.id IN (:...ids)', { ids: valid })
-      .getRawMany<DeploymentModel>();
-    const byId = new Map(rows.map((row) => [row.id, toDeploymentModel(row)]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return findManyByIds(ids, async (valid) => {
+      const rows = await this.selectDeployments()
+        .where('deployment.id IN (:...ids)', { ids: valid })
+        .getRawMany<DeploymentModel>();
+      return rows.map(toDeploymentModel);
+    });
   }
 
   /** Newest first (ids are UUIDv7, so id order is request order). */
