@@ -87,4 +87,4 @@ export { GraphqlContext, RequestLoader, RequestLoaders } from './graphql/request
 export { selectedFieldNames, selectsField } from './graphql/selection';
 export { EXPECTED_VERSION } from './graphql/args';
 export { StateMachine, assertTransition } from './state-machine';
-export { findManyByIds } from './database/lookups';
+export { findByIdOrSlug, findManyByIds, findManyByIdsOrSlugs } from './database/lookups';
