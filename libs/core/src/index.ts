@@ -88,3 +88,4 @@ export { selectedFieldNames, selectsField } from './graphql/selection';
 export { EXPECTED_VERSION } from './graphql/args';
 export { StateMachine, assertTransition } from './state-machine';
 export { findByIdOrSlug, findManyByIds, findManyByIdsOrSlugs } from './database/lookups';
+export { SettingResource, putSetting, removeSetting } from './audit/settings';

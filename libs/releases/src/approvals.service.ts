@@ -3,15 +3,16 @@ import { EnvironmentsService } from '@opsplane/catalog';
 import {
   Actor,
   AppError,
-  assertSettingVersion,
   assertTransition,
   ChangeRecorder,
   Clock,
-  CommonErrors,
   isUniqueViolation,
   isUuid,
   loadForUpdate,
   newId,
+  putSetting,
+  removeSetting,
+  SettingResource,
   Transactions,
 } from '@opsplane/core';
 import { EntityManager, In } from 'typeorm';
@@ -80,31 +81,9 @@ export class ApprovalsService {
       updatedAt: now,
       updatedBy: actor.id,
     };
-    try {
-      return await this.transactions.run(async (manager) => {
-        const existing = await lockRule(manager, environment.id);
-        assertSettingVersion(existing, expectedVersion, 'the environment has no approval rule now');
-        const after: ApprovalRuleModel = existing
-          ? { ...toRuleModel(existing), ...fields, version: existing.version + 1 }
-          : { environmentId: environment.id, ...fields, version: 1 };
-        if (existing)
-          // The version column is incremented by the update itself.
-          await manager.update(EnvironmentApprovalRuleEntity, { environmentId: environment.id }, fields);
-        else await manager.insert(EnvironmentApprovalRuleEntity, after);
-        await this.changes.record(manager, actor, {
-          action: existing ? 'approval_rule.updated' : 'approval_rule.created',
-          targetType: 'environment',
-          targetId: environment.id,
-          before: existing ? toRuleModel(existing) : undefined,
-          after,
-        });
-        return after;
-      });
-    } catch (error) {
-      // Two first-time PUTs at once: the loser is told to retry rather than given a 500.
-      if (!isUniqueViolation(error, 'environment_approval_rules_pkey')) throw error;
-      throw new AppError(CommonErrors.versionMismatch, 'The rule was set concurrently; fetch it and retry.');
-    }
+    return this.transactions.run((manager) =>
+      putSetting(manager, this.changes, actor, APPROVAL_RULE, environment.id, fields, expectedVersion),
+    );
   }
 
   async removeRule(
@@ -113,24 +92,11 @@ export class ApprovalsService {
     expectedVersion?: number,
   ): Promise<ApprovalRuleModel> {
     const environment = await this.environments.get(environmentIdOrSlug);
-    return this.transactions.run(async (manager) => {
-      const existing = await lockRule(manager, environment.id);
-      if (!existing)
-        throw new AppError(
-          ReleaseErrors.approvalRuleNotFound,
-          `Environment ${environment.slug} has no approval rule.`,
-        );
-      assertSettingVersion(existing, expectedVersion, 'the environment has no approval rule now');
-      await manager.delete(EnvironmentApprovalRuleEntity, { environmentId: environment.id });
-      const before = toRuleModel(existing);
-      await this.changes.record(manager, actor, {
-        action: 'approval_rule.removed',
-        targetType: 'environment',
-        targetId: environment.id,
-        before,
-      });
-      return before;
-    });
+    return this.transactions.run((manager) =>
+      removeSetting(manager, this.changes, actor, APPROVAL_RULE, environment.id, expectedVersion, () =>
+        noRule(environment.slug),
+      ),
+    );
   }
 
   /** Oldest first. */
@@ -309,16 +275,19 @@ function alreadyDecided(actor: Actor, decision: string | null): AppError {
   );
 }
 
-async function lockRule(
-  manager: EntityManager,
-  environmentId: string,
-): Promise<EnvironmentApprovalRuleEntity | null> {
-  return manager
-    .getRepository(EnvironmentApprovalRuleEntity)
-    .createQueryBuilder('rule')
-    .setLock('pessimistic_write')
-    .where('rule.environmentId = :environmentId', { environmentId })
-    .getOne();
+const APPROVAL_RULE: SettingResource<EnvironmentApprovalRuleEntity, ApprovalRuleModel> = {
+  entity: EnvironmentApprovalRuleEntity,
+  keyField: 'environmentId',
+  primaryKey: 'environment_approval_rules_pkey',
+  action: 'approval_rule',
+  targetType: 'environment',
+  toModel: toRuleModel,
+  absent: 'the environment has no approval rule now',
+  concurrent: 'The rule was set concurrently; fetch it and retry.',
+};
+
+function noRule(slug: string): AppError {
+  return new AppError(ReleaseErrors.approvalRuleNotFound, `Environment ${slug} has no approval rule.`);
 }
 
 function toRuleModel(rule: EnvironmentApprovalRuleEntity): ApprovalRuleModel {
