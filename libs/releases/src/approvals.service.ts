@@ -18,6 +18,7 @@ import {
 import { EntityManager, In } from 'typeorm';
 import { DeploymentApprovalEntity, EnvironmentApprovalRuleEntity } from './approval.entity';
 import { DeploymentEntity } from './deployment.entity';
+import { DeploymentTransitions } from './deployment-transitions';
 import { DEPLOYMENT_MACHINE } from './deployment-status';
 import {
   ApprovalRuleModel,
@@ -43,6 +44,7 @@ export class ApprovalsService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly environments: EnvironmentsService,
+    private readonly transitions: DeploymentTransitions,
     private readonly clock: Clock,
   ) {}
 
@@ -143,14 +145,13 @@ export class ApprovalsService {
     return this.transactions.run(async (manager) => {
       const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
       assertTransition(DEPLOYMENT_MACHINE, entity, 'queued');
-      const before = toDeploymentModel(entity);
-      if (entity.status === 'scheduled') return this.moveToQueued(manager, actor, entity, before, true);
-      if (!before.isApproved)
+      if (entity.status === 'scheduled') return this.moveToQueued(manager, actor, entity, true);
+      if (!toDeploymentModel(entity).isApproved)
         throw new AppError(
           ReleaseErrors.approvalMissing,
           `Deployment ${id} has ${entity.approvalsReceived} of ${entity.approvalsRequired ?? 0} required approvals.`,
         );
-      return this.moveToQueued(manager, actor, entity, before, false);
+      return this.moveToQueued(manager, actor, entity, false);
     });
   }
 
@@ -189,25 +190,29 @@ export class ApprovalsService {
           decidedAt: now,
         };
         await manager.insert(DeploymentApprovalEntity, row);
-        const before = toDeploymentModel(entity);
-        const changes: Partial<DeploymentEntity> =
-          decision === 'rejected'
-            ? { status: 'rejected', statusReason: comment, finishedAt: now }
-            : { approvalsReceived: entity.approvalsReceived + 1 };
+        if (decision === 'rejected') {
+          const rejected = await this.transitions.move(manager, actor, entity, 'rejected', {
+            now,
+            reason: comment,
+            fields: { statusReason: comment },
+          });
+          return rejected.model;
+        }
+        const changes = { approvalsReceived: entity.approvalsReceived + 1 };
         await manager.update(DeploymentEntity, { id }, changes);
         const updated = { ...entity, ...changes, version: entity.version + 1 };
         const after = toDeploymentModel(updated);
         await this.changes.record(manager, actor, {
-          action: decision === 'rejected' ? 'deployment.rejected' : 'deployment.approved',
+          action: 'deployment.approved',
           targetType: 'deployment',
           targetId: id,
-          before,
+          before: toDeploymentModel(entity),
           after,
           reason: comment,
         });
         // A scheduled deployment's time is already the request to queue it; approval completes it.
-        if (decision === 'approved' && after.isApproved && (queue || entity.scheduledFor))
-          return this.moveToQueued(manager, actor, updated, after, false);
+        if (after.isApproved && (queue || entity.scheduledFor))
+          return this.moveToQueued(manager, actor, updated, false);
         return after;
       });
     } catch (error) {
@@ -222,24 +227,11 @@ export class ApprovalsService {
     manager: EntityManager,
     actor: Actor,
     entity: DeploymentEntity,
-    before: DeploymentModel,
     immediately: boolean,
   ): Promise<DeploymentModel> {
     const now = this.clock.now();
-    const changes =
-      !immediately && entity.scheduledFor && entity.scheduledFor > now
-        ? { status: 'scheduled' as const }
-        : { status: 'queued' as const, queuedAt: now };
-    await manager.update(DeploymentEntity, { id: entity.id }, changes);
-    const after = toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 });
-    await this.changes.record(manager, actor, {
-      action: `deployment.${changes.status}`,
-      targetType: 'deployment',
-      targetId: entity.id,
-      before,
-      after,
-    });
-    return after;
+    const to = !immediately && entity.scheduledFor && entity.scheduledFor > now ? 'scheduled' : 'queued';
+    return (await this.transitions.move(manager, actor, entity, to, { now })).model;
   }
 
   private async loadDeployment(id: string): Promise<void> {

@@ -32,16 +32,15 @@ import {
 } from '@opsplane/core';
 import { EntityManager, IsNull } from 'typeorm';
 import { ApprovalsService } from './approvals.service';
-import { CurrentDeploymentEntity } from './current-deployment.entity';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeploymentEntity } from './deployment.entity';
+import { DeploymentTransitions } from './deployment-transitions';
 import { DeploymentPinsService } from './deployment-pins.service';
 import { ACTIVE_STATUSES, DEPLOYMENT_MACHINE, DeploymentStatus } from './deployment-status';
 import {
   DeploymentScheduleInput,
   ListDeploymentsArgs,
   ReportDeploymentStatusInput,
-  ReportedStatus,
   RequestDeploymentInput,
   RollbackDeploymentInput,
 } from './dto/deployment.inputs';
@@ -53,14 +52,6 @@ import { ReleaseEntity } from './release.entity';
 import { ReleaseErrors } from './release.errors';
 import { ReleasesService } from './releases.service';
 import { localTimeToInstant, timeZoneProblem } from './schedule';
-
-/** The audit action and outbox event type of each reported status. */
-const ACTION_OF: Record<ReportedStatus, string> = {
-  running: 'deployment.started',
-  succeeded: 'deployment.succeeded',
-  failed: 'deployment.failed',
-  canceled: 'deployment.canceled',
-};
 
 /**
  * Deployments: requested through the gates, then moved along the state machine by the CI/CD
@@ -78,6 +69,7 @@ export class DeploymentsService {
     private readonly approvals: ApprovalsService,
     private readonly pins: DeploymentPinsService,
     private readonly schedule: DeployScheduleService,
+    private readonly transitions: DeploymentTransitions,
     private readonly clock: Clock,
   ) {}
 
@@ -397,38 +389,12 @@ export class DeploymentsService {
         const entity = await loadForUpdate(manager, DeploymentEntity, id, expectedVersion, () =>
           notFound(id),
         );
-        assertTransition(DEPLOYMENT_MACHINE, entity, input.status);
-        const before = toDeploymentModel(entity);
-        const changes = {
-          status: input.status,
-          statusReason: reason,
-          ...(input.status === 'running' ? { startedAt: now } : { finishedAt: now }),
-          ...overrideFields,
-        };
-        // The version column is incremented by the update itself.
-        await manager.update(DeploymentEntity, { id }, changes);
-        if (input.status === 'succeeded')
-          await manager.upsert(
-            CurrentDeploymentEntity,
-            {
-              environmentId: entity.environmentId,
-              serviceId: entity.serviceId,
-              deploymentId: id,
-              releaseId: entity.releaseId,
-              succeededAt: now,
-            },
-            ['environmentId', 'serviceId'],
-          );
-        const after = toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 });
-        await this.changes.record(manager, actor, {
-          action: ACTION_OF[input.status],
-          targetType: 'deployment',
-          targetId: id,
-          before,
-          after,
+        const moved = await this.transitions.move(manager, actor, entity, input.status, {
+          now,
           reason,
+          fields: { statusReason: reason, ...overrideFields },
         });
-        return after;
+        return moved.model;
       });
     } catch (error) {
       if (!isUniqueViolation(error, 'deployments_one_running_key')) throw error;
