@@ -5,7 +5,8 @@ import {
   ChangeRecorder,
   Clock,
   definedOnly,
-  isUuid,
+  findByIdOrSlug,
+  findManyByIdsOrSlugs,
   JsonObject,
   KeysetOrder,
   likePattern,
@@ -82,29 +83,12 @@ export class EnvironmentsService {
    * By id or slug each, in the order asked, null where there is none; one query (DataLoaders, and
    * callers resolving a list of references).
    */
-  async findMany(idsOrSlugs: readonly string[]): Promise<(EnvironmentModel | null)[]> {
-    if (idsOrSlugs.length === 0) return [];
-    const ids = idsOrSlugs.filter(isUuid);
-    const slugs = idsOrSlugs.filter((key) => !isUuid(key));
-    const rows = await this.selectEnvironments()
-      .where('environment.id IN (:...ids) OR environment.slug IN (:...slugs)', {
-        // IN () is a syntax error; a value no row has keeps each list non-empty.
-        ids: ids.length > 0 ? ids : ['00000000-0000-0000-0000-000000000000'],
-        slugs: slugs.length > 0 ? slugs : [''],
-      })
-      .getRawMany<EnvironmentModel>();
-    const models = rows.map(toEnvironmentModel);
-    const byKey = new Map(
-      models.flatMap((model) => [[model.id, model] as const, [model.slug, model] as const]),
-    );
-    return idsOrSlugs.map((key) => byKey.get(key) ?? null);
+  findMany(idsOrSlugs: readonly string[]): Promise<(EnvironmentModel | null)[]> {
+    return findManyByIdsOrSlugs(this.selectEnvironments(), idsOrSlugs, toEnvironmentModel);
   }
 
-  async find(idOrSlug: string): Promise<EnvironmentModel | null> {
-    const row = await this.selectEnvironments()
-      .where(isUuid(idOrSlug) ? 'environment.id = :key' : 'environment.slug = :key', { key: idOrSlug })
-      .getRawOne<EnvironmentModel>();
-    return row ? toEnvironmentModel(row) : null;
+  find(idOrSlug: string): Promise<EnvironmentModel | null> {
+    return findByIdOrSlug(this.selectEnvironments(), idOrSlug, toEnvironmentModel);
   }
 
   async list(args: ListEnvironmentsArgs): Promise<Page<EnvironmentModel>> {

@@ -5,7 +5,8 @@ import {
   ChangeRecorder,
   Clock,
   definedOnly,
-  isUuid,
+  findByIdOrSlug,
+  findManyByIdsOrSlugs,
   KeysetOrder,
   likePattern,
   newId,
@@ -73,29 +74,12 @@ export class ServicesService {
    * By id or slug each, in the order asked, null where there is none; one query (DataLoaders, and
    * callers resolving a list of references).
    */
-  async findMany(idsOrSlugs: readonly string[]): Promise<(ServiceModel | null)[]> {
-    if (idsOrSlugs.length === 0) return [];
-    const ids = idsOrSlugs.filter(isUuid);
-    const slugs = idsOrSlugs.filter((key) => !isUuid(key));
-    const rows = await this.selectServices()
-      .where('service.id IN (:...ids) OR service.slug IN (:...slugs)', {
-        // IN () is a syntax error; a value no row has keeps each list non-empty.
-        ids: ids.length > 0 ? ids : ['00000000-0000-0000-0000-000000000000'],
-        slugs: slugs.length > 0 ? slugs : [''],
-      })
-      .getRawMany<ServiceModel>();
-    const models = rows.map(toServiceModel);
-    const byKey = new Map(
-      models.flatMap((model) => [[model.id, model] as const, [model.slug, model] as const]),
-    );
-    return idsOrSlugs.map((key) => byKey.get(key) ?? null);
+  findMany(idsOrSlugs: readonly string[]): Promise<(ServiceModel | null)[]> {
+    return findManyByIdsOrSlugs(this.selectServices(), idsOrSlugs, toServiceModel);
   }
 
-  async find(idOrSlug: string): Promise<ServiceModel | null> {
-    const row = await this.selectServices()
-      .where(isUuid(idOrSlug) ? 'service.id = :key' : 'service.slug = :key', { key: idOrSlug })
-      .getRawOne<ServiceModel>();
-    return row ? toServiceModel(row) : null;
+  find(idOrSlug: string): Promise<ServiceModel | null> {
+    return findByIdOrSlug(this.selectServices(), idOrSlug, toServiceModel);
   }
 
   /** Alphabetical by slug. */

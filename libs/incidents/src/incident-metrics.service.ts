@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, MAX_INSTANT_SPAN_SECONDS, Transactions } from '@opsplane/core';
+import { assertValid, Clock, MAX_INSTANT_SPAN_SECONDS, Transactions } from '@opsplane/core';
 import {
   DEFAULT_METRICS_DAYS,
   DurationStatsModel,
@@ -9,7 +9,7 @@ import {
   METRIC_DEFINITIONS,
 } from './dto/incident-metrics.dto';
 import { INCIDENT_SEVERITIES, INCIDENT_STATUSES } from './incident-status';
-import { assertValid, rangeProblems } from './incident-rules';
+import { rangeProblems } from './incident-rules';
 
 const DAY_MS = 86_400_000;
 

@@ -1,4 +1,4 @@
-import { AppError, CommonErrors, FieldError } from '@opsplane/core';
+import { FieldError } from '@opsplane/core';
 import { IncidentEntity } from './incident.entity';
 
 /** Client clocks drift; a timestamp this far ahead of ours still counts as "now". */
@@ -36,14 +36,6 @@ export function timeProblems(
       message: 'impactStartedAt must not be after detectedAt',
     });
   return problems;
-}
-
-/** 400 `request.validation_failed` naming every problem, when there is any. */
-export function assertValid(problems: FieldError[]): void {
-  if (problems.length > 0)
-    throw new AppError(CommonErrors.validation, `Invalid input: ${problems.map((p) => p.path).join(', ')}.`, {
-      errors: problems,
-    });
 }
 
 /** Trimmed, blank ones dropped, each name once. */

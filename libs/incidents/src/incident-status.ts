@@ -1,4 +1,5 @@
-import { INCIDENT_SEVERITY_LEVELS } from '@opsplane/core';
+import { INCIDENT_SEVERITY_LEVELS, StateMachine } from '@opsplane/core';
+import { IncidentErrors } from './incident.errors';
 
 /**
  * The incident state machine.
@@ -28,6 +29,13 @@ const NEXT: Record<IncidentStatus, readonly IncidentStatus[]> = {
 
 /** Statuses in which an incident still needs work (the open-incidents gauge counts these). */
 export const OPEN_STATUSES: readonly IncidentStatus[] = ['triggered', 'acknowledged', 'mitigated'];
+
+/** The machine `assertTransition` checks an incident's moves against: 409 `incident.illegal_transition`. */
+export const INCIDENT_MACHINE: StateMachine<IncidentStatus> = {
+  name: (id) => `Incident ${id}`,
+  next: NEXT,
+  refusal: IncidentErrors.illegalTransition,
+};
 
 export function allowedTransitions(from: IncidentStatus): readonly IncidentStatus[] {
   return NEXT[from];

@@ -17,7 +17,7 @@ import {
   Requires,
   uuidParam,
 } from '@opsplane/core';
-import { DeploymentModel, DeploymentsService } from '@opsplane/releases';
+import { deploymentLoader, DeploymentModel, DeploymentsService } from '@opsplane/releases';
 import { ChangeCorrelationService } from './change-correlation.service';
 import {
   INCIDENT_METRICS_DESCRIPTION,
@@ -161,9 +161,7 @@ export class IncidentsResolver {
   @ResolveField('causedByDeployment', () => DeploymentModel, { nullable: true })
   causedByDeployment(incident: IncidentModel, _args: unknown, { req: request }: GraphqlContext) {
     if (!incident.causedByDeploymentId) return null;
-    return this.loaders
-      .get(request, 'deploymentById', (ids: readonly string[]) => this.deployments.findMany(ids))
-      .load(incident.causedByDeploymentId);
+    return deploymentLoader(this.loaders, this.deployments, request).load(incident.causedByDeploymentId);
   }
 }
 

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import {
   Actor,
   AppError,
+  assertTransition,
+  assertValid,
   ChangeRecorder,
   Clock,
   definedOnly,
   FieldError,
+  findManyByIds,
   IncidentsConfig,
   isUuid,
   JsonObject,
@@ -15,11 +18,11 @@ import {
   Page,
   paginate,
   selectColumns,
+  systemActor,
   toPage,
   Transactions,
 } from '@opsplane/core';
 import { EntityManager } from 'typeorm';
-import { assertTransition } from './assert-transition';
 import {
   ChangeIncidentStatusInput,
   DeclareIncidentInput,
@@ -30,6 +33,7 @@ import { INCIDENT_COLUMNS, IncidentModel, toIncidentModel } from './dto/incident
 import {
   IncidentSeverity,
   IncidentStatus,
+  INCIDENT_MACHINE,
   INCIDENT_STATUSES,
   isAtLeastAsSevere,
   isOpen,
@@ -40,14 +44,7 @@ import { IncidentEntity } from './incident.entity';
 import { IncidentErrors } from './incident.errors';
 import { PostmortemEntity } from './postmortem.entity';
 import { IncidentReferences } from './incident-references.service';
-import {
-  assertValid,
-  cleanNames,
-  differences,
-  futureProblems,
-  rangeProblems,
-  timeProblems,
-} from './incident-rules';
+import { cleanNames, differences, futureProblems, rangeProblems, timeProblems } from './incident-rules';
 import { TimelineActor } from './timeline';
 import { timelineActorOf, TimelineService } from './timeline.service';
 
@@ -155,13 +152,12 @@ export class IncidentsService {
 
   /** Incidents by id, in the order asked, null where there is none (for DataLoaders). */
   async findMany(ids: readonly string[]): Promise<(IncidentModel | null)[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return ids.map(() => null);
-    const rows = await this.select()
-      .where('incident.id IN (:...ids)', { ids: valid })
-      .getRawMany<IncidentModel>();
-    const byId = new Map(rows.map((row) => [row.id, toIncidentModel(row)]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return findManyByIds(ids, async (valid) => {
+      const rows = await this.select()
+        .where('incident.id IN (:...ids)', { ids: valid })
+        .getRawMany<IncidentModel>();
+      return rows.map(toIncidentModel);
+    });
   }
 
   /** Newest first (ids are UUIDv7, so declaration order). */
@@ -266,7 +262,7 @@ export class IncidentsService {
     if (!isUuid(id)) throw notFound(id);
     return this.transactions.run(async (manager) => {
       const entity = await loadForUpdate(manager, IncidentEntity, id, expectedVersion, () => notFound(id));
-      assertTransition(entity, input.status);
+      assertTransition(INCIDENT_MACHINE, entity, input.status);
       if (input.status === 'closed') await this.assertPostmortemGate(manager, entity);
       return this.move(
         manager,
@@ -418,13 +414,7 @@ export class IncidentsService {
     );
     const reached = INCIDENT_STATUSES.indexOf(entity.status) >= INCIDENT_STATUSES.indexOf(to);
     if (reached) return toIncidentModel(entity);
-    const actor: Actor = {
-      kind: 'system',
-      id: 'system:alerts',
-      name: 'Alert ingestion',
-      role: 'admin',
-      requestId,
-    };
+    const actor = systemActor('Alert ingestion', requestId, 'system:alerts');
     return this.move(manager, actor, timelineActorOf(actor), entity, to, reason);
   }
 
@@ -521,13 +511,7 @@ export class IncidentsService {
 
 function integrationActorOf(source: AlertSource): { audit: Actor; timeline: TimelineActor } {
   return {
-    audit: {
-      kind: 'system',
-      id: `integration:${source.integrationId}`,
-      name: source.name,
-      role: 'admin',
-      requestId: source.requestId,
-    },
+    audit: systemActor(source.name, source.requestId, `integration:${source.integrationId}`),
     timeline: { kind: 'integration', id: source.integrationId, name: source.name },
   };
 }

@@ -1,3 +1,6 @@
+import { StateMachine } from '@opsplane/core';
+import { IncidentErrors } from './incident.errors';
+
 /**
  * A postmortem is written in `draft`, reviewed in `in_review` (and sent back to draft when the
  * review wants changes), then `published`, which is final.
@@ -11,6 +14,9 @@ const NEXT: Record<PostmortemStatus, readonly PostmortemStatus[]> = {
   published: [],
 };
 
-export function allowedPostmortemTransitions(from: PostmortemStatus): readonly PostmortemStatus[] {
-  return NEXT[from];
-}
+/** The machine `assertTransition` checks a postmortem's moves against: 409 `postmortem.illegal_transition`. */
+export const POSTMORTEM_MACHINE: StateMachine<PostmortemStatus> = {
+  name: () => 'The postmortem',
+  next: NEXT,
+  refusal: IncidentErrors.postmortemIllegalTransition,
+};

@@ -2,9 +2,12 @@ import { Injectable } from '@nestjs/common';
 import {
   Actor,
   AppError,
+  assertTransition,
+  assertValid,
   ChangeRecorder,
   Clock,
   FieldError,
+  findManyByIds,
   isUniqueViolation,
   isUuid,
   newId,
@@ -22,8 +25,7 @@ import {
 } from './dto/postmortem.dto';
 import { IncidentEntity } from './incident.entity';
 import { IncidentErrors } from './incident.errors';
-import { assertValid } from './incident-rules';
-import { allowedPostmortemTransitions, PostmortemStatus } from './postmortem-status';
+import { PostmortemStatus, POSTMORTEM_MACHINE } from './postmortem-status';
 import { ActionItem, PostmortemEntity } from './postmortem.entity';
 
 /** The event of each postmortem status: `postmortem.<verb>`. */
@@ -97,13 +99,14 @@ export class PostmortemsService {
 
   /** The postmortems of these incidents, in that order, null where there is none (DataLoader). */
   async findMany(incidentIds: readonly string[]): Promise<(PostmortemModel | null)[]> {
-    const valid = incidentIds.filter(isUuid);
-    const rows =
-      valid.length === 0
-        ? []
-        : await this.transactions.manager().findBy(PostmortemEntity, { incidentId: In(valid) });
-    const byIncident = new Map(rows.map((row) => [row.incidentId, toPostmortemModel(row)]));
-    return incidentIds.map((id) => byIncident.get(id) ?? null);
+    return findManyByIds(
+      incidentIds,
+      async (valid) =>
+        (await this.transactions.manager().findBy(PostmortemEntity, { incidentId: In(valid) })).map(
+          toPostmortemModel,
+        ),
+      (postmortem) => postmortem.incidentId,
+    );
   }
 
   async update(
@@ -143,15 +146,7 @@ export class PostmortemsService {
     expectedVersion?: number,
   ): Promise<PostmortemModel> {
     return this.edit(actor, incidentId, expectedVersion, VERB_OF[input.status], (entity) => {
-      const allowed = allowedPostmortemTransitions(entity.status);
-      if (!allowed.includes(input.status)) {
-        const allowedText = allowed.length > 0 ? allowed.join(', ') : `none (${entity.status} is final)`;
-        throw new AppError(
-          IncidentErrors.postmortemIllegalTransition,
-          `The postmortem is ${entity.status} and cannot become ${input.status}; allowed next statuses: ${allowedText}.`,
-          { errors: [{ path: 'status', message: `allowed next statuses: ${allowedText}` }] },
-        );
-      }
+      assertTransition(POSTMORTEM_MACHINE, entity, input.status);
       if (input.status !== 'draft') {
         const missing = NARRATIVE.filter((field) => !entity[field]);
         if (missing.length > 0)

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   Actor,
   AppError,
+  assertValid,
   ChangeRecorder,
   Clock,
   FieldError,
@@ -22,7 +23,7 @@ import { TIMELINE_ENTRY_COLUMNS, TimelineEntryModel, toTimelineEntryModel } from
 import { IncidentEntity } from './incident.entity';
 import { IncidentErrors } from './incident.errors';
 import { IncidentReferences } from './incident-references.service';
-import { assertValid, futureProblems } from './incident-rules';
+import { futureProblems } from './incident-rules';
 import { TimelineActor, TimelineEntryKind } from './timeline';
 import { TimelineEntryEntity } from './timeline-entry.entity';
 

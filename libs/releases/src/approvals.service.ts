@@ -3,20 +3,23 @@ import { EnvironmentsService } from '@opsplane/catalog';
 import {
   Actor,
   AppError,
-  assertSettingVersion,
+  assertTransition,
   ChangeRecorder,
   Clock,
-  CommonErrors,
   isUniqueViolation,
   isUuid,
   loadForUpdate,
   newId,
+  putSetting,
+  removeSetting,
+  SettingResource,
   Transactions,
 } from '@opsplane/core';
 import { EntityManager, In } from 'typeorm';
 import { DeploymentApprovalEntity, EnvironmentApprovalRuleEntity } from './approval.entity';
 import { DeploymentEntity } from './deployment.entity';
-import { assertTransition } from './assert-transition';
+import { DeploymentTransitions } from './deployment-transitions';
+import { DEPLOYMENT_MACHINE } from './deployment-status';
 import {
   ApprovalRuleModel,
   ApproveDeploymentInput,
@@ -41,6 +44,7 @@ export class ApprovalsService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly environments: EnvironmentsService,
+    private readonly transitions: DeploymentTransitions,
     private readonly clock: Clock,
   ) {}
 
@@ -79,31 +83,9 @@ export class ApprovalsService {
       updatedAt: now,
       updatedBy: actor.id,
     };
-    try {
-      return await this.transactions.run(async (manager) => {
-        const existing = await lockRule(manager, environment.id);
-        assertSettingVersion(existing, expectedVersion, 'the environment has no approval rule now');
-        const after: ApprovalRuleModel = existing
-          ? { ...toRuleModel(existing), ...fields, version: existing.version + 1 }
-          : { environmentId: environment.id, ...fields, version: 1 };
-        if (existing)
-          // The version column is incremented by the update itself.
-          await manager.update(EnvironmentApprovalRuleEntity, { environmentId: environment.id }, fields);
-        else await manager.insert(EnvironmentApprovalRuleEntity, after);
-        await this.changes.record(manager, actor, {
-          action: existing ? 'approval_rule.updated' : 'approval_rule.created',
-          targetType: 'environment',
-          targetId: environment.id,
-          before: existing ? toRuleModel(existing) : undefined,
-          after,
-        });
-        return after;
-      });
-    } catch (error) {
-      // Two first-time PUTs at once: the loser is told to retry rather than given a 500.
-      if (!isUniqueViolation(error, 'environment_approval_rules_pkey')) throw error;
-      throw new AppError(CommonErrors.versionMismatch, 'The rule was set concurrently; fetch it and retry.');
-    }
+    return this.transactions.run((manager) =>
+      putSetting(manager, this.changes, actor, APPROVAL_RULE, environment.id, fields, expectedVersion),
+    );
   }
 
   async removeRule(
@@ -112,24 +94,11 @@ export class ApprovalsService {
     expectedVersion?: number,
   ): Promise<ApprovalRuleModel> {
     const environment = await this.environments.get(environmentIdOrSlug);
-    return this.transactions.run(async (manager) => {
-      const existing = await lockRule(manager, environment.id);
-      if (!existing)
-        throw new AppError(
-          ReleaseErrors.approvalRuleNotFound,
-          `Environment ${environment.slug} has no approval rule.`,
-        );
-      assertSettingVersion(existing, expectedVersion, 'the environment has no approval rule now');
-      await manager.delete(EnvironmentApprovalRuleEntity, { environmentId: environment.id });
-      const before = toRuleModel(existing);
-      await this.changes.record(manager, actor, {
-        action: 'approval_rule.removed',
-        targetType: 'environment',
-        targetId: environment.id,
-        before,
-      });
-      return before;
-    });
+    return this.transactions.run((manager) =>
+      removeSetting(manager, this.changes, actor, APPROVAL_RULE, environment.id, expectedVersion, () =>
+        noRule(environment.slug),
+      ),
+    );
   }
 
   /** Oldest first. */
@@ -175,15 +144,14 @@ export class ApprovalsService {
     if (!isUuid(id)) throw notFound(id);
     return this.transactions.run(async (manager) => {
       const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
-      assertTransition(entity, 'queued');
-      const before = toDeploymentModel(entity);
-      if (entity.status === 'scheduled') return this.moveToQueued(manager, actor, entity, before, true);
-      if (!before.isApproved)
+      assertTransition(DEPLOYMENT_MACHINE, entity, 'queued');
+      if (entity.status === 'scheduled') return this.moveToQueued(manager, actor, entity, true);
+      if (!toDeploymentModel(entity).isApproved)
         throw new AppError(
           ReleaseErrors.approvalMissing,
           `Deployment ${id} has ${entity.approvalsReceived} of ${entity.approvalsRequired ?? 0} required approvals.`,
         );
-      return this.moveToQueued(manager, actor, entity, before, false);
+      return this.moveToQueued(manager, actor, entity, false);
     });
   }
 
@@ -199,7 +167,11 @@ export class ApprovalsService {
       return await this.transactions.run(async (manager) => {
         const entity = await loadForUpdate(manager, DeploymentEntity, id, undefined, () => notFound(id));
         // A deployment without a rule snapshot never waited for approval; it cannot be decided on.
-        assertTransition(entity, entity.approvalsRequired === null ? 'pending_approval' : 'rejected');
+        assertTransition(
+          DEPLOYMENT_MACHINE,
+          entity,
+          entity.approvalsRequired === null ? 'pending_approval' : 'rejected',
+        );
         assertMayDecide(actor, entity, decision);
         const already = await manager.findOneBy(DeploymentApprovalEntity, {
           deploymentId: id,
@@ -218,25 +190,29 @@ export class ApprovalsService {
           decidedAt: now,
         };
         await manager.insert(DeploymentApprovalEntity, row);
-        const before = toDeploymentModel(entity);
-        const changes: Partial<DeploymentEntity> =
-          decision === 'rejected'
-            ? { status: 'rejected', statusReason: comment, finishedAt: now }
-            : { approvalsReceived: entity.approvalsReceived + 1 };
+        if (decision === 'rejected') {
+          const rejected = await this.transitions.move(manager, actor, entity, 'rejected', {
+            now,
+            reason: comment,
+            fields: { statusReason: comment },
+          });
+          return rejected.model;
+        }
+        const changes = { approvalsReceived: entity.approvalsReceived + 1 };
         await manager.update(DeploymentEntity, { id }, changes);
         const updated = { ...entity, ...changes, version: entity.version + 1 };
         const after = toDeploymentModel(updated);
         await this.changes.record(manager, actor, {
-          action: decision === 'rejected' ? 'deployment.rejected' : 'deployment.approved',
+          action: 'deployment.approved',
           targetType: 'deployment',
           targetId: id,
-          before,
+          before: toDeploymentModel(entity),
           after,
           reason: comment,
         });
         // A scheduled deployment's time is already the request to queue it; approval completes it.
-        if (decision === 'approved' && after.isApproved && (queue || entity.scheduledFor))
-          return this.moveToQueued(manager, actor, updated, after, false);
+        if (after.isApproved && (queue || entity.scheduledFor))
+          return this.moveToQueued(manager, actor, updated, false);
         return after;
       });
     } catch (error) {
@@ -251,24 +227,11 @@ export class ApprovalsService {
     manager: EntityManager,
     actor: Actor,
     entity: DeploymentEntity,
-    before: DeploymentModel,
     immediately: boolean,
   ): Promise<DeploymentModel> {
     const now = this.clock.now();
-    const changes =
-      !immediately && entity.scheduledFor && entity.scheduledFor > now
-        ? { status: 'scheduled' as const }
-        : { status: 'queued' as const, queuedAt: now };
-    await manager.update(DeploymentEntity, { id: entity.id }, changes);
-    const after = toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 });
-    await this.changes.record(manager, actor, {
-      action: `deployment.${changes.status}`,
-      targetType: 'deployment',
-      targetId: entity.id,
-      before,
-      after,
-    });
-    return after;
+    const to = !immediately && entity.scheduledFor && entity.scheduledFor > now ? 'scheduled' : 'queued';
+    return (await this.transitions.move(manager, actor, entity, to, { now })).model;
   }
 
   private async loadDeployment(id: string): Promise<void> {
@@ -304,16 +267,19 @@ function alreadyDecided(actor: Actor, decision: string | null): AppError {
   );
 }
 
-async function lockRule(
-  manager: EntityManager,
-  environmentId: string,
-): Promise<EnvironmentApprovalRuleEntity | null> {
-  return manager
-    .getRepository(EnvironmentApprovalRuleEntity)
-    .createQueryBuilder('rule')
-    .setLock('pessimistic_write')
-    .where('rule.environmentId = :environmentId', { environmentId })
-    .getOne();
+const APPROVAL_RULE: SettingResource<EnvironmentApprovalRuleEntity, ApprovalRuleModel> = {
+  entity: EnvironmentApprovalRuleEntity,
+  keyField: 'environmentId',
+  primaryKey: 'environment_approval_rules_pkey',
+  action: 'approval_rule',
+  targetType: 'environment',
+  toModel: toRuleModel,
+  absent: 'the environment has no approval rule now',
+  concurrent: 'The rule was set concurrently; fetch it and retry.',
+};
+
+function noRule(slug: string): AppError {
+  return new AppError(ReleaseErrors.approvalRuleNotFound, `Environment ${slug} has no approval rule.`);
 }
 
 function toRuleModel(rule: EnvironmentApprovalRuleEntity): ApprovalRuleModel {

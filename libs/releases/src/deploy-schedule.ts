@@ -1,4 +1,3 @@
-import { AppError, CommonErrors, FieldError } from '@opsplane/core';
 import { DeployWindowModel } from './dto/deploy-window.model';
 import { FreezePeriodModel } from './dto/freeze-period.model';
 import {
@@ -42,16 +41,6 @@ export function recurringPeriodOf(freeze: {
 }): RecurringPeriod | null {
   if (freeze.schedule === null || freeze.durationMinutes === null || freeze.timeZone === null) return null;
   return { schedule: freeze.schedule, durationMinutes: freeze.durationMinutes, timeZone: freeze.timeZone };
-}
-
-/** 400 `request.validation_failed` listing every problem, or nothing when there is none. */
-export function assertNoProblems(problems: FieldError[], what: string): void {
-  if (problems.length === 0) return;
-  throw new AppError(
-    CommonErrors.validation,
-    `The ${what} is invalid: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}.`,
-    { errors: problems },
-  );
 }
 
 export function iso(instant: Date): string {

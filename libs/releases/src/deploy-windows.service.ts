@@ -3,6 +3,7 @@ import { CatalogErrors, EnvironmentsService, ServicesService } from '@opsplane/c
 import {
   Actor,
   AppError,
+  assertValid,
   ChangeRecorder,
   Clock,
   definedOnly,
@@ -17,7 +18,6 @@ import {
   Transactions,
   VersionedResource,
 } from '@opsplane/core';
-import { assertNoProblems } from './deploy-schedule';
 import { DeployWindowEntity } from './deploy-window.entity';
 import { CreateDeployWindowInput, UpdateDeployWindowInput } from './dto/deploy-window.inputs';
 import { DEPLOY_WINDOW_COLUMNS, DeployWindowModel, toDeployWindowModel } from './dto/deploy-window.model';
@@ -49,7 +49,7 @@ export class DeployWindowsService {
         CatalogErrors.environmentArchived,
         `Environment ${environment.slug} is archived; it takes no new deploy windows.`,
       );
-    assertNoProblems(validateRecurringPeriod(input), 'deploy window');
+    assertValid(validateRecurringPeriod(input), 'deploy window');
     const now = this.clock.now();
     const entity: DeployWindowEntity = {
       id: newId(),
@@ -111,7 +111,7 @@ export class DeployWindowsService {
     return this.transactions.run((manager) =>
       this.changes.edit(manager, actor, DEPLOY_WINDOW, { id, expectedVersion, verb: 'updated' }, (entity) => {
         const changed = { ...entity, ...changes };
-        assertNoProblems(validateRecurringPeriod(changed), 'deploy window');
+        assertValid(validateRecurringPeriod(changed), 'deploy window');
         return { ...changed, updatedAt: this.clock.now() };
       }),
     );

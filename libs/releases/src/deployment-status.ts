@@ -1,3 +1,6 @@
+import { StateMachine } from '@opsplane/core';
+import { ReleaseErrors } from './release.errors';
+
 /**
  * The deployment state machine. Finished states never change again (GitLab lets them, and users
  * cannot trust its history); `rolled_back` is not a state but a fact recorded on a succeeded
@@ -31,6 +34,13 @@ const NEXT: Record<DeploymentStatus, readonly DeploymentStatus[]> = {
   canceled: [],
   rejected: [],
   expired: [],
+};
+
+/** The machine `assertTransition` checks a deployment's moves against: 409 `deployment.illegal_transition`. */
+export const DEPLOYMENT_MACHINE: StateMachine<DeploymentStatus> = {
+  name: (id) => `Deployment ${id}`,
+  next: NEXT,
+  refusal: ReleaseErrors.illegalTransition,
 };
 
 export function allowedTransitions(from: DeploymentStatus): readonly DeploymentStatus[] {

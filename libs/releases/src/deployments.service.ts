@@ -9,10 +9,13 @@ import {
 import {
   Actor,
   AppError,
+  assertTransition,
+  assertValid,
   ChangeRecorder,
   Clock,
   CommonErrors,
   FieldError,
+  findManyByIds,
   INSTANT_RANGE_TEXT,
   isAllowed,
   isInInstantRange,
@@ -29,18 +32,15 @@ import {
 } from '@opsplane/core';
 import { EntityManager, IsNull } from 'typeorm';
 import { ApprovalsService } from './approvals.service';
-import { CurrentDeploymentEntity } from './current-deployment.entity';
-import { assertNoProblems } from './deploy-schedule';
 import { DeployScheduleService } from './deploy-schedule.service';
 import { DeploymentEntity } from './deployment.entity';
+import { DeploymentTransitions } from './deployment-transitions';
 import { DeploymentPinsService } from './deployment-pins.service';
-import { ACTIVE_STATUSES, DeploymentStatus } from './deployment-status';
-import { assertTransition } from './assert-transition';
+import { ACTIVE_STATUSES, DEPLOYMENT_MACHINE, DeploymentStatus } from './deployment-status';
 import {
   DeploymentScheduleInput,
   ListDeploymentsArgs,
   ReportDeploymentStatusInput,
-  ReportedStatus,
   RequestDeploymentInput,
   RollbackDeploymentInput,
 } from './dto/deployment.inputs';
@@ -52,14 +52,6 @@ import { ReleaseEntity } from './release.entity';
 import { ReleaseErrors } from './release.errors';
 import { ReleasesService } from './releases.service';
 import { localTimeToInstant, timeZoneProblem } from './schedule';
-
-/** The audit action and outbox event type of each reported status. */
-const ACTION_OF: Record<ReportedStatus, string> = {
-  running: 'deployment.started',
-  succeeded: 'deployment.succeeded',
-  failed: 'deployment.failed',
-  canceled: 'deployment.canceled',
-};
 
 /**
  * Deployments: requested through the gates, then moved along the state machine by the CI/CD
@@ -77,6 +69,7 @@ export class DeploymentsService {
     private readonly approvals: ApprovalsService,
     private readonly pins: DeploymentPinsService,
     private readonly schedule: DeployScheduleService,
+    private readonly transitions: DeploymentTransitions,
     private readonly clock: Clock,
   ) {}
 
@@ -191,7 +184,7 @@ export class DeploymentsService {
     now: Date,
   ): Promise<{ scheduledFor: Date | null; expiresAt: Date | null }> {
     const problems = scheduleProblems(input.schedule);
-    if (problems.length > 0) assertNoProblems(problems, 'schedule');
+    if (problems.length > 0) assertValid(problems, 'schedule');
     let scheduledFor: Date | null = null;
     let expiresAt = input.expiresAt ?? null;
     const schedule = input.schedule;
@@ -199,13 +192,13 @@ export class DeploymentsService {
     else if (schedule?.localTime && schedule.timeZone) {
       scheduledFor = localTimeToInstant(schedule.localTime, schedule.timeZone);
       if (!scheduledFor)
-        assertNoProblems(
+        assertValid(
           [{ path: 'schedule.localTime', message: 'is not a date and time of the calendar' }],
           'schedule',
         );
       // The one instant of a request that is not a date field, bounded like all the others.
       else if (!isInInstantRange(scheduledFor))
-        assertNoProblems(
+        assertValid(
           [
             {
               path: 'schedule.localTime',
@@ -238,7 +231,7 @@ export class DeploymentsService {
         ? [{ path: 'expiresAt', message: `must be after ${(scheduledFor ?? now).toISOString()}` }]
         : []),
     ];
-    assertNoProblems(timeProblems, 'deployment request');
+    assertValid(timeProblems, 'deployment request');
     return { scheduledFor, expiresAt };
   }
 
@@ -371,7 +364,7 @@ export class DeploymentsService {
     const overrideReason = freezeOverrideOf(actor, input.freezeOverrideReason);
     const current = await this.get(id);
     // Checked here to refuse early without running the gates, and again under the row lock.
-    assertTransition(current, input.status);
+    assertTransition(DEPLOYMENT_MACHINE, current, input.status);
     const now = this.clock.now();
     let overrideFields: ReturnType<typeof freezeOverrideFields> = null;
     if (input.status === 'running') {
@@ -396,38 +389,12 @@ export class DeploymentsService {
         const entity = await loadForUpdate(manager, DeploymentEntity, id, expectedVersion, () =>
           notFound(id),
         );
-        assertTransition(entity, input.status);
-        const before = toDeploymentModel(entity);
-        const changes = {
-          status: input.status,
-          statusReason: reason,
-          ...(input.status === 'running' ? { startedAt: now } : { finishedAt: now }),
-          ...overrideFields,
-        };
-        // The version column is incremented by the update itself.
-        await manager.update(DeploymentEntity, { id }, changes);
-        if (input.status === 'succeeded')
-          await manager.upsert(
-            CurrentDeploymentEntity,
-            {
-              environmentId: entity.environmentId,
-              serviceId: entity.serviceId,
-              deploymentId: id,
-              releaseId: entity.releaseId,
-              succeededAt: now,
-            },
-            ['environmentId', 'serviceId'],
-          );
-        const after = toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 });
-        await this.changes.record(manager, actor, {
-          action: ACTION_OF[input.status],
-          targetType: 'deployment',
-          targetId: id,
-          before,
-          after,
+        const moved = await this.transitions.move(manager, actor, entity, input.status, {
+          now,
           reason,
+          fields: { statusReason: reason, ...overrideFields },
         });
-        return after;
+        return moved.model;
       });
     } catch (error) {
       if (!isUniqueViolation(error, 'deployments_one_running_key')) throw error;
@@ -443,13 +410,12 @@ export class DeploymentsService {
 
   /** Deployments by id, in the order asked, null where there is none (for DataLoaders). */
   async findMany(ids: readonly string[]): Promise<(DeploymentModel | null)[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return ids.map(() => null);
-    const rows = await this.selectDeployments()
-      .where('deployment.id IN (:...ids)', { ids: valid })
-      .getRawMany<DeploymentModel>();
-    const byId = new Map(rows.map((row) => [row.id, toDeploymentModel(row)]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return findManyByIds(ids, async (valid) => {
+      const rows = await this.selectDeployments()
+        .where('deployment.id IN (:...ids)', { ids: valid })
+        .getRawMany<DeploymentModel>();
+      return rows.map(toDeploymentModel);
+    });
   }
 
   /** Newest first (ids are UUIDv7, so id order is request order). */

@@ -3,6 +3,7 @@ import { CatalogErrors, EnvironmentsService, ServicesService } from '@opsplane/c
 import {
   Actor,
   AppError,
+  assertValid,
   ChangeRecorder,
   Clock,
   definedOnly,
@@ -17,7 +18,7 @@ import {
   Transactions,
   VersionedResource,
 } from '@opsplane/core';
-import { assertNoProblems, recurringPeriodOf } from './deploy-schedule';
+import { recurringPeriodOf } from './deploy-schedule';
 import {
   CreateFreezePeriodInput,
   ListFreezePeriodsArgs,
@@ -46,7 +47,7 @@ export class FreezePeriodsService {
 
   async create(actor: Actor, input: CreateFreezePeriodInput): Promise<FreezePeriodModel> {
     const shape = shapeOf(input);
-    assertNoProblems(shapeProblems(shape), 'freeze period');
+    assertValid(shapeProblems(shape), 'freeze period');
     const now = this.clock.now();
     const entity: FreezePeriodEntity = {
       id: newId(),
@@ -121,7 +122,7 @@ export class FreezePeriodsService {
     return this.transactions.run((manager) =>
       this.changes.edit(manager, actor, FREEZE_PERIOD, { id, expectedVersion, verb: 'updated' }, (entity) => {
         const changed = { ...entity, ...changes };
-        assertNoProblems(shapeProblems(changed), 'freeze period');
+        assertValid(shapeProblems(changed), 'freeze period');
         return { ...changed, updatedAt: this.clock.now() };
       }),
     );

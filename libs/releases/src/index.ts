@@ -42,3 +42,4 @@ export {
   isFinished,
 } from './deployment-status';
 export { ReleaseErrors } from './release.errors';
+export { deploymentLoader, releaseLoader } from './request-loaders';

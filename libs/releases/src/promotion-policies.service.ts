@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentModel, EnvironmentsService } from '@opsplane/catalog';
 import {
-  assertSettingVersion,
   Actor,
   AppError,
   ChangeRecorder,
   Clock,
-  CommonErrors,
   FieldError,
-  isUniqueViolation,
+  putSetting,
+  removeSetting,
+  SettingResource,
   Transactions,
 } from '@opsplane/core';
-import { EntityManager } from 'typeorm';
 import { PromotionPolicyModel, SetPromotionPolicyInput } from './dto/promotion-policy.model';
 import { EnvironmentPromotionPolicyEntity } from './promotion-policy.entity';
 import { ReleaseErrors } from './release.errors';
@@ -59,34 +58,9 @@ export class PromotionPoliciesService {
       updatedAt: this.clock.now(),
       updatedBy: actor.id,
     };
-    try {
-      return await this.transactions.run(async (manager) => {
-        const existing = await lockPolicy(manager, environment.id);
-        assertSettingVersion(existing, expectedVersion, 'the environment has no promotion policy now');
-        const after: PromotionPolicyModel = existing
-          ? { ...toPolicyModel(existing), ...fields, version: existing.version + 1 }
-          : { environmentId: environment.id, ...fields, version: 1 };
-        if (existing)
-          // The version column is incremented by the update itself.
-          await manager.update(EnvironmentPromotionPolicyEntity, { environmentId: environment.id }, fields);
-        else await manager.insert(EnvironmentPromotionPolicyEntity, after);
-        await this.changes.record(manager, actor, {
-          action: existing ? 'promotion_policy.updated' : 'promotion_policy.created',
-          targetType: 'environment',
-          targetId: environment.id,
-          before: existing ? toPolicyModel(existing) : undefined,
-          after,
-        });
-        return after;
-      });
-    } catch (error) {
-      // Two first-time PUTs at once: the loser is told to retry rather than given a 500.
-      if (!isUniqueViolation(error, 'environment_promotion_policies_pkey')) throw error;
-      throw new AppError(
-        CommonErrors.versionMismatch,
-        'The policy was set concurrently; fetch it and retry.',
-      );
-    }
+    return this.transactions.run((manager) =>
+      putSetting(manager, this.changes, actor, PROMOTION_POLICY, environment.id, fields, expectedVersion),
+    );
   }
 
   /** Back to the default (one success in the highest rank in use below); answers with what was removed. */
@@ -96,20 +70,11 @@ export class PromotionPoliciesService {
     expectedVersion?: number,
   ): Promise<PromotionPolicyModel> {
     const environment = await this.environments.get(environmentIdOrSlug);
-    return this.transactions.run(async (manager) => {
-      const existing = await lockPolicy(manager, environment.id);
-      if (!existing) throw noPolicy(environment);
-      assertSettingVersion(existing, expectedVersion, 'the environment has no promotion policy now');
-      await manager.delete(EnvironmentPromotionPolicyEntity, { environmentId: environment.id });
-      const before = toPolicyModel(existing);
-      await this.changes.record(manager, actor, {
-        action: 'promotion_policy.removed',
-        targetType: 'environment',
-        targetId: environment.id,
-        before,
-      });
-      return before;
-    });
+    return this.transactions.run((manager) =>
+      removeSetting(manager, this.changes, actor, PROMOTION_POLICY, environment.id, expectedVersion, () =>
+        noPolicy(environment),
+      ),
+    );
   }
 }
 
@@ -146,17 +111,16 @@ function validFromRanks(environment: EnvironmentModel, ranks: number[] | null): 
   return [...ranks].sort((a, b) => a - b);
 }
 
-async function lockPolicy(
-  manager: EntityManager,
-  environmentId: string,
-): Promise<EnvironmentPromotionPolicyEntity | null> {
-  return manager
-    .getRepository(EnvironmentPromotionPolicyEntity)
-    .createQueryBuilder('policy')
-    .setLock('pessimistic_write')
-    .where('policy.environmentId = :environmentId', { environmentId })
-    .getOne();
-}
+const PROMOTION_POLICY: SettingResource<EnvironmentPromotionPolicyEntity, PromotionPolicyModel> = {
+  entity: EnvironmentPromotionPolicyEntity,
+  keyField: 'environmentId',
+  primaryKey: 'environment_promotion_policies_pkey',
+  action: 'promotion_policy',
+  targetType: 'environment',
+  toModel: toPolicyModel,
+  absent: 'the environment has no promotion policy now',
+  concurrent: 'The policy was set concurrently; fetch it and retry.',
+};
 
 function noPolicy(environment: EnvironmentModel): AppError {
   return new AppError(

@@ -13,6 +13,7 @@ import { DeploymentEntity } from './deployment.entity';
 import { DeploymentPinEntity } from './deployment-pin.entity';
 import { DeploymentPinsService } from './deployment-pins.service';
 import { DeploymentsService } from './deployments.service';
+import { DeploymentTransitions } from './deployment-transitions';
 import { FreezePeriodEntity } from './freeze-period.entity';
 import { FreezePeriodsService } from './freeze-periods.service';
 import { DeploymentGates } from './gates/deployment-gate';
@@ -50,6 +51,7 @@ import { ReleasesService } from './releases.service';
   providers: [
     ReleasesService,
     DeploymentsService,
+    DeploymentTransitions,
     DeployWindowsService,
     FreezePeriodsService,
     DeployScheduleService,

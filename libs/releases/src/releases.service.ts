@@ -6,6 +6,7 @@ import {
   ChangeRecorder,
   Clock,
   definedOnly,
+  findManyByIds,
   isUniqueViolation,
   isUuid,
   KeysetOrder,
@@ -114,18 +115,17 @@ export class ReleasesService {
 
   /** Releases by id, in the order asked, null where there is none (for DataLoaders). */
   async findMany(ids: readonly string[]): Promise<(ReleaseModel | null)[]> {
-    const valid = ids.filter(isUuid);
-    if (valid.length === 0) return ids.map(() => null);
-    const manager = this.transactions.manager();
-    const rows = await this.selectReleases(manager)
-      .where('release.id IN (:...ids)', { ids: valid })
-      .getRawMany<ReleaseRow>();
-    const commits = await this.commitsOf(
-      manager,
-      rows.map((row) => row.id),
-    );
-    const byId = new Map(rows.map((row) => [row.id, toReleaseModel(row, commits.get(row.id) ?? [])]));
-    return ids.map((id) => byId.get(id) ?? null);
+    return findManyByIds(ids, async (valid) => {
+      const manager = this.transactions.manager();
+      const rows = await this.selectReleases(manager)
+        .where('release.id IN (:...ids)', { ids: valid })
+        .getRawMany<ReleaseRow>();
+      const commits = await this.commitsOf(
+        manager,
+        rows.map((row) => row.id),
+      );
+      return rows.map((row) => toReleaseModel(row, commits.get(row.id) ?? []));
+    });
   }
 
   /** Newest first. */

@@ -10,6 +10,7 @@ export interface Actor {
   requestId: string;
 }
 
-export function systemActor(name: string, requestId: string): Actor {
-  return { kind: 'system', id: `system:${name}`, name, role: 'admin', requestId };
+/** Opsplane itself (a job, alert ingestion, an integration) acting as admin; `id` defaults to `system:<name>`. */
+export function systemActor(name: string, requestId: string, id = `system:${name}`): Actor {
+  return { kind: 'system', id, name, role: 'admin', requestId };
 }

@@ -95,3 +95,16 @@ export const CommonErrors = {
   unavailable: errorCode('unavailable', 'unavailable', 'Service unavailable'),
   tooManyConnections: errorCode('request.too_many_connections', 'unavailable', 'Too many connections'),
 } as const;
+
+/**
+ * 400 `request.validation_failed` naming every problem, when there is any. The detail lists the
+ * failing paths, or with `what` names the thing and each problem ("The freeze period is invalid: …").
+ */
+export function assertValid(problems: FieldError[], what?: string): void {
+  if (problems.length === 0) return;
+  const detail =
+    what === undefined
+      ? `Invalid input: ${problems.map((problem) => problem.path).join(', ')}.`
+      : `The ${what} is invalid: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}.`;
+  throw new AppError(CommonErrors.validation, detail, { errors: problems });
+}

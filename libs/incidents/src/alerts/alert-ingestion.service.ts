@@ -2,7 +2,6 @@ import { createHmac } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EnvironmentsService, ServicesService } from '@opsplane/catalog';
 import {
-  Actor,
   AppError,
   Clock,
   IncidentsConfig,
@@ -11,6 +10,7 @@ import {
   newId,
   OutboxMessage,
   OutboxService,
+  systemActor,
   Transactions,
 } from '@opsplane/core';
 import { EntityManager } from 'typeorm';
@@ -363,13 +363,7 @@ export class AlertIngestionService {
     requestId: string,
     messages: OutboxMessage[],
   ): Promise<void> {
-    const actor: Actor = {
-      kind: 'system',
-      id: `integration:${source.id}`,
-      name: source.name,
-      role: 'admin',
-      requestId,
-    };
+    const actor = systemActor(source.name, requestId, `integration:${source.id}`);
     await this.outbox.enqueueMany(manager, actor, messages, this.clock.now());
   }
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import {
   Actor,
   AppError,
+  assertValid,
   ChangeRecorder,
   Clock,
   definedOnly,
@@ -21,7 +22,6 @@ import {
 import { In } from 'typeorm';
 import { IncidentSeverity } from '../incident-status';
 import { IncidentErrors } from '../incident.errors';
-import { assertValid } from '../incident-rules';
 import {
   AlertSourceModel,
   CreateAlertSourceInput,

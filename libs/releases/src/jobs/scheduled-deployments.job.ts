@@ -1,16 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ChangeRecorder,
-  Clock,
-  Job,
-  JobContext,
-  JobsConfig,
-  ScheduledJob,
-  systemActor,
-  Transactions,
-} from '@opsplane/core';
+import { Clock, Job, JobContext, JobsConfig, ScheduledJob, systemActor, Transactions } from '@opsplane/core';
 import { DeploymentEntity } from '../deployment.entity';
-import { toDeploymentModel } from '../dto/deployment.model';
+import { DeploymentTransitions } from '../deployment-transitions';
 
 /** Rows moved per transaction: short transactions, and a crash loses at most one batch's work. */
 const BATCH = 200;
@@ -29,7 +20,7 @@ type Move = 'expire' | 'queue';
 export class ScheduledDeploymentsJob implements ScheduledJob {
   constructor(
     private readonly transactions: Transactions,
-    private readonly changes: ChangeRecorder,
+    private readonly transitions: DeploymentTransitions,
     private readonly clock: Clock,
     private readonly config: JobsConfig,
   ) {}
@@ -79,19 +70,13 @@ export class ScheduledDeploymentsJob implements ScheduledJob {
           move === 'expire'
             ? `Not queued before it expired at ${entity.expiresAt!.toISOString()}.`
             : `Scheduled for ${entity.scheduledFor!.toISOString()}.`;
-        const changes: Partial<DeploymentEntity> =
-          move === 'expire'
-            ? { status: 'expired', finishedAt: now, statusReason: reason }
-            : { status: 'queued', queuedAt: now };
-        await manager.update(DeploymentEntity, { id: entity.id }, changes);
-        await this.changes.record(manager, actor, {
-          action: move === 'expire' ? 'deployment.expired' : 'deployment.queued',
-          targetType: 'deployment',
-          targetId: entity.id,
-          before: toDeploymentModel(entity),
-          after: toDeploymentModel({ ...entity, ...changes, version: entity.version + 1 }),
-          reason,
-        });
+        if (move === 'expire')
+          await this.transitions.move(manager, actor, entity, 'expired', {
+            now,
+            reason,
+            fields: { statusReason: reason },
+          });
+        else await this.transitions.move(manager, actor, entity, 'queued', { now, reason });
       }
       return due.length;
     });
