@@ -1,5 +1,13 @@
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { ObjectLiteral } from 'typeorm';
 import { isUuid } from './query-helpers';
+
+/** What the lookups need of a read: a `selectColumns` HotSelect (or a TypeORM builder) fits. */
+interface RowQuery {
+  readonly alias: string;
+  where(condition: string, parameters?: ObjectLiteral): RowQuery;
+  getRawOne<R>(): Promise<R | undefined>;
+  getRawMany<R>(): Promise<R[]>;
+}
 
 /**
  * Rows by id, in the order asked, null where there is none: what a DataLoader and a list of
@@ -19,7 +27,7 @@ export async function findManyByIds<M>(
 
 /** The row of `query` (a `selectColumns` builder) with this id (a UUID) or else this slug. */
 export async function findByIdOrSlug<R, M>(
-  query: SelectQueryBuilder<ObjectLiteral>,
+  query: RowQuery,
   idOrSlug: string,
   toModel: (row: R) => M,
 ): Promise<M | null> {
@@ -33,7 +41,7 @@ export async function findByIdOrSlug<R, M>(
  * callers resolving a list of references).
  */
 export async function findManyByIdsOrSlugs<R, M extends { id: string; slug: string }>(
-  query: SelectQueryBuilder<ObjectLiteral>,
+  query: RowQuery,
   idsOrSlugs: readonly string[],
   toModel: (row: R) => M,
 ): Promise<(M | null)[]> {
