@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ArchiveGuards } from './archive-guards';
+import { Archival } from './archival';
 import { EnvironmentEntity } from './environment.entity';
 import { EnvironmentsService } from './environments.service';
 import { ServiceEntity } from './service.entity';
@@ -12,7 +13,7 @@ import { ServicesService } from './services.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ServiceEntity, EnvironmentEntity])],
-  providers: [ServicesService, EnvironmentsService, ArchiveGuards],
+  providers: [ServicesService, EnvironmentsService, ArchiveGuards, Archival],
   exports: [ServicesService, EnvironmentsService, ArchiveGuards],
 })
 export class CatalogModule {}

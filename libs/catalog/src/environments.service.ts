@@ -19,7 +19,8 @@ import {
   Transactions,
   VersionedResource,
 } from '@opsplane/core';
-import { ArchiveGuards, ArchiveOptions } from './archive-guards';
+import { ArchiveOptions } from './archive-guards';
+import { ArchivableRow, Archival, refuseArchived } from './archival';
 import { CatalogErrors } from './catalog.errors';
 import {
   CreateEnvironmentInput,
@@ -38,7 +39,7 @@ export class EnvironmentsService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly clock: Clock,
-    private readonly guards: ArchiveGuards,
+    private readonly archival: Archival,
   ) {}
 
   create(actor: Actor, input: CreateEnvironmentInput): Promise<EnvironmentModel> {
@@ -119,18 +120,14 @@ export class EnvironmentsService {
     return this.guardSlug(input.slug, () =>
       this.transactions.run((manager) =>
         this.changes.edit(manager, actor, ENVIRONMENT, { id, expectedVersion, verb: 'updated' }, (entity) => {
-          refuseArchived(entity, 'is archived and cannot change');
+          refuseArchived(ENVIRONMENT_ROW, entity, 'is archived and cannot change');
           return { ...entity, ...changes, updatedAt: this.clock.now() };
         }),
       ),
     );
   }
 
-  /**
-   * Hidden from lists, kept for history, restorable by an admin. Refused while another context
-   * still has work for it (ArchiveGuards: releases refuses active deployments, or cancels the
-   * ones not started when `cancelDeployments` is set).
-   */
+  /** See Archival.archive: hidden from lists, kept, restorable; refused with active deployments. */
   async archive(
     actor: Actor,
     idOrSlug: string,
@@ -138,66 +135,17 @@ export class EnvironmentsService {
     options: ArchiveOptions = {},
   ): Promise<EnvironmentModel> {
     const { id } = await this.get(idOrSlug);
-    return this.transactions.run((manager) =>
-      this.changes.edit(
-        manager,
-        actor,
-        ENVIRONMENT,
-        { id, expectedVersion, verb: 'archived' },
-        async (entity) => {
-          refuseArchived(entity, 'is already archived');
-          // Under the row lock: whatever the guards see cannot gain a deployment before the commit,
-          // since requesting one locks this row for share first.
-          await this.guards.settle({
-            kind: 'environment',
-            id,
-            slug: entity.slug,
-            actor,
-            cancelDeployments: options.cancelDeployments ?? false,
-          });
-          const now = this.clock.now();
-          return { ...entity, archivedAt: now, updatedAt: now };
-        },
-      ),
-    );
+    return this.archival.archive(ENVIRONMENT_ROW, actor, id, expectedVersion, options);
   }
 
-  /**
-   * Undoes an archive (an admin act). No slug check: the slug index is unique over archived rows
-   * too, so an archived environment keeps its slug and nobody can have taken it meanwhile.
-   * Deployments canceled by the archive stay canceled (finished states never change).
-   */
   async restore(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<EnvironmentModel> {
     const { id } = await this.get(idOrSlug);
-    return this.transactions.run((manager) =>
-      this.changes.edit(manager, actor, ENVIRONMENT, { id, expectedVersion, verb: 'restored' }, (entity) => {
-        if (!entity.archivedAt)
-          throw new AppError(
-            CatalogErrors.environmentNotArchived,
-            `Environment ${entity.slug} is not archived; there is nothing to restore.`,
-          );
-        return { ...entity, archivedAt: null, updatedAt: this.clock.now() };
-      }),
-    );
+    return this.archival.restore(ENVIRONMENT_ROW, actor, id, expectedVersion);
   }
 
-  /**
-   * For another context about to write a row that references this environment (releases, requesting
-   * a deployment), inside its transaction: refuses an archived environment and locks the row for
-   * share, so an archive waits for that transaction and its guards then see the new row (and an
-   * archive already under way makes this wait, then refuse).
-   */
-  async lockUnarchived(id: string): Promise<void> {
-    const row = await this.transactions
-      .manager()
-      .getRepository(EnvironmentEntity)
-      .createQueryBuilder('environment')
-      .select(['environment.id', 'environment.slug', 'environment.archivedAt'])
-      .where('environment.id = :id', { id })
-      .setLock('pessimistic_read')
-      .getOne();
-    if (!row) throw notFound(id);
-    refuseArchived(row, 'is archived');
+  /** See Archival.lockUnarchived: for a context about to reference this environment. */
+  lockUnarchived(id: string): Promise<void> {
+    return this.archival.lockUnarchived(ENVIRONMENT_ROW, id);
   }
 
   private selectEnvironments() {
@@ -232,11 +180,13 @@ const ENVIRONMENT: VersionedResource<EnvironmentEntity, EnvironmentModel> = {
   lock: 'for_no_key_update',
 };
 
-function refuseArchived(entity: Pick<EnvironmentEntity, 'slug' | 'archivedAt'>, what: string): void {
-  if (entity.archivedAt) {
-    throw new AppError(CatalogErrors.environmentArchived, `Environment ${entity.slug} ${what}.`);
-  }
-}
+const ENVIRONMENT_ROW: ArchivableRow<EnvironmentEntity, EnvironmentModel> = {
+  kind: 'environment',
+  label: 'Environment',
+  resource: ENVIRONMENT,
+  archived: CatalogErrors.environmentArchived,
+  notArchived: CatalogErrors.environmentNotArchived,
+};
 
 function notFound(idOrSlug: string): AppError {
   return new AppError(CatalogErrors.environmentNotFound, `No environment with id or slug "${idOrSlug}".`);

@@ -18,7 +18,8 @@ import {
   Transactions,
   VersionedResource,
 } from '@opsplane/core';
-import { ArchiveGuards, ArchiveOptions } from './archive-guards';
+import { ArchiveOptions } from './archive-guards';
+import { ArchivableRow, Archival, refuseArchived } from './archival';
 import { CatalogErrors } from './catalog.errors';
 import { CreateServiceInput, ListServicesArgs, UpdateServiceInput } from './dto/service.inputs';
 import { SERVICE_COLUMNS, ServiceModel, toServiceModel } from './dto/service.model';
@@ -30,7 +31,7 @@ export class ServicesService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly clock: Clock,
-    private readonly guards: ArchiveGuards,
+    private readonly archival: Archival,
   ) {}
 
   create(actor: Actor, input: CreateServiceInput): Promise<ServiceModel> {
@@ -107,18 +108,14 @@ export class ServicesService {
     return this.guardSlug(input.slug, () =>
       this.transactions.run((manager) =>
         this.changes.edit(manager, actor, SERVICE, { id, expectedVersion, verb: 'updated' }, (entity) => {
-          refuseArchived(entity, 'is archived and cannot change');
+          refuseArchived(SERVICE_ROW, entity, 'is archived and cannot change');
           return { ...entity, ...changes, updatedAt: this.clock.now() };
         }),
       ),
     );
   }
 
-  /**
-   * Hidden from lists, kept for history, restorable by an admin. Refused while another context
-   * still has work for it (ArchiveGuards: releases refuses active deployments, or cancels the
-   * ones not started when `cancelDeployments` is set).
-   */
+  /** See Archival.archive: hidden from lists, kept, restorable; refused with active deployments. */
   async archive(
     actor: Actor,
     idOrSlug: string,
@@ -126,66 +123,17 @@ export class ServicesService {
     options: ArchiveOptions = {},
   ): Promise<ServiceModel> {
     const { id } = await this.get(idOrSlug);
-    return this.transactions.run((manager) =>
-      this.changes.edit(
-        manager,
-        actor,
-        SERVICE,
-        { id, expectedVersion, verb: 'archived' },
-        async (entity) => {
-          refuseArchived(entity, 'is already archived');
-          // Under the row lock: whatever the guards see cannot gain a deployment before the commit,
-          // since requesting one locks this row for share first.
-          await this.guards.settle({
-            kind: 'service',
-            id,
-            slug: entity.slug,
-            actor,
-            cancelDeployments: options.cancelDeployments ?? false,
-          });
-          const now = this.clock.now();
-          return { ...entity, archivedAt: now, updatedAt: now };
-        },
-      ),
-    );
+    return this.archival.archive(SERVICE_ROW, actor, id, expectedVersion, options);
   }
 
-  /**
-   * Undoes an archive (an admin act). No slug check: the slug index is unique over archived rows
-   * too, so an archived service keeps its slug and nobody can have taken it meanwhile.
-   * Deployments canceled by the archive stay canceled (finished states never change).
-   */
   async restore(actor: Actor, idOrSlug: string, expectedVersion?: number): Promise<ServiceModel> {
     const { id } = await this.get(idOrSlug);
-    return this.transactions.run((manager) =>
-      this.changes.edit(manager, actor, SERVICE, { id, expectedVersion, verb: 'restored' }, (entity) => {
-        if (!entity.archivedAt)
-          throw new AppError(
-            CatalogErrors.serviceNotArchived,
-            `Service ${entity.slug} is not archived; there is nothing to restore.`,
-          );
-        return { ...entity, archivedAt: null, updatedAt: this.clock.now() };
-      }),
-    );
+    return this.archival.restore(SERVICE_ROW, actor, id, expectedVersion);
   }
 
-  /**
-   * For another context about to write a row that references this service (releases, requesting
-   * a deployment), inside its transaction: refuses an archived service and locks the row for
-   * share, so an archive waits for that transaction and its guards then see the new row (and an
-   * archive already under way makes this wait, then refuse).
-   */
-  async lockUnarchived(id: string): Promise<void> {
-    const row = await this.transactions
-      .manager()
-      .getRepository(ServiceEntity)
-      .createQueryBuilder('service')
-      .select(['service.id', 'service.slug', 'service.archivedAt'])
-      .where('service.id = :id', { id })
-      .setLock('pessimistic_read')
-      .getOne();
-    if (!row) throw notFound(id);
-    refuseArchived(row, 'is archived');
+  /** See Archival.lockUnarchived: for a context about to reference this service. */
+  lockUnarchived(id: string): Promise<void> {
+    return this.archival.lockUnarchived(SERVICE_ROW, id);
   }
 
   private selectServices() {
@@ -216,9 +164,13 @@ const SERVICE: VersionedResource<ServiceEntity, ServiceModel> = {
   lock: 'for_no_key_update',
 };
 
-function refuseArchived(entity: Pick<ServiceEntity, 'slug' | 'archivedAt'>, what: string): void {
-  if (entity.archivedAt) throw new AppError(CatalogErrors.serviceArchived, `Service ${entity.slug} ${what}.`);
-}
+const SERVICE_ROW: ArchivableRow<ServiceEntity, ServiceModel> = {
+  kind: 'service',
+  label: 'Service',
+  resource: SERVICE,
+  archived: CatalogErrors.serviceArchived,
+  notArchived: CatalogErrors.serviceNotArchived,
+};
 
 function notFound(idOrSlug: string): AppError {
   return new AppError(CatalogErrors.serviceNotFound, `No service with id or slug "${idOrSlug}".`);
