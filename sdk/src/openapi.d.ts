@@ -4664,14 +4664,14 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
                 cursor?: string;
-                environmentId?: string;
-                serviceId?: string;
-                releaseId?: string;
                 status?: components["schemas"]["DeploymentStatus"];
                 /** @description Requested at or after this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 from?: string;
                 /** @description Requested before this time. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
                 to?: string;
+                environmentId?: string;
+                serviceId?: string;
+                releaseId?: string;
             };
             header?: never;
             path?: never;

@@ -1,14 +1,14 @@
 import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLResolveInfo } from 'graphql';
 import { EnvironmentModel, ServiceModel, serviceLoader, ServicesService } from '@opsplane/catalog';
-import { GraphqlContext, RequestLoaders, Requires, selectedFieldNames, selectsField } from '@opsplane/core';
+import { GraphqlContext, RequestLoaders, Requires, selectedFieldNames } from '@opsplane/core';
 import { CurrentDeploymentsService } from './current-deployments.service';
 import { CurrentDeploymentPage } from './dto/current-deployment.model';
 import { EnvironmentPageArgs } from './dto/deploy-window.inputs';
 import { deploymentColumnsFor, DeploymentModel } from './dto/deployment.model';
 import { ReleaseModel } from './dto/release.model';
 import { ReleasesService } from './releases.service';
-import { releaseLoader } from './request-loaders';
+import { loadReleasesAhead } from './request-loaders';
 
 /*
  * The graph between releases and the catalog, in both directions. Every field is batched per
@@ -49,28 +49,17 @@ export class EnvironmentDeploymentsResolver {
     return this.loaders
       .get(request, `currentDeploymentsByEnvironment:${columns.join()}`, async (ids: readonly string[]) => {
         const deployments = await this.current.ofEnvironments(ids, columns);
-        await this.loadAhead(request, info, deployments.flat());
+        await loadReleasesAhead(
+          this.loaders,
+          this.releases,
+          this.services,
+          request,
+          info,
+          deployments.flat(),
+        );
         return deployments;
       })
       .load(environment.id);
-  }
-
-  /**
-   * The releases (and their services) of every environment's current deployments, loaded in this
-   * batch when the query asks for them: the same statements the children's loaders would send,
-   * but every `release` and `service` below then resolves to a value instead of a promise, which
-   * halves the CPU of a 50-environment read.
-   */
-  private async loadAhead(request: object, info: GraphQLResolveInfo, deployments: DeploymentModel[]) {
-    if (!selectsField(info, ['release'])) return;
-    const releases = await releaseLoader(this.loaders, this.releases, request).loadMany(
-      unique(deployments.map((deployment) => deployment.releaseId)),
-    );
-    if (!selectsField(info, ['release', 'service'])) return;
-    const serviceIds = releases.flatMap((release) =>
-      release instanceof Error || !release ? [] : [release.serviceId],
-    );
-    await serviceLoader(this.loaders, this.services, request).loadMany(unique(serviceIds));
   }
 }
 
@@ -98,8 +87,4 @@ export class DeploymentServiceResolver {
   service(deployment: DeploymentModel, _args: unknown, { req: request }: GraphqlContext) {
     return serviceLoader(this.loaders, this.services, request).load(deployment.serviceId);
   }
-}
-
-function unique(ids: string[]): string[] {
-  return [...new Set(ids)];
 }

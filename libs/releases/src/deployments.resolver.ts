@@ -1,4 +1,6 @@
-import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { DeploymentPages } from './deployment-lists.resolver';
 import { Actor, CurrentActor, GraphqlContext, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
 import { ApprovalsService } from './approvals.service';
 import { DeploymentsService } from './deployments.service';
@@ -21,12 +23,22 @@ export class DeploymentsResolver {
     private readonly loaders: RequestLoaders,
     private readonly releases: ReleasesService,
     private readonly approvals: ApprovalsService,
+    private readonly pages: DeploymentPages,
   ) {}
 
-  @Query(() => DeploymentPage, { name: 'deployments', description: 'Deployments, newest first.' })
+  @Query(() => DeploymentPage, {
+    name: 'deployments',
+    description:
+      'Deployments, newest first. First pages of one environment (service, release) each, asked under ' +
+      'several aliases in one query, are read in one statement.',
+  })
   @Requires('read')
-  list(@Args() args: ListDeploymentsArgs) {
-    return this.deployments.list(args);
+  list(
+    @Args() args: ListDeploymentsArgs,
+    @Context() { req }: GraphqlContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return this.pages.read(req, info, args);
   }
 
   @Query(() => DeploymentModel, { name: 'deployment' })

@@ -44,7 +44,12 @@ import {
   RequestDeploymentInput,
   RollbackDeploymentInput,
 } from './dto/deployment.inputs';
-import { DEPLOYMENT_COLUMNS, DeploymentModel, toDeploymentModel } from './dto/deployment.model';
+import {
+  DEPLOYMENT_COLUMNS,
+  DeploymentColumn,
+  DeploymentModel,
+  toDeploymentModel,
+} from './dto/deployment.model';
 import { DeploymentGateContext, DeploymentGates, GateResult } from './gates/deployment-gate';
 import { FREEZE_GATE } from './gates/freeze.gate';
 import { ReleaseModel } from './dto/release.model';
@@ -418,9 +423,45 @@ export class DeploymentsService {
     });
   }
 
-  /** Newest first (ids are UUIDv7, so id order is request order). */
-  async list(args: ListDeploymentsArgs): Promise<Page<DeploymentModel>> {
-    const query = this.selectDeployments();
+  /** Newest first (ids are UUIDv7, so id order is request order); `columns` trims the rows to what a GraphQL query reads. */
+  async list(
+    args: ListDeploymentsArgs,
+    columns: readonly DeploymentColumn[] = DEPLOYMENT_COLUMNS,
+  ): Promise<Page<DeploymentModel>> {
+    const rows = await paginate(
+      this.filtered(args, columns),
+      args,
+      DEPLOYMENT_ORDER,
+    ).getRawMany<DeploymentModel>();
+    return toPage(rows, args, DEPLOYMENT_ORDER, keyOfDeployment, toDeploymentModel);
+  }
+
+  /**
+   * The first page of `list(args)` for each of `parentIds` as `args[parent]`, in one statement
+   * (each read through the parent's index, see HotSelect.getRawManyPerKey). Each page's cursor is
+   * the one `list` gives, so `list({ ...args, [parent]: id, cursor })` continues it.
+   */
+  async firstPages(
+    parent: DeploymentParent,
+    parentIds: readonly string[],
+    args: Omit<ListDeploymentsArgs, 'cursor' | DeploymentParent>,
+    columns: readonly DeploymentColumn[] = DEPLOYMENT_COLUMNS,
+  ): Promise<Page<DeploymentModel>[]> {
+    const query = paginate(this.filtered(args, columns), { limit: args.limit }, DEPLOYMENT_ORDER);
+    const rowsPerParent = await query.getRawManyPerKey<DeploymentModel>(parent, parentIds);
+    return rowsPerParent.map((rows, index) =>
+      toPage(
+        rows,
+        { ...args, [parent]: parentIds[index] },
+        DEPLOYMENT_ORDER,
+        keyOfDeployment,
+        toDeploymentModel,
+      ),
+    );
+  }
+
+  private filtered(args: Omit<ListDeploymentsArgs, 'cursor'>, columns: readonly DeploymentColumn[]) {
+    const query = selectColumns(this.transactions.manager(), DeploymentEntity, 'deployment', columns);
     if (args.environmentId)
       query.andWhere('deployment.environmentId = :environmentId', { environmentId: args.environmentId });
     if (args.serviceId) query.andWhere('deployment.serviceId = :serviceId', { serviceId: args.serviceId });
@@ -428,9 +469,7 @@ export class DeploymentsService {
     if (args.status) query.andWhere('deployment.status = :status', { status: args.status });
     if (args.from) query.andWhere('deployment.requestedAt >= :from', { from: args.from });
     if (args.to) query.andWhere('deployment.requestedAt < :to', { to: args.to });
-    const order: KeysetOrder = { idColumn: 'deployment.id', direction: 'DESC' };
-    const rows = await paginate(query, args, order).getRawMany<DeploymentModel>();
-    return toPage(rows, args, order, (row) => ({ id: row.id }), toDeploymentModel);
+    return query;
   }
 
   /**
@@ -517,6 +556,15 @@ export class DeploymentsService {
   private selectDeployments() {
     return selectColumns(this.transactions.manager(), DeploymentEntity, 'deployment', DEPLOYMENT_COLUMNS);
   }
+}
+
+/** The columns a list of deployments can be narrowed to, one per parent. */
+export type DeploymentParent = 'environmentId' | 'serviceId' | 'releaseId';
+
+const DEPLOYMENT_ORDER: KeysetOrder = { idColumn: 'deployment.id', direction: 'DESC' };
+
+function keyOfDeployment(row: { id: string }) {
+  return { id: row.id };
 }
 
 /**

@@ -8,6 +8,12 @@ import {
   ReleaseServiceResolver,
 } from './catalog-relations.resolver';
 import { CurrentDeploymentsController } from './current-deployments.controller';
+import {
+  DeploymentPages,
+  EnvironmentDeploymentListResolver,
+  ReleaseDeploymentListResolver,
+  ServiceDeploymentListResolver,
+} from './deployment-lists.resolver';
 import { DeploymentPinsController } from './deployment-pins.controller';
 import { DeploymentPinsResolver } from './deployment-pins.resolver';
 import { DeployWindowsController } from './deploy-windows.controller';
@@ -46,6 +52,10 @@ import { ReleasesResolver } from './releases.resolver';
     ReleaseServiceResolver,
     DeploymentServiceResolver,
     PromotionPoliciesResolver,
+    DeploymentPages,
+    EnvironmentDeploymentListResolver,
+    ServiceDeploymentListResolver,
+    ReleaseDeploymentListResolver,
   ],
 })
 export class ReleasesApiModule {}

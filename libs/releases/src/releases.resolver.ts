@@ -1,17 +1,37 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Actor, CurrentActor, Requires, uuidParam } from '@opsplane/core';
+import { Args, ID, Int, Mutation, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Actor, CurrentActor, GraphqlContext, RequestLoaders, Requires, uuidParam } from '@opsplane/core';
 import {
   CreateReleaseInput,
   ListReleasesArgs,
   ReleaseDiffArgs,
   UpdateReleaseInput,
 } from './dto/release.inputs';
-import { ReleaseDiffModel, ReleaseModel, ReleasePage } from './dto/release.model';
+import {
+  ReleaseCommit,
+  ReleaseDiffModel,
+  ReleaseModel,
+  ReleasePage,
+  ReleaseWithoutCommits,
+} from './dto/release.model';
 import { ReleasesService } from './releases.service';
 
 @Resolver(() => ReleaseModel)
 export class ReleasesResolver {
-  constructor(private readonly releases: ReleasesService) {}
+  constructor(
+    private readonly releases: ReleasesService,
+    private readonly loaders: RequestLoaders,
+  ) {}
+
+  /** Read with the release by its own queries; loaded per request (batched) for releases read by the loaders. */
+  @ResolveField('commits', () => [ReleaseCommit], { description: 'Newest first.' })
+  commits(release: ReleaseModel | ReleaseWithoutCommits, _args: unknown, { req: request }: GraphqlContext) {
+    return (
+      release.commits ??
+      this.loaders
+        .get(request, 'commitsByRelease', (ids: readonly string[]) => this.releases.commitsOfMany(ids))
+        .load(release.id)
+    );
+  }
 
   @Query(() => ReleasePage, { name: 'releases', description: 'Releases, newest first.' })
   @Requires('read')

@@ -36,6 +36,7 @@ import {
   ReleaseDiffModel,
   ReleaseModel,
   ReleaseRow,
+  ReleaseWithoutCommits,
   toReleaseCommit,
   toReleaseModel,
   toReleaseSummary,
@@ -113,19 +114,34 @@ export class ReleasesService {
     return found;
   }
 
-  /** Releases by id, in the order asked, null where there is none (for DataLoaders). */
+  /** Releases by id, in the order asked, null where there is none. */
   async findMany(ids: readonly string[]): Promise<(ReleaseModel | null)[]> {
+    const releases = await this.findManyWithoutCommits(ids);
+    const commits = await this.commitsOf(
+      this.transactions.manager(),
+      releases.flatMap((release) => (release ? [release.id] : [])),
+    );
+    return releases.map((release) => release && { ...release, commits: commits.get(release.id) ?? [] });
+  }
+
+  /**
+   * Releases by id without their commits, for GraphQL's loaders: a query that asks for commits
+   * reads them through `commitsOfMany`, one that does not (most nested reads) costs no statement
+   * and no rows for them.
+   */
+  async findManyWithoutCommits(ids: readonly string[]): Promise<(ReleaseWithoutCommits | null)[]> {
     return findManyByIds(ids, async (valid) => {
-      const manager = this.transactions.manager();
-      const rows = await this.selectReleases(manager)
+      const rows = await this.selectReleases(this.transactions.manager())
         .where('release.id IN (:...ids)', { ids: valid })
         .getRawMany<ReleaseRow>();
-      const commits = await this.commitsOf(
-        manager,
-        rows.map((row) => row.id),
-      );
-      return rows.map((row) => toReleaseModel(row, commits.get(row.id) ?? []));
+      return rows.map((row): ReleaseWithoutCommits => ({ ...toReleaseModel(row, []), commits: undefined }));
     });
+  }
+
+  /** Each release's commits, newest first, in the order of `releaseIds` (for DataLoaders). */
+  async commitsOfMany(releaseIds: readonly string[]): Promise<ReleaseCommit[][]> {
+    const commits = await this.commitsOf(this.transactions.manager(), releaseIds.filter(isUuid));
+    return releaseIds.map((id) => commits.get(id) ?? []);
   }
 
   /** Newest first. */

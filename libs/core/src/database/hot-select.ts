@@ -64,6 +64,41 @@ export class HotSelect<E extends ObjectLiteral> {
   }
 
   async getRawMany<R = E>(): Promise<R[]> {
+    const statement = this.statement();
+    return this.manager.query<R[]>(statement.sql, this.values(statement));
+  }
+
+  /**
+   * This query once for each of `keys`, with `<alias>.<column> = key` added, in one statement: the
+   * query becomes the LATERAL side of a nested loop over `unnest(keys)`, so its order and limit
+   * hold per key ("the 5 newest deployments of each of these 10 environments" is one round trip,
+   * each key read through its index). Answers one list of rows per key, in the order of `keys`.
+   */
+  async getRawManyPerKey<R = E>(column: string, keys: readonly string[]): Promise<R[][]> {
+    if (keys.length === 0) return [];
+    this.step({ kind: 'perKey', column }, `K${column}`);
+    const statement = this.statement();
+    const rows = await this.manager.query<(R & { [PER_KEY]: string })[]>(statement.sql, [
+      ...this.values(statement),
+      keys,
+    ]);
+    // Within one key the rows arrive in the LATERAL query's order: a nested loop emits the inner
+    // rows of one outer row together and as the inner plan produced them.
+    const byKey = new Map<string, R[]>(keys.map((key) => [key.toLowerCase(), []]));
+    for (const row of rows) {
+      const key = row[PER_KEY];
+      delete (row as Partial<typeof row>)[PER_KEY];
+      byKey.get(key)?.push(row);
+    }
+    return keys.map((key) => byKey.get(key.toLowerCase())!);
+  }
+
+  /** Like TypeORM's getRawOne: the first row of the same query (no LIMIT added). */
+  async getRawOne<R = E>(): Promise<R | undefined> {
+    return (await this.getRawMany<R>())[0];
+  }
+
+  private statement(): Statement {
     const metadata = this.manager.connection.getMetadata(this.entity);
     // The parameters' names (and lists' lengths) decide the placeholders, so they are part of the shape.
     let key = this.key;
@@ -80,15 +115,13 @@ export class HotSelect<E extends ObjectLiteral> {
       if (byShape.size >= MAX_SHAPES) byShape.clear();
       byShape.set(key, statement);
     }
-    const values = statement.slots.map(({ name, element }): unknown =>
-      element < 0 ? this.parameters[name] : (this.parameters[name] as unknown[])[element],
-    );
-    return this.manager.query<R[]>(statement.sql, values);
+    return statement;
   }
 
-  /** Like TypeORM's getRawOne: the first row of the same query (no LIMIT added). */
-  async getRawOne<R = E>(): Promise<R | undefined> {
-    return (await this.getRawMany<R>())[0];
+  private values(statement: Statement): unknown[] {
+    return statement.slots.map(({ name, element }): unknown =>
+      element < 0 ? this.parameters[name] : (this.parameters[name] as unknown[])[element],
+    );
   }
 
   private step(step: Step, key: string, parameters?: ObjectLiteral): this {
@@ -104,8 +137,12 @@ export class HotSelect<E extends ObjectLiteral> {
     const [first, ...rest] = this.columns;
     query.select(`${this.alias}.${first}`, first);
     for (const column of rest) query.addSelect(`${this.alias}.${column}`, column);
+    let perKey: string | undefined;
     for (const step of this.steps) {
-      if (step.kind === 'andWhere') query.andWhere(step.condition);
+      if (step.kind === 'perKey') {
+        perKey = step.column;
+        query.andWhere(`${this.alias}.${step.column} = "${PER_KEY_SOURCE}"."key"`);
+      } else if (step.kind === 'andWhere') query.andWhere(step.condition);
       else if (step.kind === 'orderBy') query.orderBy(step.sort, step.order);
       else if (step.kind === 'addOrderBy') query.addOrderBy(step.sort, step.order);
       else if (step.kind === 'limit') query.limit(step.limit);
@@ -115,7 +152,20 @@ export class HotSelect<E extends ObjectLiteral> {
     for (const [name, value] of Object.entries(this.parameters))
       markers[name] = Array.isArray(value) ? value.map((_, i) => new Slot(name, i)) : new Slot(name, -1);
     query.setParameters(markers);
-    const [sql, slots] = query.getQueryAndParameters();
+    const [inner, slots] = query.getQueryAndParameters();
+    // The keys are the last parameter; the column's type (from the entity) types the array.
+    const keyType = perKey
+      ? this.manager.connection.getMetadata(this.entity).findColumnWithPropertyPath(perKey)?.type
+      : undefined;
+    if (perKey && keyType !== 'uuid' && keyType !== 'text' && keyType !== 'varchar')
+      throw new Error(
+        `hot read: per-key reads take uuid or text columns, not ${String(keyType)} (${perKey})`,
+      );
+    const sql = perKey
+      ? `SELECT "${PER_KEY_SOURCE}"."key" AS "${PER_KEY}", "per_key_rows".* ` +
+        `FROM unnest($${slots.length + 1}::${keyType === 'uuid' ? 'uuid' : 'text'}[]) AS "${PER_KEY_SOURCE}"("key") ` +
+        `CROSS JOIN LATERAL (${inner}) AS "per_key_rows"`
+      : inner;
     return {
       sql,
       slots: slots.map((slot: unknown) => {
@@ -131,7 +181,12 @@ type Step =
   | { kind: 'orderBy'; sort: string; order: 'ASC' | 'DESC' }
   | { kind: 'addOrderBy'; sort: string; order: 'ASC' | 'DESC' }
   | { kind: 'limit'; limit: number }
-  | { kind: 'innerJoin'; target: Function; alias: string; condition: string };
+  | { kind: 'innerJoin'; target: Function; alias: string; condition: string }
+  | { kind: 'perKey'; column: string };
+
+/** The per-key read's source of keys and the column that tells each row's key. */
+const PER_KEY_SOURCE = 'per_key';
+const PER_KEY = '__perKey';
 
 interface Statement {
   sql: string;

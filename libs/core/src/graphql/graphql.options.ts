@@ -5,6 +5,7 @@ import { renderAltair } from 'altair-static';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { GraphqlConfig } from '../config/config';
+import { describeError } from '../errors/problem-details.filter';
 import { DEFAULT_PAGE_SIZE } from '../pagination/pagination';
 import { maxDepthRule } from './max-depth.rule';
 import { withSpecDeprecatedDirective } from './spec-directives';
@@ -36,6 +37,7 @@ export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
     validationRules: [maxDepthRule(config.maxDepth)],
     plugins: [
       offlineIdeLandingPage(),
+      withRequestIds(),
       complexityLimit(config.maxComplexity),
       // Apollo installs its cache-control plugin unless told not to. It hooks every field's resolver
       // (wrapping each in instrumentation that allocates per field) to compute HTTP cache hints,
@@ -48,11 +50,29 @@ export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
 }
 
 /**
- * Errors raised in resolvers were already shaped by the problem-details filter. What is left are
+ * Errors raised in root resolvers were already shaped by the problem-details filter. Field
+ * resolvers run without it (they bind directly, see RequestLoaders), so what they throw (an
+ * AppError from a loader, a refused argument) is shaped here the same way. What is left are
  * graphql-js parse/validation errors (kept with Apollo's code, plus a status) and anything
- * unexpected, whose message must not leak.
+ * unexpected, whose message must not leak. The request id is added by `withRequestIds`.
  */
 function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  if (original && !(original instanceof GraphQLError)) {
+    // The request id is not known here; an unexpected error is logged with the field's path instead.
+    const problem = describeError(original, `(GraphQL field ${formatted.path?.join('.') ?? '?'})`, logger);
+    return {
+      message: problem.detail,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: {
+        code: problem.code,
+        status: problem.status,
+        title: problem.title,
+        errors: problem.errors,
+      },
+    };
+  }
   const code = formatted.extensions?.code;
   // Ours carry their status already (`<area>.<reason>`, and also `internal` / `unavailable` from the
   // problem-details filter, which logged them): keep it, or a 500 would be reported as a 400.
@@ -70,6 +90,28 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
     };
   }
   return { ...formatted, extensions: { ...formatted.extensions, status: 400 } };
+}
+
+/** Every error of a GraphQL answer carries the request's id, as every problem+json answer does. */
+function withRequestIds(): ApolloServerPlugin {
+  return {
+    requestDidStart() {
+      return Promise.resolve({
+        willSendResponse({ response, contextValue }) {
+          const requestId = (contextValue as { req?: { id?: unknown } }).req?.id;
+          if (response.body.kind !== 'single' || typeof requestId !== 'string') return Promise.resolve();
+          const errors = response.body.singleResult.errors;
+          if (errors?.some((error) => !error.extensions?.requestId))
+            response.body.singleResult.errors = errors.map((error) =>
+              error.extensions?.requestId
+                ? error
+                : { ...error, extensions: { ...error.extensions, requestId } },
+            );
+          return Promise.resolve();
+        },
+      });
+    },
+  };
 }
 
 function offlineIdeLandingPage(): ApolloServerPlugin {

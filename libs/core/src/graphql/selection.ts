@@ -6,17 +6,14 @@ import { GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
  * batch; a miss only costs the children their own batch.
  */
 export function selectsField(info: GraphQLResolveInfo, path: readonly string[]): boolean {
-  let sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-  for (const name of path) {
-    const matches = sets.flatMap((set) => fieldsNamed(set, name, info));
-    if (matches.length === 0) return false;
-    sets = matches;
-  }
-  return true;
+  return selectionSetsAt(info, path).length > 0;
 }
 
-/** The names of the fields the query asks for directly below the field being resolved, through fragments. */
-export function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
+/**
+ * The names of the fields the query asks for directly below the field being resolved (or below
+ * `path` under it, e.g. `['items']` of a page), through fragments.
+ */
+export function selectedFieldNames(info: GraphQLResolveInfo, path: readonly string[] = []): Set<string> {
   const names = new Set<string>();
   const visit = (set: SelectionSetNode) => {
     for (const selection of set.selections) {
@@ -28,8 +25,14 @@ export function selectedFieldNames(info: GraphQLResolveInfo): Set<string> {
       }
     }
   };
-  for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet);
+  for (const set of selectionSetsAt(info, path)) visit(set);
   return names;
+}
+
+function selectionSetsAt(info: GraphQLResolveInfo, path: readonly string[]): SelectionSetNode[] {
+  let sets = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+  for (const name of path) sets = sets.flatMap((set) => fieldsNamed(set, name, info));
+  return sets;
 }
 
 function fieldsNamed(set: SelectionSetNode, name: string, info: GraphQLResolveInfo): SelectionSetNode[] {

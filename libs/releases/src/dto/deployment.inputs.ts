@@ -112,17 +112,9 @@ export class ReportDeploymentStatusInput {
   freezeOverrideReason?: string | null;
 }
 
+/** The filters every list of deployments takes: its own lists and the `deployments` of environments, services and releases. */
 @Args()
-export class ListDeploymentsArgs extends PageArgs {
-  @Prop.uuid({ optional: true })
-  environmentId?: string;
-
-  @Prop.uuid({ optional: true })
-  serviceId?: string;
-
-  @Prop.uuid({ optional: true })
-  releaseId?: string;
-
+export class DeploymentFilterArgs extends PageArgs {
   @Prop.enum(DEPLOYMENT_STATUSES, 'DeploymentStatus', { optional: true })
   status?: DeploymentStatus;
 
@@ -131,4 +123,30 @@ export class ListDeploymentsArgs extends PageArgs {
 
   @Prop.date({ optional: true, description: 'Requested before this time.' })
   to?: Date;
+}
+
+@Args()
+export class ListDeploymentsArgs extends DeploymentFilterArgs {
+  @Prop.uuid({ optional: true })
+  environmentId?: string;
+
+  @Prop.uuid({ optional: true })
+  serviceId?: string;
+
+  @Prop.uuid({ optional: true })
+  releaseId?: string;
+}
+
+/** `Environment.deployments`: its deployments, optionally of one service. */
+@Args()
+export class EnvironmentDeploymentsArgs extends DeploymentFilterArgs {
+  @Prop.uuid({ optional: true })
+  serviceId?: string;
+}
+
+/** `Service.deployments` and `Release.deployments`: optionally into one environment. */
+@Args()
+export class ServiceDeploymentsArgs extends DeploymentFilterArgs {
+  @Prop.uuid({ optional: true })
+  environmentId?: string;
 }

@@ -99,6 +99,9 @@ export class ReleaseModel {
 
 export const ReleasePage = PageOf(ReleaseModel, 'ReleasePage');
 
+/** A release as GraphQL's loaders read it: `Release.commits` loads the commits when a query asks. */
+export type ReleaseWithoutCommits = Omit<ReleaseModel, 'commits'> & { commits?: undefined };
+
 /** The columns `toReleaseModel` needs, for reads that skip entity hydration. */
 export const RELEASE_COLUMNS = [
   'id',
