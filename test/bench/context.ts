@@ -7,7 +7,16 @@ import { MeasureOptions } from './measure';
 import { FactsSize } from './seed';
 
 /** What a suite measures; `all` and `releases` run several. */
-export const SCENARIOS = ['rest', 'graphql', 'deployments', 'request', 'nested', 'releases', 'all'] as const;
+export const SCENARIOS = [
+  'rest',
+  'graphql',
+  'deployments',
+  'request',
+  'nested',
+  'graphql-lists',
+  'releases',
+  'all',
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export interface Options extends MeasureOptions {

@@ -35,6 +35,8 @@ export interface Measurement {
   eventLoopUtilization: number;
   /** How busy the machine was just before the run, with this benchmark idle: other people's load. */
   busyBefore: number | undefined;
+  /** The largest resident set of this process (every server in it) sampled during the run. */
+  rssPeakMib: number;
 }
 
 /**
@@ -78,10 +80,13 @@ export async function measure(
       gc.observe({ entryTypes: ['gc'] });
       const loopDelay = monitorEventLoopDelay({ resolution: 5 });
       loopDelay.enable();
+      let rssPeak = process.memoryUsage.rss();
+      const rssSampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 100);
       const cpuBefore = process.cpuUsage();
       const eluBefore = performance.eventLoopUtilization();
       const result = await load.run({ ...target.request, durationSeconds: options.durationSeconds });
       const cpu = process.cpuUsage(cpuBefore);
+      clearInterval(rssSampler);
       gc.disconnect();
       loopDelay.disable();
       const eventLoopUtilization = performance.eventLoopUtilization(eluBefore).utilization;
@@ -101,6 +106,7 @@ export async function measure(
         loopMaxMs: Math.max(0, loopDelay.max / 1e6 - 5),
         eventLoopUtilization,
         busyBefore,
+        rssPeakMib: rssPeak / 2 ** 20,
       };
       measurements.push(measurement);
       printRow(measurement);
@@ -123,6 +129,7 @@ const COLUMNS = [
   ['stall max', 9],
   ['loop busy', 9],
   ['busy before', 11],
+  ['rss MiB', 7],
   ['non-2xx', 8],
   ['errors', 7],
 ] as const;
@@ -144,6 +151,7 @@ function printRow({
   loopMaxMs,
   eventLoopUtilization,
   busyBefore,
+  rssPeakMib,
 }: Measurement): void {
   const cells = [
     String(round),
@@ -159,6 +167,7 @@ function printRow({
     loopMaxMs.toFixed(1),
     `${Math.round(eventLoopUtilization * 100)} %`,
     busyBefore === undefined ? '?' : `${Math.round(busyBefore * 100)} %`,
+    String(Math.round(rssPeakMib)),
     String(result.non2xx),
     String(result.errors + result.timeouts),
   ];
@@ -193,11 +202,16 @@ export class Summary {
     return Math.max(...this.of(name).map((m) => m.result.p99));
   }
 
+  /** The process's largest resident set over every round of this target. */
+  rssPeakMib(name: string): number {
+    return Math.max(...this.of(name).map((m) => m.rssPeakMib));
+  }
+
   /** `label  N req/s  p50  p99  CPU` for each target. */
   lines(names: string[]): string[] {
     return names.map((name) => {
       const label = this.of(name)[0]?.target.label ?? name;
-      return `  ${label.padEnd(22)} ${Math.round(this.throughput(name)).toLocaleString('en-US').padStart(7)} req/s   p50 ${String(this.p50(name)).padStart(4)} ms   p99 ${String(this.worstP99(name)).padStart(4)} ms   ${this.cpuPerRequest(name).toFixed(2)} ms CPU per request`;
+      return `  ${label.padEnd(22)} ${Math.round(this.throughput(name)).toLocaleString('en-US').padStart(7)} req/s   p50 ${String(this.p50(name)).padStart(4)} ms   p99 ${String(this.worstP99(name)).padStart(4)} ms   ${this.cpuPerRequest(name).toFixed(2)} ms CPU per request   RSS ≤ ${Math.round(this.rssPeakMib(name))} MiB`;
     });
   }
 

@@ -6,7 +6,8 @@
  *   npm run bench -- deployments    GET /v1/deployments?environmentId=…: Opsplane vs bare, on 1,000,000 deployments (issue 3)
  *   npm run bench -- request        POST /v1/deployments with gates, audit, outbox, idempotency (issue 3)
  *   npm run bench -- nested         nested GraphQL read vs REST per environment (issue 3; skipped until the schema has it)
- *   npm run bench -- releases       deployments, nested and request
+ *   npm run bench -- graphql-lists  GraphQL nested, aliased and flat deployment reads vs a bare one-statement handler (issue 10)
+ *   npm run bench -- releases       deployments, nested, graphql-lists and request
  *   npm run bench -- all            everything
  *
  * Options (after `--`):
@@ -45,6 +46,7 @@ import { childProcessLoad, inProcessLoad } from './load';
 import { FactsSize } from './seed';
 import { deploymentsSuite } from './suites/deployments';
 import { environmentsSuite } from './suites/environments';
+import { graphqlListsSuite } from './suites/graphql-lists';
 import { nestedReadSuite } from './suites/nested-read';
 import { openReleaseData } from './suites/release-data';
 import { requestDeploymentSuite } from './suites/request-deployment';
@@ -151,15 +153,17 @@ async function main(): Promise<void> {
     const releaseSuites = {
       deployments: ['deployments', 'releases', 'all'],
       nested: ['nested', 'releases', 'all'],
+      graphqlLists: ['graphql-lists', 'releases', 'all'],
       request: ['request', 'releases', 'all'],
     };
     const wanted = (suite: keyof typeof releaseSuites) => releaseSuites[suite].includes(scenario);
-    if (wanted('deployments') || wanted('nested') || wanted('request')) {
+    if (Object.keys(releaseSuites).some((suite) => wanted(suite as keyof typeof releaseSuites))) {
       const data = await openReleaseData(context);
       try {
         // Reads first: the write benchmark adds deployments (removed again afterwards).
         if (wanted('deployments')) await deploymentsSuite(context, data);
         if (wanted('nested')) await nestedReadSuite(context, data);
+        if (wanted('graphqlLists')) await graphqlListsSuite(context, data);
         if (wanted('request')) await requestDeploymentSuite(context, data);
       } finally {
         await data.opsplane.close();

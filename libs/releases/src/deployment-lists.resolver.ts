@@ -43,6 +43,13 @@ export class DeploymentPages {
   }
 }
 
+/**
+ * The parent, typed as a plain shape on purpose: Nest runs its global pipes on every decorated
+ * parameter whose type is a class, so `@Parent() environment: EnvironmentModel` would have the
+ * validation pipe transform and validate the whole parent object on every call.
+ */
+type Parent = Pick<EnvironmentModel | ServiceModel | ReleaseModel, 'id'>;
+
 @Resolver(() => EnvironmentModel)
 export class EnvironmentDeploymentListResolver {
   constructor(private readonly pages: DeploymentPages) {}
@@ -51,7 +58,7 @@ export class EnvironmentDeploymentListResolver {
     description: `Deployments into this environment. ${DESCRIPTION}.`,
   })
   deployments(
-    @Parent() environment: EnvironmentModel,
+    @Parent() environment: Parent,
     @Args() args: EnvironmentDeploymentsArgs,
     @Context() { req }: GraphqlContext,
     @Info() info: GraphQLResolveInfo,
@@ -68,7 +75,7 @@ export class ServiceDeploymentListResolver {
     description: `Deployments of this service. ${DESCRIPTION}.`,
   })
   deployments(
-    @Parent() service: ServiceModel,
+    @Parent() service: Parent,
     @Args() args: ServiceDeploymentsArgs,
     @Context() { req }: GraphqlContext,
     @Info() info: GraphQLResolveInfo,
@@ -85,7 +92,7 @@ export class ReleaseDeploymentListResolver {
     description: `Deployments of this release. ${DESCRIPTION}.`,
   })
   deployments(
-    @Parent() release: ReleaseModel,
+    @Parent() release: Parent,
     @Args() args: ServiceDeploymentsArgs,
     @Context() { req }: GraphqlContext,
     @Info() info: GraphQLResolveInfo,
