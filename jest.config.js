@@ -1,5 +1,5 @@
 /**
- * Three projects: unit specs beside the code, integration specs against a real PostgreSQL through
+ * Three projects: unit specs beside the code (libs, apps, migrations), integration specs against a real PostgreSQL through
  * real HTTP and GraphQL, and e2e journeys through the SDK against a listening server.
  * One PostgreSQL serves the whole run (test/support/global-setup.mjs): embedded by default, or
  * the server in DATABASE_URL. The global setup migrates one template database; every integration
@@ -65,7 +65,11 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/apps/**/*.spec.ts',
+        '<rootDir>/migrations/**/*.spec.ts',
+      ],
     },
     {
       ...shared,

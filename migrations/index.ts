@@ -1,28 +1,19 @@
-import { CreateCore1764230400000 } from './1764230400000-CreateCore';
-import { CreateCatalog1764230500000 } from './1764230500000-CreateCatalog';
-import { CreateReleases1764230600000 } from './1764230600000-CreateReleases';
-import { AddDeployWindowsAndFreezes1764230700000 } from './1764230700000-AddDeployWindowsAndFreezes';
-import { AddDeploymentApprovals1764230800000 } from './1764230800000-AddDeploymentApprovals';
-import { AddPromotionPolicies1764230900000 } from './1764230900000-AddPromotionPolicies';
-import { AddDeploymentSchedulingAndRollback1764231000000 } from './1764231000000-AddDeploymentSchedulingAndRollback';
-import { CreateIncidents1764231100000 } from './1764231100000-CreateIncidents';
-import { AddAlertIngestion1764231150000 } from './1764231150000-AddAlertIngestion';
-import { AddAlertSourceDisabling1764231200000 } from './1764231200000-AddAlertSourceDisabling';
-import { SealAlertSourceSecrets1764231400000 } from './1764231400000-SealAlertSourceSecrets';
-import { IndexDeploymentLookups1764231600000 } from './1764231600000-IndexDeploymentLookups';
+import { CATALOG_MIGRATIONS } from './catalog';
+import { combineMigrations, MigrationClass } from './combine';
+import { CORE_MIGRATIONS } from './core';
+import { INCIDENTS_MIGRATIONS } from './incidents';
+import { RELEASES_MIGRATIONS } from './releases';
 
-/** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: (new () => unknown)[] = [
-  CreateCore1764230400000,
-  CreateCatalog1764230500000,
-  CreateReleases1764230600000,
-  AddDeployWindowsAndFreezes1764230700000,
-  AddDeploymentApprovals1764230800000,
-  AddPromotionPolicies1764230900000,
-  AddDeploymentSchedulingAndRollback1764231000000,
-  CreateIncidents1764231100000,
-  AddAlertIngestion1764231150000,
-  AddAlertSourceDisabling1764231200000,
-  SealAlertSourceSecrets1764231400000,
-  IndexDeploymentLookups1764231600000,
-];
+/**
+ * Every migration, in the order they run. Each lib keeps its own list in `migrations/<lib>/index.ts`
+ * with its files beside it; this merges them by timestamp and refuses, at load, a list out of order
+ * or a timestamp used twice (combine.ts). TypeORM records a migration by its name and timestamp in
+ * `schema_migrations`, never by its file's path, so a database migrated before the files moved into
+ * per-lib folders finds nothing to do.
+ */
+export const MIGRATIONS: MigrationClass[] = combineMigrations({
+  core: CORE_MIGRATIONS,
+  catalog: CATALOG_MIGRATIONS,
+  releases: RELEASES_MIGRATIONS,
+  incidents: INCIDENTS_MIGRATIONS,
+});

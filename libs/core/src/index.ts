@@ -4,17 +4,16 @@ export {
   loadConfig,
   AppConfig,
   ConfigError,
-  Env,
   HttpConfig,
   DatabaseConfig,
   AuthConfig,
   JobsConfig,
   LogConfig,
   GraphqlConfig,
-  IncidentsConfig,
   SecretsConfig,
-  INCIDENT_SEVERITY_LEVELS,
 } from './config/config';
+export { Env, EnvReader } from './config/env-reader';
+export { defineConfig, ConfigClass, ConfigSections } from './config/sections';
 export { SecretBox, SecretBoxError } from './crypto/secret-box';
 export {
   openDatabaseServer,

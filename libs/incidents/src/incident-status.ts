@@ -1,4 +1,4 @@
-import { INCIDENT_SEVERITY_LEVELS, StateMachine } from '@opsplane/core';
+import { StateMachine } from '@opsplane/core';
 import { IncidentErrors } from './incident.errors';
 
 /**
@@ -112,7 +112,7 @@ export function stampsAfter(
 }
 
 /** SEV1 is the worst; the order of this list is the order of severity. */
-export const INCIDENT_SEVERITIES = INCIDENT_SEVERITY_LEVELS;
+export const INCIDENT_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
 
 /** True when `a` is as bad as `b` or worse (SEV1 is at least as severe as SEV2). */

@@ -9,7 +9,6 @@ import {
   definedOnly,
   FieldError,
   findManyByIds,
-  IncidentsConfig,
   isUuid,
   JsonObject,
   KeysetOrder,
@@ -42,6 +41,7 @@ import {
 } from './incident-status';
 import { IncidentEntity } from './incident.entity';
 import { IncidentErrors } from './incident.errors';
+import { IncidentsConfig } from './incidents.config';
 import { PostmortemEntity } from './postmortem.entity';
 import { IncidentReferences } from './incident-references.service';
 import { cleanNames, differences, futureProblems, rangeProblems, timeProblems } from './incident-rules';

@@ -1,5 +1,6 @@
 export { IncidentsModule } from './incidents.module';
 export { IncidentsApiModule } from './incidents-api.module';
+export { IncidentsConfig } from './incidents.config';
 export { IncidentsService, AlertSource, FiringAlert, IntegrationEntry } from './incidents.service';
 export { TimelineService } from './timeline.service';
 export { PostmortemsService } from './postmortems.service';

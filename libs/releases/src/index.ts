@@ -1,5 +1,6 @@
 export { ReleasesModule } from './releases.module';
 export { ReleasesApiModule } from './releases-api.module';
+export { ReleasesConfig } from './releases.config';
 export { ReleasesService } from './releases.service';
 export { DeploymentsService } from './deployments.service';
 export { DeployWindowsService } from './deploy-windows.service';

@@ -5,13 +5,17 @@ import {
   DatabaseConfig,
   GraphqlConfig,
   HttpConfig,
-  IncidentsConfig,
   JobsConfig,
   LogConfig,
   SecretsConfig,
 } from './config';
+import { definedSections } from './sections';
 
-/** Makes each config area injectable by its class: `constructor(private readonly jobs: JobsConfig)`. */
+/**
+ * Makes each config area injectable by its class: `constructor(private readonly jobs: JobsConfig)`,
+ * core's areas and every lib's section (`defineConfig`) alike, so a lib's module declares nothing
+ * for its config.
+ */
 @Global()
 @Module({})
 export class ConfigModule {
@@ -24,7 +28,8 @@ export class ConfigModule {
       { provide: JobsConfig, useValue: config.jobs },
       { provide: LogConfig, useValue: config.log },
       { provide: GraphqlConfig, useValue: config.graphql },
-      { provide: IncidentsConfig, useValue: config.incidents },
+      // Throws, naming the class, for a section defined after this config was loaded.
+      ...definedSections().map((type) => ({ provide: type, useValue: config.sections.get(type) })),
     ];
     return { module: ConfigModule, providers, exports: providers };
   }

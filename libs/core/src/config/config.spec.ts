@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig } from './config';
+import { ConfigModule } from './config.module';
+import { defineConfig } from './sections';
 
 describe('loadConfig', () => {
   it('uses documented defaults for an empty environment', () => {
@@ -29,30 +31,6 @@ describe('loadConfig', () => {
   it('lets a process change a default without hiding the environment', () => {
     expect(loadConfig({}, { PORT: '3001' }).http.port).toBe(3001);
     expect(loadConfig({ PORT: '4000' }, { PORT: '3001' }).http.port).toBe(4000);
-  });
-
-  it('requires published postmortems for SEV2 and worse by default, configurable or off', () => {
-    expect(loadConfig({}).incidents.postmortemRequiredSeverity).toBe('SEV2');
-    expect(loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'SEV4' }).incidents).toEqual({
-      postmortemRequiredSeverity: 'SEV4',
-      signatureToleranceSeconds: 300,
-    });
-    expect(loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'none' }).incidents).toEqual({
-      postmortemRequiredSeverity: null,
-      signatureToleranceSeconds: 300,
-    });
-    expect(() => loadConfig({ INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY: 'sev1' })).toThrow(
-      /INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY must be one of SEV1, SEV2, SEV3, SEV4, SEV5, none/,
-    );
-  });
-
-  it('refuses signed alert deliveries 300 s off by default, configurable within a day', () => {
-    expect(
-      loadConfig({ INCIDENTS_SIGNATURE_TOLERANCE_SECONDS: '60' }).incidents.signatureToleranceSeconds,
-    ).toBe(60);
-    expect(() => loadConfig({ INCIDENTS_SIGNATURE_TOLERANCE_SECONDS: '0' })).toThrow(
-      /INCIDENTS_SIGNATURE_TOLERANCE_SECONDS must be an integer between 1 and 86400/,
-    );
   });
 
   it('reads OPSPLANE_SECRET_KEY as 32 bytes of base64, else keeps the key beside the embedded data', () => {
@@ -92,14 +70,88 @@ describe('loadConfig', () => {
   });
 });
 
+describe('a lib section (defineConfig)', () => {
+  // What a lib's <lib>.config.ts does; the real ones have specs in their libs.
+  class ExampleConfig {
+    limit: number;
+    mode: 'fast' | 'safe';
+  }
+  defineConfig(ExampleConfig, (read) => ({
+    limit: read.int('EXAMPLE_LIMIT', 10, 1, 100),
+    mode: read.oneOf('EXAMPLE_MODE', 'safe', ['fast', 'safe'] as const),
+  }));
+
+  it('is read by loadConfig with its defaults and overrides, like core areas', () => {
+    expect(loadConfig({}).sections.get(ExampleConfig)).toEqual({ limit: 10, mode: 'safe' });
+    expect(loadConfig({ EXAMPLE_MODE: 'fast' }, { EXAMPLE_LIMIT: '20' }).sections.get(ExampleConfig)).toEqual(
+      {
+        limit: 20,
+        mode: 'fast',
+      },
+    );
+  });
+
+  it("reports its bad variables in the same ConfigError as core's, with the reader's messages", () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', EXAMPLE_LIMIT: '0', EXAMPLE_MODE: 'reckless' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'PORT must be an integer between 0 and 65535, got "eighty"',
+      'EXAMPLE_LIMIT must be an integer between 1 and 100, got "0"',
+      'EXAMPLE_MODE must be one of fast, safe, got "reckless"',
+    ]);
+  });
+
+  it('is provided by ConfigModule under its class', () => {
+    const config = loadConfig({ EXAMPLE_LIMIT: '7' });
+    expect(ConfigModule.forRoot(config).providers).toContainEqual({
+      provide: ExampleConfig,
+      useValue: { limit: 7, mode: 'safe' },
+    });
+  });
+
+  it('refuses a class defined twice, and a section defined after the config was loaded', () => {
+    expect(() =>
+      defineConfig(ExampleConfig, (read) => ({ limit: 1, mode: read.oneOf('X', 'fast', []) })),
+    ).toThrow('defineConfig: ExampleConfig is already defined');
+    const config = loadConfig({});
+    class LateConfig {
+      enabled: boolean;
+    }
+    defineConfig(LateConfig, (read) => ({ enabled: read.bool('LATE_ENABLED', true) }));
+    expect(() => ConfigModule.forRoot(config)).toThrow(
+      'LateConfig was not read by loadConfig: import its lib before calling loadConfig',
+    );
+  });
+});
+
 describe('.env.example', () => {
-  it('documents every variable loadConfig reads', () => {
-    const { readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  it("documents every variable loadConfig reads, core's and the libs' sections", () => {
+    const { readdirSync, readFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
     const { join } = jest.requireActual<typeof import('node:path')>('node:path');
-    const source = readFileSync(join(__dirname, 'config.ts'), 'utf8');
-    const example = readFileSync(join(__dirname, '../../../../.env.example'), 'utf8');
-    const read = [...source.matchAll(/read\.\w+\('([A-Z0-9_]+)'/g)].map((match) => match[1]);
+    const root = join(__dirname, '../../../..');
+    // Core's areas, and every file under libs/ that defines a section (libs/<lib>/src/<lib>.config.ts).
+    const sections = readdirSync(join(root, 'libs'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
+      .map((file) => join(root, 'libs', file))
+      .filter((file) => /^defineConfig\(/m.test(readFileSync(file, 'utf8')));
+    const sources = [join(__dirname, 'config.ts'), ...sections];
+    const example = readFileSync(join(root, '.env.example'), 'utf8');
+    const readIn = (file: string) =>
+      [...readFileSync(file, 'utf8').matchAll(/read\.\w+\('([A-Z0-9_]+)'/g)].map((match) => match[1]);
+    const read = sources.flatMap(readIn);
     expect(read.length).toBeGreaterThan(10);
+    expect(read).toEqual(
+      expect.arrayContaining([
+        'INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY',
+        'INCIDENTS_SIGNATURE_TOLERANCE_SECONDS',
+        'JOBS_DEPLOYMENT_SCHEDULER_CRON',
+      ]),
+    );
     const documented = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((match) => match[1]));
     expect(read.filter((name) => !documented.has(name))).toEqual([]);
   });

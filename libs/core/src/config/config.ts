@@ -1,9 +1,11 @@
 import { dirname, join } from 'node:path';
-import { parseSecretKey, SECRET_KEY_FORMAT } from '../crypto/secret-key';
+import { Env, envReader } from './env-reader';
+import { ConfigSections, readSections } from './sections';
 
 /**
- * Typed configuration, one class per area. Values come only from the environment (and the
- * overrides tests pass); nothing else in the code base reads `process.env`.
+ * Typed configuration, one class per area: core's areas here, each lib's own section in the lib
+ * (`defineConfig`, sections.ts). Values come only from the environment (and the overrides tests
+ * pass); nothing else in the code base reads `process.env`.
  * Every variable is documented with its default in `.env.example`.
  */
 export class HttpConfig {
@@ -60,8 +62,6 @@ export class SecretsConfig {
 export class JobsConfig {
   enabled: boolean;
   housekeepingCron: string;
-  /** Queues scheduled deployments when due and expires those left waiting; the resolution of schedules. */
-  deploymentSchedulerCron: string;
   /** A run still marked running after this long is considered abandoned by a dead process. */
   runLeaseSeconds: number;
 }
@@ -77,24 +77,6 @@ export class GraphqlConfig {
   maxTokens: number;
 }
 
-/** Severities, worst first; repeated here because config sits below the incidents lib. */
-export const INCIDENT_SEVERITY_LEVELS = ['SEV1', 'SEV2', 'SEV3', 'SEV4', 'SEV5'] as const;
-
-export class IncidentsConfig {
-  /**
-   * Closing an incident of this severity or a worse one needs a published postmortem; null: never.
-   * SEV2 by default: the incidents big enough to learn from in writing.
-   */
-  postmortemRequiredSeverity: (typeof INCIDENT_SEVERITY_LEVELS)[number] | null;
-  /**
-   * A signed alert delivery whose signature carries a timestamp (Grafana's
-   * X-Grafana-Alerting-Signature-Timestamp) is refused when that time is further than this from
-   * now, either way: a captured delivery cannot be replayed later. Five minutes, as Stripe and
-   * Standard Webhooks use, leaves room for clock skew and the sender's retries.
-   */
-  signatureToleranceSeconds: number;
-}
-
 export interface AppConfig {
   http: HttpConfig;
   database: DatabaseConfig;
@@ -103,10 +85,9 @@ export interface AppConfig {
   jobs: JobsConfig;
   log: LogConfig;
   graphql: GraphqlConfig;
-  incidents: IncidentsConfig;
+  /** The libs' own sections (`defineConfig`), by class; ConfigModule provides each. */
+  sections: ConfigSections;
 }
-
-export type Env = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -115,14 +96,15 @@ export class ConfigError extends Error {
 }
 
 /**
- * Reads and validates the whole configuration at once, reporting every bad variable together.
+ * Reads and validates the whole configuration at once, core's areas and every lib section defined
+ * by then (those of the libs the process imports), reporting every bad variable together.
  * `defaults` lets a process change a default (the worker listens on 3001) without reading the
  * environment itself.
  */
 export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfig {
   env = { ...defaults, ...env };
   const problems: string[] = [];
-  const read = new EnvReader(env, problems);
+  const read = envReader(env, problems);
   const embeddedDir = read.string('DB_EMBEDDED_DIR', '.data/postgres');
   const config: AppConfig = {
     http: {
@@ -156,7 +138,6 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
       housekeepingCron: read.string('JOBS_HOUSEKEEPING_CRON', '*/5 * * * *'),
-      deploymentSchedulerCron: read.string('JOBS_DEPLOYMENT_SCHEDULER_CRON', '* * * * *'),
       runLeaseSeconds: read.int('JOBS_RUN_LEASE_SECONDS', 900, 1),
     },
     log: {
@@ -175,15 +156,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
       maxComplexity: read.int('GRAPHQL_MAX_COMPLEXITY', 2000, 10),
       maxTokens: read.int('GRAPHQL_MAX_TOKENS', 1000, 100, 100_000),
     },
-    incidents: {
-      postmortemRequiredSeverity: noneAsNull(
-        read.oneOf('INCIDENTS_POSTMORTEM_REQUIRED_SEVERITY', 'SEV2', [
-          ...INCIDENT_SEVERITY_LEVELS,
-          'none',
-        ] as const),
-      ),
-      signatureToleranceSeconds: read.int('INCIDENTS_SIGNATURE_TOLERANCE_SECONDS', 300, 1, 86_400),
-    },
+    sections: readSections(read),
   };
   const token = config.auth.bootstrapToken;
   if (token !== undefined && !/^opk_[A-Za-z0-9_-]{32,}$/.test(token)) {
@@ -193,61 +166,4 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
-}
-
-function noneAsNull<T extends string>(value: T | 'none'): T | null {
-  return value === 'none' ? null : value;
-}
-
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly problems: string[],
-  ) {}
-
-  optional(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  string(name: string, fallback: string): string {
-    return this.optional(name) ?? fallback;
-  }
-
-  int(name: string, fallback: number, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
-    const raw = this.optional(name);
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      this.problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name)?.toLowerCase();
-    if (raw === undefined) return fallback;
-    if (['true', '1', 'yes'].includes(raw)) return true;
-    if (['false', '0', 'no'].includes(raw)) return false;
-    this.problems.push(`${name} must be true or false, got "${raw}"`);
-    return fallback;
-  }
-
-  /** Never echoes the value: it is a credential. */
-  secretKey(name: string): Buffer | undefined {
-    const raw = this.optional(name);
-    if (raw === undefined) return undefined;
-    const key = parseSecretKey(raw);
-    if (!key) this.problems.push(`${name} must be ${SECRET_KEY_FORMAT} (got ${raw.length} characters)`);
-    return key;
-  }
-
-  oneOf<T extends string>(name: string, fallback: T, allowed: readonly T[]): T {
-    const raw = this.optional(name);
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-    return fallback;
-  }
 }

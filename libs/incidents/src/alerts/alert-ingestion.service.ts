@@ -4,7 +4,6 @@ import { EnvironmentsService, ServicesService } from '@opsplane/catalog';
 import {
   AppError,
   Clock,
-  IncidentsConfig,
   insertRows,
   JsonObject,
   newId,
@@ -16,6 +15,7 @@ import {
 import { EntityManager } from 'typeorm';
 import { IncidentSeverity } from '../incident-status';
 import { IncidentErrors } from '../incident.errors';
+import { IncidentsConfig } from '../incidents.config';
 import { AlertSource, IncidentsService } from '../incidents.service';
 import { AlertIngestionMetrics } from './alert-ingestion.metrics';
 import {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Job, JobContext, JobsConfig, ScheduledJob, systemActor, Transactions } from '@opsplane/core';
+import { Clock, Job, JobContext, ScheduledJob, systemActor, Transactions } from '@opsplane/core';
 import { DeploymentEntity } from '../deployment.entity';
 import { DeploymentTransitions } from '../deployment-transitions';
+import { ReleasesConfig } from '../releases.config';
 
 /** Rows moved per transaction: short transactions, and a crash loses at most one batch's work. */
 const BATCH = 200;
@@ -22,7 +23,7 @@ export class ScheduledDeploymentsJob implements ScheduledJob {
     private readonly transactions: Transactions,
     private readonly transitions: DeploymentTransitions,
     private readonly clock: Clock,
-    private readonly config: JobsConfig,
+    private readonly config: ReleasesConfig,
   ) {}
 
   get schedule(): string {
