@@ -57,7 +57,7 @@ export interface BenchContext {
 
 export function machineLine(postgres: string): string {
   const cpu = cpus();
-  return `  machine     node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}; ${postgres}`;
+  return `  machine     node ${process.version} (NODE_ENV=${process.env.NODE_ENV ?? 'unset'}), ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}; ${postgres}`;
 }
 
 export function loadLine(context: BenchContext): string {

