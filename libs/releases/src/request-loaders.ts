@@ -72,7 +72,8 @@ export function deploymentPage(
  * The releases (and their services) of `deployments`, loaded now when the query asks for them
  * below `path` (`['items']` under a page): the same statements the children's loaders would
  * send, but every `release` and `service` below then resolves to a value instead of a promise,
- * which halves the CPU of a 50-environment read.
+ * which halves the CPU of a 50-environment read. A deployment carries its release's service id,
+ * so both statements go out at once.
  */
 export async function loadReleasesAhead(
   loaders: RequestLoaders,
@@ -83,15 +84,17 @@ export async function loadReleasesAhead(
   deployments: DeploymentModel[],
   path: readonly string[] = [],
 ): Promise<void> {
-  if (!selectsField(info, [...path, 'release'])) return;
-  const found = await releaseLoader(loaders, releases, request).loadMany(
-    unique(deployments.map((deployment) => deployment.releaseId)),
-  );
-  if (!selectsField(info, [...path, 'release', 'service'])) return;
-  const serviceIds = found.flatMap((release) =>
-    release instanceof Error || !release ? [] : [release.serviceId],
-  );
-  await serviceLoader(loaders, services, request).loadMany(unique(serviceIds));
+  if (deployments.length === 0 || !selectsField(info, [...path, 'release'])) return;
+  const releaseIds = unique(deployments.map((deployment) => deployment.releaseId));
+  const withServices = selectsField(info, [...path, 'release', 'service']);
+  await Promise.all([
+    releaseLoader(loaders, releases, request).loadMany(releaseIds),
+    withServices
+      ? serviceLoader(loaders, services, request).loadMany(
+          unique(deployments.map((deployment) => deployment.serviceId)),
+        )
+      : undefined,
+  ]);
 }
 
 function unique(ids: string[]): string[] {

@@ -147,4 +147,13 @@ describe('GraphQL limits', () => {
     expect(costly.errors?.[0]?.extensions).toMatchObject({ code: 'request.too_complex', status: 400 });
     expect(costly.errors?.[0]?.message).toMatch(/too complex/);
   });
+
+  it('judges a document sent again (its cost is remembered) by its variables each time', async () => {
+    const query = `query ($limit: Int!) { environments(limit: $limit) { items { id slug name tier rank facts } } }`;
+    for (let i = 0; i < 2; i++) {
+      expect((await t.graphql(query, { limit: 10 }, t.tokens.viewer)).errors).toBeUndefined();
+      const costly = await t.graphql(query, { limit: 200 }, t.tokens.viewer);
+      expect(costly.errors?.[0]?.extensions).toMatchObject({ code: 'request.too_complex', status: 400 });
+    }
+  });
 });

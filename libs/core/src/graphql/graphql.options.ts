@@ -2,7 +2,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Logger } from '@nestjs/common';
 import { renderAltair } from 'altair-static';
-import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { GraphqlConfig } from '../config/config';
 import { describeError } from '../errors/problem-details.filter';
@@ -130,39 +130,63 @@ function offlineIdeLandingPage(): ApolloServerPlugin {
   };
 }
 
+function complexityOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): number {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables,
+      estimators: [
+        ({ args, childComplexity }) =>
+          'limit' in args || 'cursor' in args
+            ? 1 + childComplexity * (typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE)
+            : undefined,
+        simpleEstimator({ defaultComplexity: 1 }),
+      ],
+    });
+  } catch (error) {
+    // getComplexity coerces the variables before execution does; a wrong type, unknown enum
+    // value or unknown input field there is the client's mistake (400 BAD_USER_INPUT, as
+    // execution would report it), not an unexpected 500.
+    if (!(error instanceof GraphQLError)) throw error;
+    throw new GraphQLError(error.message, {
+      nodes: error.nodes,
+      extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+    });
+  }
+}
+
 /**
  * Refuses operations whose estimated cost is above the limit before running them. A field's
  * cost is 1 plus its children's, times the page size for list fields taking `limit`.
  */
 function complexityLimit(maximum: number): ApolloServerPlugin {
+  // Apollo keeps each parsed document (its document store), so a query sent again arrives as the
+  // same DocumentNode: its cost, which depends only on the document, the operation and the
+  // variables, is computed once. (Walking a 10-alias document with the schema's type info is a
+  // few percent of such a request's CPU.)
+  const known = new WeakMap<DocumentNode, Map<string, number>>();
   return {
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ request, document, schema }) {
-          let complexity: number;
-          try {
-            complexity = getComplexity({
-              schema,
-              query: document,
-              operationName: request.operationName,
-              variables: request.variables,
-              estimators: [
-                ({ args, childComplexity }) =>
-                  'limit' in args || 'cursor' in args
-                    ? 1 + childComplexity * (typeof args.limit === 'number' ? args.limit : DEFAULT_PAGE_SIZE)
-                    : undefined,
-                simpleEstimator({ defaultComplexity: 1 }),
-              ],
-            });
-          } catch (error) {
-            // getComplexity coerces the variables before execution does; a wrong type, unknown enum
-            // value or unknown input field there is the client's mistake (400 BAD_USER_INPUT, as
-            // execution would report it), not an unexpected 500.
-            if (!(error instanceof GraphQLError)) throw error;
-            throw new GraphQLError(error.message, {
-              nodes: error.nodes,
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-            });
+          const key = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+          let byRequest = known.get(document);
+          let complexity = byRequest?.get(key);
+          if (complexity === undefined) {
+            complexity = complexityOf(schema, document, request.operationName, request.variables);
+            // Large variables (a mutation's input) are not worth keeping; a list's few are.
+            if (key.length <= 2000) {
+              if (!byRequest) known.set(document, (byRequest = new Map()));
+              if (byRequest.size >= 100) byRequest.clear();
+              byRequest.set(key, complexity);
+            }
           }
           if (complexity > maximum) {
             // Errors thrown from didResolveOperation default to HTTP 500 in Apollo; `http` sets the real one.

@@ -154,7 +154,8 @@ export type DeploymentColumn = (typeof DEPLOYMENT_COLUMNS)[number];
 const COLUMNS_OF_FIELD: Partial<Record<string, readonly DeploymentColumn[]>> = {
   isApproved: ['approvalsRequired', 'approvalsReceived'],
   isRolledBack: ['rolledBackAt'],
-  release: ['releaseId'],
+  // The release's service too: loadReleasesAhead reads the release's service by it, at once.
+  release: ['releaseId', 'serviceId'],
   service: ['serviceId'],
   environment: ['environmentId'],
 };
