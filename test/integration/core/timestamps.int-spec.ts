@@ -65,6 +65,18 @@ describe('timestamptz values read back', () => {
     }
   });
 
+  it("reads in UTC by default, whatever the server's zone, and writes each value as its instant", async () => {
+    const [{ zone }] = await dataSource.query<{ zone: string }[]>(
+      `SELECT current_setting('TimeZone') AS zone`,
+    );
+    expect(zone).toBe('UTC');
+    const rows = await dataSource.query<{ value: Date }[]>(
+      `SELECT t AS value FROM unnest($1::timestamptz[]) AS t`,
+      [INSTANTS],
+    );
+    for (const row of rows) expect(row.value.toISOString()).toBe(new Date(row.value.getTime()).toISOString());
+  });
+
   it('reads infinity as pg does', async () => {
     const [row] = await dataSource.query<{ future: unknown; past: unknown }[]>(
       `SELECT 'infinity'::timestamptz AS future, '-infinity'::timestamptz AS past`,

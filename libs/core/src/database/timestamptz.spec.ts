@@ -41,6 +41,25 @@ describe('parseTimestamptz', () => {
     }
   });
 
+  it('writes what it read in UTC as any Date of that time writes itself (toISOString, JSON)', () => {
+    for (const text of randomTimestamps(20_000)) {
+      const utcText = text.replace(/[+-][\d:]+$/, '+00');
+      const ours = parseTimestamptz(utcText) as Date;
+      const plain = new Date(ours.getTime());
+      expect({ utcText, iso: ours.toISOString(), json: JSON.stringify({ at: ours }) }).toEqual({
+        utcText,
+        iso: plain.toISOString(),
+        json: JSON.stringify({ at: plain }),
+      });
+    }
+  });
+
+  it('formats a changed Date by its new time', () => {
+    const read = parseTimestamptz('2026-11-27 16:03:10.123+00') as Date;
+    read.setTime(Date.UTC(2027, 0, 1));
+    expect(read.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+  });
+
   it.each([
     ['2026-11-27 16:03:10+00', '2026-11-27T16:03:10.000Z'],
     ['2026-11-27 16:03:10.5+00', '2026-11-27T16:03:10.500Z'],

