@@ -474,8 +474,9 @@ describe('deployments', () => {
         errors: [{ path: 'status', message: 'allowed next statuses: running, canceled' }],
       });
 
-      // One batched release lookup for the whole page, not one per deployment.
-      const findMany = jest.spyOn(t.app.get(ReleasesService), 'findMany');
+      // One batched release lookup for the whole page, not one per deployment, and one for their commits.
+      const findMany = jest.spyOn(t.app.get(ReleasesService), 'findManyWithoutCommits');
+      const commitsOf = jest.spyOn(t.app.get(ReleasesService), 'commitsOfMany');
       const listed = await t.graphql<{
         deployments: {
           items: { id: string; status: string; release: { version: string; commits: { sha: string }[] } }[];
@@ -488,7 +489,9 @@ describe('deployments', () => {
       expect(listed.errors).toBeUndefined();
       expect(findMany).toHaveBeenCalledTimes(1);
       expect([...findMany.mock.calls[0][0]].sort()).toEqual(releases.map((r) => r.id).sort());
+      expect(commitsOf).toHaveBeenCalledTimes(1);
       findMany.mockRestore();
+      commitsOf.mockRestore();
       expect(listed.data!.deployments.items).toEqual([
         {
           id: ids[1],
