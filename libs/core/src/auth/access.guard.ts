@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { IS_PUBLIC, REQUIRED_PERMISSION, requestOf } from './access.decorators';
+import { Actor } from './actor';
 import { ApiKeysService } from './api-keys.service';
 import { authenticateRequest, createAuthenticator, PassportAuthenticator } from './bearer.strategy';
 import { isAllowed, Permission } from './roles';
@@ -37,7 +38,10 @@ export class AccessGuard implements CanActivate {
     // Only the Authorization header may carry the key. passport-http-bearer also takes `access_token`
     // from the query string and body, where tokens end up in access logs, proxies and browser
     // history (RFC 6750 §5.3), so the strategy sees the headers alone.
-    const actor = await authenticateRequest(this.authenticator, { id: request.id, headers: request.headers });
+    // A GraphQL request with several root fields passes here once per field: its key is checked once.
+    const actor =
+      (request.user as Actor | undefined) ??
+      (await authenticateRequest(this.authenticator, { id: request.id, headers: request.headers }));
     if (!actor)
       throw new AppError(CommonErrors.unauthenticated, 'Send a valid API key: Authorization: Bearer opk_…');
     request.user = actor;

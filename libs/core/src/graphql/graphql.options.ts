@@ -7,6 +7,7 @@ import { getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { GraphqlConfig } from '../config/config';
 import { describeError } from '../errors/problem-details.filter';
 import { DEFAULT_PAGE_SIZE } from '../pagination/pagination';
+import { compiledExecution } from './compiled-execution';
 import { maxDepthRule } from './max-depth.rule';
 import { withSpecDeprecatedDirective } from './spec-directives';
 
@@ -39,6 +40,7 @@ export function graphqlOptions(config: GraphqlConfig): ApolloDriverConfig {
       offlineIdeLandingPage(),
       withRequestIds(),
       complexityLimit(config.maxComplexity),
+      compiledExecution() as unknown as ApolloServerPlugin,
       // Apollo installs its cache-control plugin unless told not to. It hooks every field's resolver
       // (wrapping each in instrumentation that allocates per field) to compute HTTP cache hints,
       // which responses of this API never carry: a 50-environment nested read resolves ~60,000 fields.
@@ -183,7 +185,7 @@ function complexityLimit(maximum: number): ApolloServerPlugin {
             complexity = complexityOf(schema, document, request.operationName, request.variables);
             // Large variables (a mutation's input) are not worth keeping; a list's few are.
             if (key.length <= 2000) {
-              if (!byRequest) known.set(document, (byRequest = new Map()));
+              if (!byRequest) known.set(document, (byRequest = new Map<string, number>()));
               if (byRequest.size >= 100) byRequest.clear();
               byRequest.set(key, complexity);
             }
