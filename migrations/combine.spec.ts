@@ -75,6 +75,7 @@ describe('MIGRATIONS', () => {
       'AddAlertSourceDisabling1764231200000',
       'SealAlertSourceSecrets1764231400000',
       'IndexDeploymentLookups1764231600000',
+      'JobRunsEnqueueWork1764231700000',
     ]);
   });
 });

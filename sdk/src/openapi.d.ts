@@ -93,15 +93,15 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/job-runs": {
+    "/v1/job-types": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** List job runs, newest first */
-        get: operations["listJobRuns"];
+        /** List job types with their schedule, settings and queued / running / retrying / failed counts */
+        get: operations["listJobTypes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -110,7 +110,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/jobs/{name}/run": {
+    "/v1/job-types/{type}/run": {
         parameters: {
             query?: never;
             header?: never;
@@ -119,8 +119,93 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a job now, outside its schedule */
+        /** Enqueue a scheduled job type now, outside its schedule */
         post: operations["runJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List jobs on the queue, newest first */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one job */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry a failed or cancelled job */
+        post: operations["retryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a job that is queued or waiting for a retry */
+        post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/job-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List runs of scheduled job types, newest first */
+        get: operations["listJobRuns"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1138,13 +1223,41 @@ export interface components {
             brokenEventId: string | null;
             reason: string | null;
         };
-        /** @enum {string} */
-        JobRunStatus: "running" | "succeeded" | "failed" | "abandoned";
+        /** @description A kind of work the queue runs: its settings, schedule and current counts. */
+        JobType: {
+            /** @example core.housekeeping */
+            type: string;
+            /** @description Cron expression (UTC) it is enqueued on, if scheduled. */
+            schedule: string | null;
+            /** @description Jobs one process handles at once. */
+            concurrency: number;
+            retryLimit: number;
+            retryDelaySeconds: number;
+            retryBackoff: boolean;
+            timeoutSeconds: number;
+            queued: number;
+            running: number;
+            /** @description Failed, waiting for another attempt. */
+            retrying: number;
+            /** @description Failed with no attempts left (kept until retention deletes them). */
+            failed: number;
+        };
+        JobTypeList: {
+            items: components["schemas"]["JobType"][];
+        };
         /** @enum {string} */
         JobTrigger: "schedule" | "manual";
-        /** @description One run of a scheduled job: when, which slot, by which process, outcome and counts. */
+        /**
+         * @description Its job's status; `pruned` once the job is past retention.
+         * @enum {string}
+         */
+        JobRunStatus: "queued" | "retrying" | "running" | "succeeded" | "failed" | "cancelled" | "pruned";
+        /** @description One run of a scheduled job type: its slot, who claimed it, and what its job did. */
         JobRun: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Also the id of the job it enqueued (`GET /v1/jobs/{id}`).
+             */
             id: string;
             /** @example core.housekeeping */
             job: string;
@@ -1154,18 +1267,66 @@ export interface components {
              */
             slot: string;
             trigger: components["schemas"]["JobTrigger"];
-            status: components["schemas"]["JobRunStatus"];
-            /** @description host:pid:random of the process that ran it. */
+            /** @description host:pid:random of the process that claimed the slot and enqueued the job. */
             instanceId: string;
             /** Format: date-time */
-            startedAt: string;
+            claimedAt: string;
+            /** @description Its job's status; `pruned` once the job is past retention. */
+            status: components["schemas"]["JobRunStatus"];
+            /** @description Attempts started so far. */
+            attempts: number;
             /** Format: date-time */
             finishedAt: string | null;
-            /** @description What the run did, e.g. {"idempotencyKeysDeleted": 12}. Objects and arrays nest at most 16 levels deep. */
+            /** @description What the job did, e.g. {"idempotencyKeysDeleted": 12}. Objects and arrays nest at most 16 levels deep. */
             counts: {
                 [key: string]: unknown;
-            };
+            } | null;
+            /** @description The last failed attempt's error. */
             error: string | null;
+        };
+        /** @enum {string} */
+        JobStatus: "queued" | "retrying" | "running" | "succeeded" | "failed" | "cancelled";
+        /** @description One job on the queue: its type, payload, attempts and outcome. */
+        Job: {
+            /** Format: uuid */
+            id: string;
+            /** @example core.housekeeping */
+            type: string;
+            /** @description queued (waiting), running, retrying (failed, waiting for its next attempt), succeeded, failed (no attempts left), cancelled. */
+            status: components["schemas"]["JobStatus"];
+            /** @description Attempts started so far. */
+            attempts: number;
+            maxAttempts: number;
+            /** @description The payload it was enqueued with. Objects and arrays nest at most 16 levels deep. */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @description The handler's result, once it succeeded. Objects and arrays nest at most 16 levels deep. */
+            result: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The last failed attempt's error. */
+            error: string | null;
+            singletonKey: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Not run before this instant (a retry's backoff moves it).
+             */
+            runAfter: string;
+            /**
+             * Format: date-time
+             * @description When its latest attempt started.
+             */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+        };
+        JobPage: {
+            items: components["schemas"]["Job"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
         };
         JobRunPage: {
             items: components["schemas"]["JobRun"][];
@@ -3023,16 +3184,9 @@ export interface operations {
             };
         };
     };
-    listJobRuns: {
+    listJobTypes: {
         parameters: {
-            query?: {
-                /** @description Page size, default 25. */
-                limit?: number;
-                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
-                cursor?: string;
-                job?: string;
-                status?: components["schemas"]["JobRunStatus"];
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -3045,7 +3199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JobRunPage"];
+                    "application/json": components["schemas"]["JobTypeList"];
                 };
             };
             /** @description Invalid input; `errors` names each failing field. */
@@ -3091,7 +3245,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                name: string;
+                type: string;
             };
             cookie?: never;
         };
@@ -3135,6 +3289,359 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                type?: string;
+                status?: components["schemas"]["JobStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    retryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listJobRuns: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                job?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

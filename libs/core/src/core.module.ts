@@ -23,7 +23,9 @@ import { IdempotencyKeyEntity } from './http/idempotency-key.entity';
 import { createValidationPipe } from './http/validation';
 import { HousekeepingJob } from './jobs/housekeeping.job';
 import { JobRunEntity } from './jobs/job-run.entity';
-import { JobRunner } from './jobs/job-runner.service';
+import { installQueueSchema, JobQueue } from './jobs/job-queue.service';
+import { JobScheduler } from './jobs/job-scheduler.service';
+import { JobsService } from './jobs/jobs.service';
 import { Metrics } from './observability/metrics';
 import { OperationsController } from './observability/operations.controller';
 import { OutboxEventEntity } from './outbox/outbox-event.entity';
@@ -45,7 +47,9 @@ const CORE_SERVICES = [
   OutboxService,
   ApiKeysService,
   Metrics,
-  JobRunner,
+  JobQueue,
+  JobScheduler,
+  JobsService,
 ];
 
 /**
@@ -78,7 +82,11 @@ export class CoreModule {
           // Migrate before anything else touches the database (start-up work, jobs, requests).
           dataSourceFactory: async (dataSourceOptions) => {
             const dataSource = await new DataSource(dataSourceOptions!).initialize();
-            if (options.config.database.runMigrations) await runMigrationsLocked(dataSource);
+            if (options.config.database.runMigrations) {
+              await runMigrationsLocked(dataSource);
+              // The queue's schema is pg-boss's own, installed (or upgraded) by pg-boss itself.
+              await installQueueSchema(requireUrl(options.config.database));
+            }
             return dataSource;
           },
         }),

@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, createRootLogger, JobRunner, loadConfig } from '@opsplane/core';
+import { createHttpApp, createRootLogger, JobQueue, loadConfig } from '@opsplane/core';
 import request from 'supertest';
 import { WorkerModule } from '../../../apps/worker/worker.module';
 
@@ -16,7 +16,12 @@ describe('worker process', () => {
   afterAll(() => app.close());
 
   it('runs the jobs and serves health and metrics, but no API', async () => {
-    expect(app.get(JobRunner).names()).toContain('core.housekeeping');
+    expect(
+      app
+        .get(JobQueue)
+        .jobTypes()
+        .map((type) => type.type),
+    ).toContain('core.housekeeping');
     await request(app.getHttpServer()).get('/health/ready').expect(200);
     await request(app.getHttpServer()).get('/metrics').expect(200);
     const api = await request(app.getHttpServer()).get('/v1/environments').expect(404);

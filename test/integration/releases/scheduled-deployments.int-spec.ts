@@ -12,7 +12,11 @@ describe('scheduled deployments', () => {
   const clock = new FixedClock(new Date('2032-01-14T10:00:00.000Z'));
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({}, { clock });
+    // Jobs on so the enqueued scheduler job is processed here; its cron where no test run reaches.
+    t = await createTestApp(
+      { JOBS_ENABLED: 'true', JOBS_DEPLOYMENT_SCHEDULER_CRON: '0 0 29 2 *', JOBS_POLL_INTERVAL_MS: '500' },
+      { clock },
+    );
   });
   afterAll(() => t.close());
 
@@ -21,9 +25,26 @@ describe('scheduled deployments', () => {
     t.http(token).post('/v1/deployments').send(body);
   const get = async (id: string) =>
     (await t.http(t.tokens.viewer).get(`/v1/deployments/${id}`).expect(200)).body as Record<string, unknown>;
-  const runScheduler = async () =>
-    (await t.http(t.tokens.admin).post('/v1/jobs/releases.scheduled-deployments/run').send({}).expect(201))
-      .body as { status: string; counts: Record<string, number> };
+  /** Enqueues the scheduler job now and waits (polling the API) until the queue has run it. */
+  const runScheduler = async () => {
+    const run = (
+      await t
+        .http(t.tokens.admin)
+        .post('/v1/job-types/releases.scheduled-deployments/run')
+        .send({})
+        .expect(201)
+    ).body as { id: string };
+    for (let i = 0; i < 300; i += 1) {
+      const job = (await t.http(t.tokens.auditor).get(`/v1/jobs/${run.id}`).expect(200)).body as {
+        status: string;
+        result: Record<string, number>;
+      };
+      if (job.status === 'succeeded' || job.status === 'failed')
+        return { status: job.status, counts: job.result };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`scheduler job ${run.id} did not finish`);
+  };
 
   const requireOneAdminApproval = (environment: string) =>
     t

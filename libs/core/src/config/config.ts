@@ -60,10 +60,19 @@ export class SecretsConfig {
 }
 
 export class JobsConfig {
+  /** Process queued work and fire the schedules in this process; false: enqueue only. */
   enabled: boolean;
   housekeepingCron: string;
-  /** A run still marked running after this long is considered abandoned by a dead process. */
-  runLeaseSeconds: number;
+  /** Finished jobs, job runs and published outbox events are deleted this many days after they end. */
+  retentionDays: number;
+  /** On shutdown, running jobs get this long to finish; any still running are handed back for retry. */
+  drainTimeoutSeconds: number;
+  /** Connections of the queue's own pool (pg-boss), beside DB_POOL_MAX. */
+  poolMax: number;
+  /** How often an idle worker looks for work when no notification woke it. */
+  pollIntervalMs: number;
+  /** How often a processing process checks for jobs past their timeout (a dead worker's) and retries them. */
+  superviseIntervalSeconds: number;
 }
 
 export class LogConfig {
@@ -138,7 +147,11 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
       housekeepingCron: read.string('JOBS_HOUSEKEEPING_CRON', '*/5 * * * *'),
-      runLeaseSeconds: read.int('JOBS_RUN_LEASE_SECONDS', 900, 1),
+      retentionDays: read.int('JOBS_RETENTION_DAYS', 14, 1, 3650),
+      drainTimeoutSeconds: read.int('JOBS_DRAIN_TIMEOUT_SECONDS', 30, 1, 3600),
+      poolMax: read.int('JOBS_POOL_MAX', 4, 2, 100),
+      pollIntervalMs: read.int('JOBS_POLL_INTERVAL_MS', 2000, 500, 60_000),
+      superviseIntervalSeconds: read.int('JOBS_SUPERVISE_INTERVAL_SECONDS', 30, 1, 3600),
     },
     log: {
       level: read.oneOf('LOG_LEVEL', 'info', [

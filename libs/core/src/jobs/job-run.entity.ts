@@ -1,16 +1,17 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type JobRunStatus = 'running' | 'succeeded' | 'failed' | 'abandoned';
 export type JobTrigger = 'schedule' | 'manual';
 
 /**
- * One row per run. The unique (job, slot) pair is the claim: whichever process inserts it runs
- * that scheduled slot, every other process skips it.
+ * One row per scheduled (or manual) run of a scheduled job type. The unique (job, slot) pair is
+ * the claim: whichever process inserts it enqueues that slot's job (same id as this row, in the
+ * same transaction); every other process skips it. What the job then did is on the queue's job.
  */
 @Entity({ name: 'job_runs' })
 @Index('job_runs_job_slot_key', ['job', 'slot'], { unique: true })
-@Index('job_runs_status_idx', ['status', 'startedAt'])
+@Index('job_runs_claimed_at_idx', ['claimedAt'])
 export class JobRunEntity {
+  /** Also the id of the job it enqueued. */
   @PrimaryColumn('uuid')
   id: string;
 
@@ -24,23 +25,10 @@ export class JobRunEntity {
   @Column('text')
   trigger: JobTrigger;
 
-  @Column('text')
-  status: JobRunStatus;
-
-  /** Which process ran it (host:pid:random), to tell replicas apart. */
+  /** Which process claimed it (host:pid:random), to tell replicas apart. */
   @Column('text')
   instanceId: string;
 
   @Column('timestamptz')
-  startedAt: Date;
-
-  @Column('timestamptz', { nullable: true })
-  finishedAt: Date | null;
-
-  /** What the run did, e.g. `{ "idempotencyKeysDeleted": 12 }`. */
-  @Column('jsonb', { default: {} })
-  counts: Record<string, number>;
-
-  @Column('text', { nullable: true })
-  error: string | null;
+  claimedAt: Date;
 }

@@ -8,6 +8,7 @@ import { JsonObject } from '../json';
  */
 @Entity({ name: 'outbox_events' })
 @Index('outbox_events_unpublished_idx', ['id'], { where: 'published_at IS NULL' })
+@Index('outbox_events_published_at_idx', ['publishedAt'], { where: 'published_at IS NOT NULL' })
 export class OutboxEventEntity {
   @PrimaryColumn('uuid')
   id: string;

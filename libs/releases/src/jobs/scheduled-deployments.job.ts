@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, Job, JobContext, ScheduledJob, systemActor, Transactions } from '@opsplane/core';
+import { Clock, JobContext, OnJob, systemActor, Transactions } from '@opsplane/core';
 import { DeploymentEntity } from '../deployment.entity';
 import { DeploymentTransitions } from '../deployment-transitions';
 import { ReleasesConfig } from '../releases.config';
@@ -11,29 +11,29 @@ type Move = 'expire' | 'queue';
 
 /**
  * Expires deployments still waiting (for approval or for their time) past `expiresAt`, then
- * queues scheduled deployments whose time has come. The core runner claims each slot once across
- * processes; rows are claimed with `FOR UPDATE SKIP LOCKED` and moved only from the status they
- * were read in, so even a run overlapping another (a slow run, `POST /v1/jobs/…/run`) moves each
- * deployment once. Expiry goes first, so a deployment due after its expiry is never queued.
+ * queues scheduled deployments whose time has come. Core's scheduler enqueues one job per cron slot
+ * across processes; rows are claimed with `FOR UPDATE SKIP LOCKED` and moved only from the status
+ * they were read in, so even a run overlapping another (a retry, `POST /v1/job-types/…/run`) moves
+ * each deployment once. Expiry goes first, so a deployment due after its expiry is never queued.
  */
 @Injectable()
-@Job('releases.scheduled-deployments')
-export class ScheduledDeploymentsJob implements ScheduledJob {
+export class ScheduledDeploymentsJob {
   constructor(
     private readonly transactions: Transactions,
     private readonly transitions: DeploymentTransitions,
     private readonly clock: Clock,
-    private readonly config: ReleasesConfig,
   ) {}
 
-  get schedule(): string {
-    return this.config.deploymentSchedulerCron;
-  }
-
-  async run(context: JobContext): Promise<Record<string, number>> {
+  @OnJob('releases.scheduled-deployments', {
+    schedule: (get) => get(ReleasesConfig).deploymentSchedulerCron,
+    retryLimit: 3,
+    retryDelaySeconds: 5,
+    timeoutSeconds: 300,
+  })
+  async run(_payload: object, context: JobContext): Promise<Record<string, number>> {
     const now = this.clock.now();
-    const expired = await this.moveAll('expire', now, context.runId);
-    const queued = await this.moveAll('queue', now, context.runId);
+    const expired = await this.moveAll('expire', now, context.jobId);
+    const queued = await this.moveAll('queue', now, context.jobId);
     return { expired, queued };
   }
 
