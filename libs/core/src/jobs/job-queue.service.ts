@@ -143,6 +143,10 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       migrate: false, // installed with the migrations (CoreModule), or already there with DB_MIGRATIONS=false
       supervise: this.config.enabled,
       superviseIntervalSeconds: this.config.superviseIntervalSeconds,
+      // How often any process may look for jobs past their timeout (a dead worker's): pg-boss claims
+      // this per queue across processes, 60 s by default, so a live process that looked a moment
+      // before a worker died would hold recovery back for a minute. Every supervision pass looks.
+      monitorIntervalSeconds: this.config.superviseIntervalSeconds,
       schedule: false, // cron slots are claimed in job_runs (JobScheduler), to the second
       useListenNotify: this.config.enabled,
       registerInstance: false,
