@@ -500,7 +500,8 @@ describe('bad input', () => {
     const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
     it.each([
-      ['not base64 JSON', 'garbage!!', 'pagination.invalid_cursor'],
+      ['not base64 JSON', 'garbage', 'pagination.invalid_cursor'],
+      ['outside the base64url alphabet the document states', 'garbage!!', 'request.validation_failed'],
       ['JSON but not an array', encode({ rank: 1 }), 'pagination.invalid_cursor'],
       ['a key without an id', encode([1]), 'pagination.invalid_cursor'],
       ['an id that is not a UUID', encode([1, 'not-a-uuid']), 'pagination.invalid_cursor'],
@@ -558,10 +559,17 @@ describe('bad input', () => {
 
     it('GraphQL: refuses a malformed cursor with the same code, naming cursor', async () => {
       const answer = await gql(`query($cursor: String) { environments(cursor: $cursor) { nextCursor } }`, {
-        cursor: 'garbage!!',
+        cursor: 'garbage',
       });
       expectGraphQLProblem(answer, 400, 'pagination.invalid_cursor', ['cursor']);
       expect(answer.data).toBeNull();
+    });
+
+    it('GraphQL: refuses a cursor outside the documented base64url alphabet as invalid input, naming cursor', async () => {
+      const query = `query($cursor: String) { environments(cursor: $cursor) { nextCursor } }`;
+      expectGraphQLProblem(await gql(query, { cursor: 'garbage!!' }), 400, 'request.validation_failed', [
+        'cursor',
+      ]);
     });
   });
 

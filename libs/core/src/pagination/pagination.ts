@@ -20,6 +20,9 @@ export class PageArgs {
   @Prop.string({
     optional: true,
     maxLength: 500,
+    // What encodeCursor writes (base64url), so the document states the format too.
+    pattern: /^[A-Za-z0-9_-]+$/,
+    patternHint: 'must be a nextCursor as a list answered it (base64url)',
     description:
       'The `nextCursor` of the previous page, sent with the same filters (`limit` may change); ' +
       'with other filters it is refused (400 `pagination.invalid_cursor`).',
