@@ -144,7 +144,9 @@ async function measureAlone(context: BenchContext, data: ReleaseData, token: str
   const start = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
     scripts: { start: string };
   };
-  const nodeFlags = /node ((?:--\S+ )*)dist/.exec(start.scripts.start)?.[1]?.trim().split(' ') ?? [];
+  const nodeFlags = (/node ((?:--\S+ )*)dist/.exec(start.scripts.start)?.[1] ?? '')
+    .split(' ')
+    .filter(Boolean);
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeFlags, main], {
     env: {
