@@ -29,6 +29,7 @@ import { JobsService } from './jobs/jobs.service';
 import { Metrics } from './observability/metrics';
 import { OperationsController } from './observability/operations.controller';
 import { OutboxEventEntity } from './outbox/outbox-event.entity';
+import { OutboundHttp } from './outbound/outbound-http.service';
 import { OutboxService } from './outbox/outbox.service';
 
 export interface CoreModuleOptions {
@@ -50,6 +51,7 @@ const CORE_SERVICES = [
   JobQueue,
   JobScheduler,
   JobsService,
+  OutboundHttp,
 ];
 
 /**

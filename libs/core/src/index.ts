@@ -10,6 +10,7 @@ export {
   JobsConfig,
   LogConfig,
   GraphqlConfig,
+  OutboundConfig,
   SecretsConfig,
 } from './config/config';
 export { Env, EnvReader } from './config/env-reader';
@@ -92,3 +93,13 @@ export { EXPECTED_VERSION } from './graphql/args';
 export { StateMachine, assertTransition } from './state-machine';
 export { findByIdOrSlug, findManyByIds, findManyByIdsOrSlugs } from './database/lookups';
 export { SettingResource, putSetting, removeSetting } from './audit/settings';
+export {
+  OutboundHttp,
+  OutboundRequestOptions,
+  OutboundResponse,
+  OutboundFailure,
+  OutboundFailureKind,
+  OutboundResult,
+} from './outbound/outbound-http.service';
+export { OutboundErrors } from './outbound/outbound.errors';
+export { classifyAddress, parseCidrList, CidrRange, Refusal, RefusalReason } from './outbound/address-policy';

@@ -7,6 +7,7 @@ import {
   HttpConfig,
   JobsConfig,
   LogConfig,
+  OutboundConfig,
   SecretsConfig,
 } from './config';
 import { definedSections } from './sections';
@@ -28,6 +29,7 @@ export class ConfigModule {
       { provide: JobsConfig, useValue: config.jobs },
       { provide: LogConfig, useValue: config.log },
       { provide: GraphqlConfig, useValue: config.graphql },
+      { provide: OutboundConfig, useValue: config.outbound },
       // Throws, naming the class, for a section defined after this config was loaded.
       ...definedSections().map((type) => ({ provide: type, useValue: config.sections.get(type) })),
     ];

@@ -156,3 +156,18 @@ describe('.env.example', () => {
     expect(read.filter((name) => !documented.has(name))).toEqual([]);
   });
 });
+
+describe('outbound configuration', () => {
+  it('defaults to no allowed ranges, 10 s and 64 KiB', () => {
+    expect(loadConfig({}).outbound).toEqual({ allowCidrs: [], timeoutMs: 10_000, maxResponseBytes: 65_536 });
+  });
+
+  it('parses OUTBOUND_ALLOW_CIDRS and lists every entry that is not a CIDR', () => {
+    const { allowCidrs } = loadConfig({ OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32, 10.20.0.0/16' }).outbound;
+    expect(allowCidrs.map((range) => range.text)).toEqual(['127.0.0.1/32', '10.20.0.0/16']);
+    expect(() => loadConfig({ OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32,10.0.0.0/33,intranet' })).toThrow(
+      'OUTBOUND_ALLOW_CIDRS must be a comma-separated list of CIDRs such as 127.0.0.1/32,10.20.0.0/16; ' +
+        'not CIDRs: "10.0.0.0/33", "intranet"',
+    );
+  });
+});

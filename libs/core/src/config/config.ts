@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { CidrRange, parseCidrList } from '../outbound/address-policy';
 import { Env, envReader } from './env-reader';
 import { ConfigSections, readSections } from './sections';
 
@@ -86,6 +87,18 @@ export class GraphqlConfig {
   maxTokens: number;
 }
 
+export class OutboundConfig {
+  /**
+   * Ranges outbound requests may reach although the SSRF policy refuses them (loopback, private,
+   * link-local, …); empty by default. Never lifts the refusal of the service's own address.
+   */
+  allowCidrs: CidrRange[];
+  /** Total time of one outbound request, connection and DNS included. */
+  timeoutMs: number;
+  /** Bytes of a response body kept; the rest is dropped and the result marked truncated. */
+  maxResponseBytes: number;
+}
+
 export interface AppConfig {
   http: HttpConfig;
   database: DatabaseConfig;
@@ -94,6 +107,7 @@ export interface AppConfig {
   jobs: JobsConfig;
   log: LogConfig;
   graphql: GraphqlConfig;
+  outbound: OutboundConfig;
   /** The libs' own sections (`defineConfig`), by class; ConfigModule provides each. */
   sections: ConfigSections;
 }
@@ -115,6 +129,13 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
   const problems: string[] = [];
   const read = envReader(env, problems);
   const embeddedDir = read.string('DB_EMBEDDED_DIR', '.data/postgres');
+  const allowCidrs = parseCidrList(read.optional('OUTBOUND_ALLOW_CIDRS'));
+  if (allowCidrs.invalid.length > 0) {
+    problems.push(
+      `OUTBOUND_ALLOW_CIDRS must be a comma-separated list of CIDRs such as 127.0.0.1/32,10.20.0.0/16; ` +
+        `not CIDRs: ${allowCidrs.invalid.map((entry) => `"${entry}"`).join(', ')}`,
+    );
+  }
   const config: AppConfig = {
     http: {
       port: read.int('PORT', 3000, 0, 65535),
@@ -168,6 +189,11 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
       maxDepth: read.int('GRAPHQL_MAX_DEPTH', 10, 1, 100),
       maxComplexity: read.int('GRAPHQL_MAX_COMPLEXITY', 2000, 10),
       maxTokens: read.int('GRAPHQL_MAX_TOKENS', 1000, 100, 100_000),
+    },
+    outbound: {
+      allowCidrs: allowCidrs.ranges,
+      timeoutMs: read.int('OUTBOUND_TIMEOUT_MS', 10_000, 100, 300_000),
+      maxResponseBytes: read.int('OUTBOUND_MAX_RESPONSE_BYTES', 65_536, 0, 16_777_216),
     },
     sections: readSections(read),
   };
