@@ -29,6 +29,9 @@ import { JobsService } from './jobs/jobs.service';
 import { Metrics } from './observability/metrics';
 import { OperationsController } from './observability/operations.controller';
 import { OutboxEventEntity } from './outbox/outbox-event.entity';
+import { OutboxPositionEntity } from './outbox/outbox-position.entity';
+import { OutboxRelay } from './outbox/outbox-relay.job';
+import { OutboxSubscribers } from './outbox/outbox-subscribers';
 import { OutboxService } from './outbox/outbox.service';
 
 export interface CoreModuleOptions {
@@ -45,6 +48,8 @@ const CORE_SERVICES = [
   ChangeRecorder,
   AuditLogService,
   OutboxService,
+  OutboxSubscribers,
+  OutboxRelay,
   ApiKeysService,
   Metrics,
   JobQueue,
@@ -93,6 +98,7 @@ export class CoreModule {
         TypeOrmModule.forFeature([
           AuditEventEntity,
           OutboxEventEntity,
+          OutboxPositionEntity,
           ApiKeyEntity,
           IdempotencyKeyEntity,
           JobRunEntity,
