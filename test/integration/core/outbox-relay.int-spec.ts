@@ -22,7 +22,7 @@ import { unique } from '../../support/test-app';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` answers true (a bound on hangs, not a timing assertion). */
-async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 40_000): Promise<void> {
   const giveUpAt = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > giveUpAt) throw new Error(`not reached in time: ${what}`);
@@ -120,7 +120,7 @@ describe('outbox relay', () => {
       )
     ).map((row) => row.id);
 
-  beforeAll(async () => {
+  const start = async (env: Record<string, string> = {}) => {
     const config = loadConfig({
       ...process.env,
       JOBS_ENABLED: 'true',
@@ -129,12 +129,18 @@ describe('outbox relay', () => {
       // The tests run the relay themselves, so each step is deterministic.
       JOBS_OUTBOX_RELAY_CRON: '0 0 29 2 *',
       LOG_LEVEL: 'error',
+      ...env,
     });
-    app = await createHttpApp(RelayTestModule.forRoot(config, clock), {
+    const started = await createHttpApp(RelayTestModule.forRoot(config, clock), {
       config,
       logger: createRootLogger(config.log),
     });
-    await app.init();
+    await started.init();
+    return started;
+  };
+
+  beforeAll(async () => {
+    app = await start();
     relay = app.get(OutboxRelay);
     subscribers = app.get(TestSubscribers);
     db = app.get(DataSource);
@@ -263,4 +269,33 @@ describe('outbox relay', () => {
     );
     expect(unpublished).toBe(0);
   }, 60_000);
+
+  it('runs on its schedule in every process, one relay at a time, each event handed over once', async () => {
+    // Two more processes whose relays tick every second, beside this one whose relay is called.
+    const everySecond = { JOBS_OUTBOX_RELAY_CRON: '* * * * * *' };
+    const others = [await start(everySecond), await start(everySecond)];
+    try {
+      const subject = newId();
+      const count = 30;
+      await Promise.all(
+        Array.from({ length: count }, (_, seq) => record('relaytest.step', 'relaysubject', subject, { seq })),
+      );
+      await Promise.all([relay.relay(), relay.relay()]);
+      const received = () =>
+        [subscribers, ...others.map((other) => other.get(TestSubscribers))].flatMap((each) =>
+          each.of('test-wildcard').filter((event) => event.aggregateId === subject),
+        );
+      await eventually(() => received().length >= count, 'every event, through any process');
+      await sleep(1500); // two more ticks of the scheduled relays
+      expect(received()).toHaveLength(count);
+      expect(new Set(received().map((event) => event.id)).size).toBe(count);
+      const [{ jobs }] = await db.query<{ jobs: number }[]>(
+        `SELECT count(*)::int AS jobs FROM pgboss.job WHERE name = 'outbox.test-wildcard' AND data->>'eventId' = ANY($1)`,
+        [await eventIds(subject)],
+      );
+      expect(jobs).toBe(count);
+    } finally {
+      for (const other of others) await other.close();
+    }
+  }, 90_000);
 });

@@ -251,6 +251,32 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     });
   }
 
+  /**
+   * Enqueues many jobs of `type` in one statement (the outbox relay's deliveries), in order: their ids
+   * rise, so jobs sharing a singleton key on a `key_strict_fifo` queue run in the order given. Each
+   * payload is validated as in `enqueue`; the transaction rule is the same.
+   */
+  async enqueueMany(
+    type: string,
+    jobs: { payload: object; singletonKey?: string }[],
+    options: Pick<EnqueueOptions, 'manager' | 'outsideTransaction'> = {},
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    const jobType = this.jobType(type);
+    if (this.stopping)
+      throw new AppError(CommonErrors.unavailable, 'This process is shutting down; try again.');
+    const rows = [];
+    for (const job of jobs)
+      rows.push({
+        id: newId(),
+        data: await this.validPayload(jobType, job.payload),
+        singletonKey: job.singletonKey,
+      });
+    const manager = options.outsideTransaction ? undefined : (options.manager ?? this.transactions.manager());
+    const db = manager ? await transactionDb(manager) : undefined;
+    await this.boss.insert(type, rows, { db });
+  }
+
   /** The pg-boss instance, for the admin operations of JobsService. */
   get queue(): PgBoss {
     return this.boss;

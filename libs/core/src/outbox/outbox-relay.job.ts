@@ -109,22 +109,19 @@ export class OutboxRelay {
       [position.last_xid, position.last_id],
     );
     if (events.length === 0) return { enqueued: 0, full: false };
-    let enqueued = 0;
-    for (const event of events) {
-      if (!matchesType(subscriber.types, event.type)) continue;
-      await this.queue.enqueue(
-        deliveryJobType(subscriber.name),
-        { eventId: event.id },
-        { manager, singletonKey: `${event.aggregate_type}:${event.aggregate_id}` },
-      );
-      enqueued += 1;
-    }
+    const jobs = events
+      .filter((event) => matchesType(subscriber.types, event.type))
+      .map((event) => ({
+        payload: { eventId: event.id },
+        singletonKey: `${event.aggregate_type}:${event.aggregate_id}`,
+      }));
+    await this.queue.enqueueMany(deliveryJobType(subscriber.name), jobs, { manager });
     const last = events[events.length - 1];
     await manager.query(
       `UPDATE outbox_positions SET last_xid = $2, last_id = $3, updated_at = $4 WHERE subscriber = $1`,
       [subscriber.name, last.xid, last.id, this.clock.now()],
     );
-    return { enqueued, full: events.length === BATCH };
+    return { enqueued: jobs.length, full: events.length === BATCH };
   }
 
   /** Every subscriber's position has passed these (with none registered: every settled event). */
