@@ -76,6 +76,7 @@ describe('MIGRATIONS', () => {
       'SealAlertSourceSecrets1764231400000',
       'IndexDeploymentLookups1764231600000',
       'JobRunsEnqueueWork1764231700000',
+      'OutboxRelay1764231800000',
     ]);
   });
 });

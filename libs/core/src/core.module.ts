@@ -30,6 +30,9 @@ import { Metrics } from './observability/metrics';
 import { OperationsController } from './observability/operations.controller';
 import { OutboxEventEntity } from './outbox/outbox-event.entity';
 import { OutboundHttp } from './outbound/outbound-http.service';
+import { OutboxPositionEntity } from './outbox/outbox-position.entity';
+import { OutboxRelay } from './outbox/outbox-relay.job';
+import { OutboxSubscribers } from './outbox/outbox-subscribers';
 import { OutboxService } from './outbox/outbox.service';
 
 export interface CoreModuleOptions {
@@ -46,6 +49,8 @@ const CORE_SERVICES = [
   ChangeRecorder,
   AuditLogService,
   OutboxService,
+  OutboxSubscribers,
+  OutboxRelay,
   ApiKeysService,
   Metrics,
   JobQueue,
@@ -95,6 +100,7 @@ export class CoreModule {
         TypeOrmModule.forFeature([
           AuditEventEntity,
           OutboxEventEntity,
+          OutboxPositionEntity,
           ApiKeyEntity,
           IdempotencyKeyEntity,
           JobRunEntity,

@@ -39,6 +39,8 @@ export { BootstrapAdminKey } from './auth/bootstrap-admin-key';
 export { ChangeRecorder, Change, VersionedResource } from './audit/change-recorder.service';
 export { AuditLogService } from './audit/audit-log.service';
 export { OutboxService, OutboxMessage } from './outbox/outbox.service';
+export { OutboxEvent, OutboxSubscriber, OutboxSubscribers, matchesType } from './outbox/outbox-subscribers';
+export { OutboxRelay, RelayResult } from './outbox/outbox-relay.job';
 export {
   Page,
   PageArgs,

@@ -64,6 +64,8 @@ export class JobsConfig {
   /** Process queued work and fire the schedules in this process; false: enqueue only. */
   enabled: boolean;
   housekeepingCron: string;
+  /** When the outbox relay looks for committed events (6 fields: to the second). */
+  outboxRelayCron: string;
   /** Finished jobs, job runs and published outbox events are deleted this many days after they end. */
   retentionDays: number;
   /** On shutdown, running jobs get this long to finish; any still running are handed back for retry. */
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
       housekeepingCron: read.string('JOBS_HOUSEKEEPING_CRON', '*/5 * * * *'),
+      outboxRelayCron: read.string('JOBS_OUTBOX_RELAY_CRON', '* * * * * *'),
       retentionDays: read.int('JOBS_RETENTION_DAYS', 14, 1, 3650),
       drainTimeoutSeconds: read.int('JOBS_DRAIN_TIMEOUT_SECONDS', 30, 1, 3600),
       poolMax: read.int('JOBS_POOL_MAX', 4, 2, 100),

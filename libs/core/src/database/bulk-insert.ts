@@ -18,7 +18,8 @@ export async function insertRows<E extends ObjectLiteral>(
 ): Promise<void> {
   if (rows.length === 0) return;
   const metadata = manager.connection.getMetadata(target);
-  const columns = metadata.columns.filter((column) => !column.isVirtual);
+  // A column the database fills (`insert: false`, e.g. a default from the transaction) is left out.
+  const columns = metadata.columns.filter((column) => !column.isVirtual && column.isInsert);
   let sql = statements.get(metadata);
   if (!sql) {
     const names = columns.map((column) => `"${column.databaseName}"`).join(', ');

@@ -93,6 +93,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   private readonly validation: ValidationPipe = createValidationPipe();
   private boss: PgBoss;
   private stopping: Promise<void> | undefined;
+  private working = false;
   private readonly duration: Histogram<'type' | 'outcome'>;
   private readonly failures: Counter<'type' | 'reason'>;
 
@@ -158,6 +159,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.working = true;
     if (!this.config.enabled) return;
     for (const type of this.types.values()) {
       await this.boss.work(
@@ -198,6 +200,19 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     return this.stopping !== undefined;
   }
 
+  /**
+   * Declares a job type in code rather than with `@OnJob` (one per outbox subscriber): during
+   * `onModuleInit` of a module importing core, before the processes start working. Unscheduled.
+   */
+  async define(
+    type: string,
+    options: Omit<JobTypeOptions, 'schedule'>,
+    handle: (payload: object, context: JobContext) => Promise<JobResult>,
+  ): Promise<void> {
+    if (this.working) throw new Error(`Job type ${type} is defined after the queue started working`);
+    await this.ensureQueue(this.add(type, options, handle));
+  }
+
   /** The job types of this process, by name. */
   jobTypes(): JobType[] {
     return [...this.types.values()].sort((a, b) => a.type.localeCompare(b.type));
@@ -234,6 +249,32 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       startAfter: options.startAfter,
       db,
     });
+  }
+
+  /**
+   * Enqueues many jobs of `type` in one statement (the outbox relay's deliveries), in order: their ids
+   * rise, so jobs sharing a singleton key on a `key_strict_fifo` queue run in the order given. Each
+   * payload is validated as in `enqueue`; the transaction rule is the same.
+   */
+  async enqueueMany(
+    type: string,
+    jobs: { payload: object; singletonKey?: string }[],
+    options: Pick<EnqueueOptions, 'manager' | 'outsideTransaction'> = {},
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    const jobType = this.jobType(type);
+    if (this.stopping)
+      throw new AppError(CommonErrors.unavailable, 'This process is shutting down; try again.');
+    const rows = [];
+    for (const job of jobs)
+      rows.push({
+        id: newId(),
+        data: await this.validPayload(jobType, job.payload),
+        singletonKey: job.singletonKey,
+      });
+    const manager = options.outsideTransaction ? undefined : (options.manager ?? this.transactions.manager());
+    const db = manager ? await transactionDb(manager) : undefined;
+    await this.boss.insert(type, rows, { db });
   }
 
   /** The pg-boss instance, for the admin operations of JobsService. */
@@ -290,32 +331,40 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
         const handler = instance[method];
         const meta = Reflect.getMetadata(ON_JOB, handler as object) as JobHandlerMetadata | undefined;
         if (!meta) continue;
-        if (this.types.has(meta.type)) throw new Error(`@OnJob: job type ${meta.type} is declared twice`);
-        const options = meta.options;
-        this.types.set(meta.type, {
-          type: meta.type,
-          concurrency: options.concurrency ?? 1,
-          retryLimit: options.retryLimit ?? 2,
-          retryDelaySeconds: options.retryDelaySeconds ?? 5,
-          retryBackoff: options.retryBackoff ?? true,
-          retryDelayMaxSeconds: options.retryDelayMaxSeconds ?? 3600,
-          timeoutSeconds: options.timeoutSeconds ?? 900,
-          policy: options.policy ?? 'standard',
-          batchSize: options.batchSize ?? 1,
-          schedule: options.schedule
-            ? options.schedule((type) => this.moduleRef.get(type, { strict: false }))
-            : null,
-          payload: options.payload,
-          // Looked up on each call, so a method replaced on the instance (a test's spy) is the one run.
-          handle: (payload, context) =>
-            (instance[method] as (p: object, c: JobContext) => Promise<JobResult>).call(
-              instance,
-              payload,
-              context,
-            ),
-        });
+        // Looked up on each call, so a method replaced on the instance (a test's spy) is the one run.
+        this.add(meta.type, meta.options, (payload, context) =>
+          (instance[method] as (p: object, c: JobContext) => Promise<JobResult>).call(
+            instance,
+            payload,
+            context,
+          ),
+        );
       }
     }
+  }
+
+  private add(
+    type: string,
+    options: JobTypeOptions,
+    handle: (payload: object, context: JobContext) => Promise<JobResult>,
+  ): JobType {
+    if (this.types.has(type)) throw new Error(`@OnJob: job type ${type} is declared twice`);
+    const jobType: JobType = {
+      type,
+      concurrency: options.concurrency ?? 1,
+      retryLimit: options.retryLimit ?? 2,
+      retryDelaySeconds: options.retryDelaySeconds ?? 5,
+      retryBackoff: options.retryBackoff ?? true,
+      retryDelayMaxSeconds: options.retryDelayMaxSeconds ?? 3600,
+      timeoutSeconds: options.timeoutSeconds ?? 900,
+      policy: options.policy ?? 'standard',
+      batchSize: options.batchSize ?? 1,
+      schedule: options.schedule ? options.schedule((t) => this.moduleRef.get(t, { strict: false })) : null,
+      payload: options.payload,
+      handle,
+    };
+    this.types.set(type, jobType);
+    return jobType;
   }
 
   /** Creates the type's queue, or brings its retry, timeout and retention settings up to date. */

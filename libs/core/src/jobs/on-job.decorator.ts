@@ -34,9 +34,11 @@ export interface JobTypeOptions {
   /**
    * pg-boss queue policy. `standard` (default); `short`: at most one job queued per singleton key;
    * `singleton`: at most one active per key; `stately`: one queued and one active per key;
-   * `exclusive`: one queued or active per key.
+   * `exclusive`: one queued or active per key; `key_strict_fifo`: jobs of one key run one at a time in
+   * the order they were enqueued (one in retry or failed holds its key's successors back, not other
+   * keys'), every job needs a key.
    */
-  policy?: 'standard' | 'short' | 'singleton' | 'stately' | 'exclusive';
+  policy?: 'standard' | 'short' | 'singleton' | 'stately' | 'exclusive' | 'key_strict_fifo';
   /**
    * A cron expression (UTC; 5 fields, or 6 with seconds) on which a job of this type is enqueued.
    * Each slot is claimed once in `job_runs` however many processes fire it.

@@ -9,6 +9,7 @@ import { JsonObject } from '../json';
 @Entity({ name: 'outbox_events' })
 @Index('outbox_events_unpublished_idx', ['id'], { where: 'published_at IS NULL' })
 @Index('outbox_events_published_at_idx', ['publishedAt'], { where: 'published_at IS NOT NULL' })
+@Index('outbox_events_xid_idx', ['xid', 'id'])
 export class OutboxEventEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -33,4 +34,20 @@ export class OutboxEventEntity {
 
   @Column('timestamptz', { nullable: true })
   publishedAt: Date | null;
+
+  /**
+   * The writing transaction's id, 64-bit, set by the database (`txid_current()`: pg_current_xact_id()
+   * as a bigint, a form TypeORM compares without casts; the top-level transaction's even inside a
+   * savepoint). The relay
+   * reads an event only once every transaction that could still commit an older one has finished.
+   * Never written by code (inserts leave it to the default).
+   */
+  @Column({
+    type: 'bigint',
+    default: () => 'txid_current()',
+    insert: false,
+    update: false,
+    select: false,
+  })
+  xid?: string;
 }
