@@ -33,9 +33,6 @@ export function dataSourceOptions(options: DatabaseOptions): DataSourceOptions {
       idle_in_transaction_session_timeout: 60_000,
       // pg's parsers, but a faster one for timestamptz (timestamptz.ts); this pool's, not pg's global ones.
       types: pgTypeParsers,
-      // Timestamps arrive in UTC whatever the server's zone, so they are read (and written out
-      // again, see InstantReadInUtc) the same way everywhere; no query of ours depends on the zone.
-      options: '-c TimeZone=UTC',
     },
   };
 }

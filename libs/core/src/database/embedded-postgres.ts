@@ -72,8 +72,17 @@ export async function startEmbeddedPostgres(dataDir: string, logger: Logger): Pr
     persistent: true,
     createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    // Listen on loopback only; this database is private to the process that started it.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // Listen on loopback only; this database is private to the process that started it. Sessions in
+    // UTC whatever the machine's zone, as on most servers (timestamps are then written out from
+    // PostgreSQL's own text, see InstantReadInUtc).
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'TimeZone=UTC',
+    ],
     onLog: () => undefined,
     onError: (error: unknown) => logger.warn(`embedded PostgreSQL: ${String(error)}`),
   });
