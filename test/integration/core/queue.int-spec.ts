@@ -119,12 +119,11 @@ describe('work queue', () => {
       const rows = await db.query(`SELECT pid FROM test_job_attempts WHERE key = $1`, [key]);
       return rows.length > 0 ? rows : undefined;
     });
+    // Killed at once: left alive past the job's 3 s timeout, the first worker would retry the job itself.
+    first.kill('SIGKILL');
     expect((await job(id)).status).toBe('running');
-    // The second worker starts while the first still holds the job (it cannot take an active job),
-    // so its start-up, slow on a loaded machine, is not part of what the recovery waits for.
     const second = await startWorker();
     workers.push(second);
-    first.kill('SIGKILL');
     // …its lease (the 3 s timeout) passes, the job is retried, and the second worker completes it.
     const done = await eventually(async () => {
       const current = await job(id);
