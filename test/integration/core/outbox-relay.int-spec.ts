@@ -22,7 +22,11 @@ import { unique } from '../../support/test-app';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` answers true (a bound on hangs, not a timing assertion). */
-async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 40_000): Promise<void> {
+async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 150_000,
+): Promise<void> {
   const giveUpAt = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > giveUpAt) throw new Error(`not reached in time: ${what}`);
@@ -160,7 +164,7 @@ describe('outbox relay', () => {
     relay = app.get(OutboxRelay);
     subscribers = app.get(TestSubscribers);
     db = app.get(DataSource);
-  }, 60_000);
+  }, 200_000);
   afterAll(() => app?.close());
 
   it('hands an event to the subscribers whose types match, exactly or by wildcard, once each', async () => {
@@ -187,7 +191,7 @@ describe('outbox relay', () => {
       payload: { after: {} },
     });
     expect(other).toBeDefined();
-  }, 60_000);
+  }, 200_000);
 
   it('never skips an event whose transaction began first and committed last, nor delivers one twice', async () => {
     const subject = newId();
@@ -231,7 +235,7 @@ describe('outbox relay', () => {
     } finally {
       await slow.end();
     }
-  }, 60_000);
+  }, 200_000);
 
   it("keeps each subject's events in order, with subjects handled in parallel", async () => {
     const subjects = Array.from({ length: 6 }, () => newId());
@@ -257,7 +261,7 @@ describe('outbox relay', () => {
       expect(seqs).toEqual(Array.from({ length: perSubject }, (_, i) => i));
     }
     expect(subscribers.maxInFlight).toBeGreaterThan(1);
-  }, 120_000);
+  }, 240_000);
 
   it('a subscriber that always throws delays no other, and events are published once every subscriber has them', async () => {
     const subject = newId();
@@ -283,7 +287,7 @@ describe('outbox relay', () => {
       `SELECT count(*)::int AS unpublished FROM outbox_events WHERE published_at IS NULL`,
     );
     expect(unpublished).toBe(0);
-  }, 60_000);
+  }, 200_000);
 
   it('runs on its schedule in every process, one relay at a time, each event handed over once', async () => {
     // Two more processes whose relays tick every second, beside this one whose relay is called.
@@ -312,5 +316,5 @@ describe('outbox relay', () => {
     } finally {
       for (const other of others) await other.close();
     }
-  }, 90_000);
+  }, 200_000);
 });
