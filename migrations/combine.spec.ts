@@ -77,6 +77,7 @@ describe('MIGRATIONS', () => {
       'IndexDeploymentLookups1764231600000',
       'JobRunsEnqueueWork1764231700000',
       'OutboxRelay1764231800000',
+      'CreateWebhooks1764232100000',
     ]);
   });
 });

@@ -2,6 +2,7 @@ import { CATALOG_MIGRATIONS } from './catalog';
 import { combineMigrations, MigrationClass } from './combine';
 import { CORE_MIGRATIONS } from './core';
 import { INCIDENTS_MIGRATIONS } from './incidents';
+import { INTEGRATIONS_MIGRATIONS } from './integrations';
 import { RELEASES_MIGRATIONS } from './releases';
 
 /**
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationClass[] = combineMigrations({
   catalog: CATALOG_MIGRATIONS,
   releases: RELEASES_MIGRATIONS,
   incidents: INCIDENTS_MIGRATIONS,
+  integrations: INTEGRATIONS_MIGRATIONS,
 });

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogApiModule } from '@opsplane/catalog';
 import { AppConfig, Clock, CoreApiModule, CoreModule } from '@opsplane/core';
 import { IncidentsApiModule } from '@opsplane/incidents';
+import { IntegrationsApiModule } from '@opsplane/integrations';
 import { ReleasesApiModule } from '@opsplane/releases';
 import { MIGRATIONS } from '../../migrations';
 
@@ -15,6 +16,7 @@ export class ApiModule {
         CoreModule.forRoot({ config, migrations: MIGRATIONS, clock: options.clock }),
         CoreApiModule,
         CatalogApiModule,
+        IntegrationsApiModule,
         ReleasesApiModule,
         IncidentsApiModule,
       ],

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@opsplane/catalog';
 import { AppConfig, CoreModule } from '@opsplane/core';
 import { IncidentsModule } from '@opsplane/incidents';
+import { IntegrationsModule } from '@opsplane/integrations';
 import { ReleasesModule } from '@opsplane/releases';
 import { MIGRATIONS } from '../../migrations';
 
@@ -17,6 +18,7 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot({ config, migrations: MIGRATIONS }),
         CatalogModule,
+        IntegrationsModule,
         ReleasesModule,
         IncidentsModule,
       ],

@@ -69,7 +69,13 @@ export { IdParam, nullableUuidArg, uuidParam } from './http/params';
 export { applyRequestRules } from './http/openapi-rules';
 export { createHttpApp, HttpAppOptions } from './http/http-app';
 export { OnJob, JobContext, JobResult, JobTypeOptions } from './jobs/on-job.decorator';
-export { EnqueueOptions, installQueueSchema, JobQueue, JobType } from './jobs/job-queue.service';
+export {
+  EnqueueOptions,
+  installQueueSchema,
+  JobQueue,
+  JobToEnqueue,
+  JobType,
+} from './jobs/job-queue.service';
 export { JobScheduler } from './jobs/job-scheduler.service';
 export { JobsService } from './jobs/jobs.service';
 export { JobErrors } from './jobs/job.errors';

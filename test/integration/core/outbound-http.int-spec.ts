@@ -1,5 +1,5 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo, Socket } from 'node:net';
+import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
 import { AppError, loadConfig, OutboundFailure, OutboundHttp, OutboundResponse } from '@opsplane/core';
 
 /**
@@ -134,6 +134,26 @@ describe('OutboundHttp', () => {
     const result = failure(await allowed.request(`${base}/slow`, { timeoutMs: 300 }));
     expect(result.failure).toBe('timeout');
     expect(result.durationMs).toBeGreaterThanOrEqual(290);
+  });
+
+  it('times out a connection whose TLS handshake never completes at the connect deadline', async () => {
+    // Accepts TCP and then says nothing: the https client waits for a ServerHello that never comes.
+    const silent = createNetServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const silentPort = (silent.address() as AddressInfo).port;
+      const result = failure(
+        await allowed.request(`https://127.0.0.1:${silentPort}/`, {
+          connectTimeoutMs: 300,
+          timeoutMs: 60_000,
+        }),
+      );
+      expect(result.failure).toBe('timeout');
+      expect(result.message).toBe('no connection within 300 ms');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('times out a body that never ends: the deadline covers the whole response', async () => {

@@ -159,7 +159,12 @@ describe('.env.example', () => {
 
 describe('outbound configuration', () => {
   it('defaults to no allowed ranges, 10 s and 64 KiB', () => {
-    expect(loadConfig({}).outbound).toEqual({ allowCidrs: [], timeoutMs: 10_000, maxResponseBytes: 65_536 });
+    expect(loadConfig({}).outbound).toEqual({
+      allowCidrs: [],
+      timeoutMs: 10_000,
+      connectTimeoutMs: 10_000,
+      maxResponseBytes: 65_536,
+    });
   });
 
   it('parses OUTBOUND_ALLOW_CIDRS and lists every entry that is not a CIDR', () => {

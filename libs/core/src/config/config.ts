@@ -97,6 +97,8 @@ export class OutboundConfig {
   allowCidrs: CidrRange[];
   /** Total time of one outbound request, connection and DNS included. */
   timeoutMs: number;
+  /** Time to establish the connection (TCP, and TLS for https), within the total. */
+  connectTimeoutMs: number;
   /** Bytes of a response body kept; the rest is dropped and the result marked truncated. */
   maxResponseBytes: number;
 }
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     outbound: {
       allowCidrs: allowCidrs.ranges,
       timeoutMs: read.int('OUTBOUND_TIMEOUT_MS', 10_000, 100, 300_000),
+      connectTimeoutMs: read.int('OUTBOUND_CONNECT_TIMEOUT_MS', 10_000, 100, 300_000),
       maxResponseBytes: read.int('OUTBOUND_MAX_RESPONSE_BYTES', 65_536, 0, 16_777_216),
     },
     sections: readSections(read),

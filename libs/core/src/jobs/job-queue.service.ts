@@ -34,6 +34,7 @@ export interface JobType {
   timeoutSeconds: number;
   policy: NonNullable<JobTypeOptions['policy']>;
   batchSize: number;
+  groupConcurrency: number | null;
   /** The cron expression, when the type is scheduled. */
   schedule: string | null;
   payload: JobTypeOptions['payload'];
@@ -59,6 +60,17 @@ export interface EnqueueOptions {
   manager?: EntityManager;
   /** Enqueue at once on the queue's own pool even inside a transaction (it survives a rollback). */
   outsideTransaction?: boolean;
+  /** The job's group, for the type's `groupConcurrency`. */
+  group?: string;
+}
+
+/** One job of `enqueueMany`. */
+export interface JobToEnqueue {
+  payload: object;
+  singletonKey?: string;
+  id?: string;
+  startAfter?: Date;
+  group?: string;
 }
 
 /**
@@ -173,6 +185,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
           // Retries and delayed jobs send no notification: keep polling at the same pace.
           notifyPollingIntervalSeconds: this.config.pollIntervalMs / 1000,
           burstWhenBatchFull: type.batchSize > 1,
+          ...(type.groupConcurrency !== null && { localGroupConcurrency: type.groupConcurrency }),
         },
         async (jobs: JobWithMetadata<object>[]) => {
           const results: BossJobResult[] = [];
@@ -247,6 +260,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       singletonKey: options.singletonKey,
       singletonSeconds: options.singletonSeconds,
       startAfter: options.startAfter,
+      ...(options.group !== undefined && { group: { id: options.group } }),
       db,
     });
   }
@@ -258,7 +272,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
    */
   async enqueueMany(
     type: string,
-    jobs: { payload: object; singletonKey?: string }[],
+    jobs: JobToEnqueue[],
     options: Pick<EnqueueOptions, 'manager' | 'outsideTransaction'> = {},
   ): Promise<void> {
     if (jobs.length === 0) return;
@@ -268,9 +282,11 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     const rows = [];
     for (const job of jobs)
       rows.push({
-        id: newId(),
+        id: job.id ?? newId(),
         data: await this.validPayload(jobType, job.payload),
         singletonKey: job.singletonKey,
+        startAfter: job.startAfter,
+        ...(job.group !== undefined && { group: { id: job.group } }),
       });
     const manager = options.outsideTransaction ? undefined : (options.manager ?? this.transactions.manager());
     const db = manager ? await transactionDb(manager) : undefined;
@@ -359,6 +375,7 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       timeoutSeconds: options.timeoutSeconds ?? 900,
       policy: options.policy ?? 'standard',
       batchSize: options.batchSize ?? 1,
+      groupConcurrency: options.groupConcurrency ?? null,
       schedule: options.schedule ? options.schedule((t) => this.moduleRef.get(t, { strict: false })) : null,
       payload: options.payload,
       handle,

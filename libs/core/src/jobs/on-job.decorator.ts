@@ -46,6 +46,11 @@ export interface JobTypeOptions {
   schedule?: (get: ProviderLookup) => string;
   /** Jobs fetched per round trip by one worker loop (for many small jobs). Default 1. */
   batchSize?: number;
+  /**
+   * Jobs of one group (`EnqueueOptions.group`, e.g. a webhook's id) one process runs at once, so one
+   * slow group cannot take every slot of `concurrency`. Unlimited by default.
+   */
+  groupConcurrency?: number;
 }
 
 /** What a handler knows about the attempt it runs. */

@@ -21,6 +21,8 @@ export interface OutboundRequestOptions {
   body?: string | Buffer;
   /** Total time, DNS and connection included; default OUTBOUND_TIMEOUT_MS. */
   timeoutMs?: number;
+  /** Time to connect (TCP, and TLS for https); default OUTBOUND_CONNECT_TIMEOUT_MS. */
+  connectTimeoutMs?: number;
   /** Bytes of the body kept; default OUTBOUND_MAX_RESPONSE_BYTES. */
   maxResponseBytes?: number;
 }
@@ -125,7 +127,8 @@ export class OutboundHttp {
     try {
       const target = await withAbort(this.resolve(url), abort.signal);
       host = target.url.host;
-      const response = await this.send(target, options, maxBytes, abort.signal);
+      const connectTimeoutMs = Math.min(options.connectTimeoutMs ?? this.config.connectTimeoutMs, timeoutMs);
+      const response = await this.send(target, options, { maxBytes, connectTimeoutMs }, abort.signal);
       const result: OutboundResponse = { ok: true, ...response, durationMs: elapsed(started) };
       this.logger.debug(`${options.method ?? 'GET'} ${host}: ${result.status} in ${result.durationMs} ms`);
       return result;
@@ -170,9 +173,10 @@ export class OutboundHttp {
   private send(
     target: { url: URL; address: string; family: 4 | 6 },
     options: OutboundRequestOptions,
-    maxBytes: number,
+    limits: { maxBytes: number; connectTimeoutMs: number },
     signal: AbortSignal,
   ): Promise<Omit<OutboundResponse, 'ok' | 'durationMs'>> {
+    const { maxBytes, connectTimeoutMs } = limits;
     const { url, address, family } = target;
     // The socket connects to the address checked above, never to a second resolution.
     const lookup: LookupFunction = (_hostname, lookupOptions, callback) => {
@@ -200,7 +204,19 @@ export class OutboundHttp {
         return reject(asError(error));
       }
       signal.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal.removeEventListener('abort', onAbort);
+      // A host that never answers the handshake fails at the connect deadline, not the total one.
+      const connectTimer = setTimeout(
+        () => request.destroy(new OutboundError('timeout', `no connection within ${connectTimeoutMs} ms`)),
+        connectTimeoutMs,
+      );
+      const connected = () => clearTimeout(connectTimer);
+      request.on('socket', (socket) => {
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+      });
+      const done = () => {
+        connected();
+        signal.removeEventListener('abort', onAbort);
+      };
       request.on('error', (error) => {
         done();
         reject(error);
