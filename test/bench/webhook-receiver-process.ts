@@ -16,7 +16,6 @@ const server = createServer((request, response) => {
     response.end();
   });
 });
-server.keepAliveTimeout = 1;
 
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });

@@ -66,7 +66,6 @@ export class WebhookReceiver {
         }
       });
     });
-    this.server.keepAliveTimeout = 1;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

@@ -11,7 +11,7 @@ export class WebhooksConfig {
   /** The first retry's delay; each later one doubles it, up to `retryMaxDelaySeconds`. */
   retryFirstDelaySeconds: number;
   retryMaxDelaySeconds: number;
-  /** Deliveries of one webhook sent at once by one process, so one slow receiver keeps the others' pace. */
+  /** Requests to one webhook one process has in flight at once: one slow receiver keeps the others' pace. */
   concurrencyPerWebhook: number;
 }
 
@@ -20,5 +20,5 @@ defineConfig(WebhooksConfig, (read) => ({
   retryPeriodSeconds: read.int('WEBHOOKS_RETRY_PERIOD_SECONDS', 86_400, 60, 30 * 86_400),
   retryFirstDelaySeconds: read.int('WEBHOOKS_RETRY_FIRST_DELAY_SECONDS', 10, 1, 3_600),
   retryMaxDelaySeconds: read.int('WEBHOOKS_RETRY_MAX_DELAY_SECONDS', 7_200, 1, 86_400),
-  concurrencyPerWebhook: read.int('WEBHOOKS_CONCURRENCY_PER_WEBHOOK', 4, 1, 64),
+  concurrencyPerWebhook: read.int('WEBHOOKS_CONCURRENCY_PER_WEBHOOK', 4, 1, 32),
 }));

@@ -286,7 +286,7 @@ describe('webhook retries, failures and administration (attempts driven by the t
       requestId: row.request_id as string,
       occurredAt: row.occurred_at as Date,
     };
-    await deliveries.fanOut(event);
+    await deliveries.fanOut([event]);
     return event;
   }
 
@@ -296,7 +296,7 @@ describe('webhook retries, failures and administration (attempts driven by the t
       `SELECT job_id FROM webhook_deliveries WHERE id = $1`,
       [deliveryId],
     );
-    return deliveries.attempt(deliveryId, { jobId: jobId ?? 'none' });
+    return deliveries.attempt([deliveryId], { jobId: jobId ?? 'none' });
   }
 
   async function onlyDelivery(webhookId: string): Promise<Delivery> {
@@ -309,7 +309,7 @@ describe('webhook retries, failures and administration (attempts driven by the t
     const url = receiver.url('flaky', unique('flaky'));
     const webhook = await createWebhook(app, { url, eventTypes: ['retrytest.*'] });
     const event = await emit();
-    expect(await deliveries.fanOut(event)).toBe(0); // a repeated hand-over adds nothing
+    expect(await deliveries.fanOut([event])).toBe(0); // a repeated hand-over adds nothing
     const pending = await onlyDelivery(webhook.id);
     expect(pending).toMatchObject({ status: 'pending', attempts: 0, eventId: event.id });
 
@@ -445,7 +445,7 @@ describe('webhook retries, failures and administration (attempts driven by the t
       .http(app.tokens.admin)
       .post(`/v1/webhooks/${webhook.id}/deliveries/${delivery.id}/redeliver`)
       .expect(202);
-    expect(await deliveries.attempt(delivery.id, { jobId: scheduledJob })).toEqual({ attempted: false });
+    expect(await deliveries.attempt([delivery.id], { jobId: scheduledJob })).toEqual({ attempted: 0 });
     expect((await deliveriesOf(app, webhook.id))[0]).toMatchObject({ status: 'pending', attempts: 1 });
   }, 60_000);
 

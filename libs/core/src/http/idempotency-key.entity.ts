@@ -16,9 +16,20 @@ export class IdempotencyKeyEntity {
   @Column('char', { length: 64 })
   requestHash: string;
 
-  /** Null until the request that claimed the key commits its response. */
+  /**
+   * The stored response of a key claimed before responses were sealed (1764232200000); read for
+   * replays until those keys expire (HTTP_IDEMPOTENCY_TTL_HOURS), never written.
+   */
   @Column('jsonb', { nullable: true })
   responseBody: JsonObject | null;
+
+  /**
+   * The response as JSON, sealed by SecretBox (context: actor and key): creating answers may carry
+   * a secret shown once (an API key's token, a webhook's signing secret), which must not rest in
+   * clear. Null until the request that claimed the key commits its response.
+   */
+  @Column('text', { nullable: true })
+  sealedResponse: string | null;
 
   @Column('timestamptz')
   createdAt: Date;

@@ -15,6 +15,7 @@ import { EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { canonicalJson, toJson } from '../audit/canonical-json';
 import { HttpConfig } from '../config/config';
+import { SecretBox } from '../crypto/secret-box';
 import { Transactions } from '../database/transactions';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
@@ -33,6 +34,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly transactions: Transactions,
     private readonly http: HttpConfig,
     private readonly clock: Clock,
+    private readonly box: SecretBox,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -78,7 +80,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (actor_id, key) DO UPDATE
          SET request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at,
-             expires_at = EXCLUDED.expires_at, response_body = NULL
+             expires_at = EXCLUDED.expires_at, response_body = NULL, sealed_response = NULL
          WHERE idempotency_keys.expires_at < $4
        RETURNING key`,
       [actorId, key, requestHash, now, expiresAt],
@@ -100,12 +102,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
         );
       }
       void reply.header('idempotent-replayed', 'true');
-      return stored.responseBody;
+      return stored.sealedResponse === null
+        ? stored.responseBody
+        : (JSON.parse(this.box.open(stored.sealedResponse, sealContext(actorId, key))) as unknown);
     }
     const result = (await lastValueFrom(next.handle())) as object;
-    await manager.update(IdempotencyKeyEntity, { actorId, key }, { responseBody: toJson(result) });
+    const sealedResponse = this.box.seal(JSON.stringify(toJson(result)), sealContext(actorId, key));
+    await manager.update(IdempotencyKeyEntity, { actorId, key }, { sealedResponse });
     return result;
   }
+}
+
+/** Binds a sealed response to its key: copied to another row, it does not open. */
+function sealContext(actorId: string, key: string): string {
+  return `idempotency:${actorId}:${key}`;
 }
 
 /**

@@ -177,21 +177,20 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       await this.boss.work(
         type.type,
         {
-          localConcurrency: type.concurrency,
+          // `concurrency` jobs at once: workers fetching `batchSize` each, run together.
+          localConcurrency: workersOf(type),
           batchSize: type.batchSize,
           includeMetadata: true,
           perJobResults: true,
           pollingIntervalSeconds: this.config.pollIntervalMs / 1000,
           // Retries and delayed jobs send no notification: keep polling at the same pace.
           notifyPollingIntervalSeconds: this.config.pollIntervalMs / 1000,
+          // A full batch means more is waiting: fetch again at once rather than after the interval
+          // (a worker fetching one job at a time waits the interval after each, unless notified).
           burstWhenBatchFull: type.batchSize > 1,
           ...(type.groupConcurrency !== null && { localGroupConcurrency: type.groupConcurrency }),
         },
-        async (jobs: JobWithMetadata<object>[]) => {
-          const results: BossJobResult[] = [];
-          for (const job of jobs) results.push(await this.process(type, job));
-          return results;
-        },
+        (jobs: JobWithMetadata<object>[]) => Promise.all(jobs.map((job) => this.process(type, job))),
       );
     }
     this.logger.log(`Processing ${this.types.size} job type(s)`);
@@ -374,12 +373,16 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       retryDelayMaxSeconds: options.retryDelayMaxSeconds ?? 3600,
       timeoutSeconds: options.timeoutSeconds ?? 900,
       policy: options.policy ?? 'standard',
-      batchSize: options.batchSize ?? 1,
+      batchSize: Math.min(options.batchSize ?? 1, options.concurrency ?? 1),
       groupConcurrency: options.groupConcurrency ?? null,
       schedule: options.schedule ? options.schedule((t) => this.moduleRef.get(t, { strict: false })) : null,
       payload: options.payload,
       handle,
     };
+    if (jobType.groupConcurrency !== null && jobType.groupConcurrency > workersOf(jobType))
+      throw new Error(
+        `Job type ${type}: groupConcurrency ${jobType.groupConcurrency} exceeds its ${workersOf(jobType)} workers (concurrency / batchSize)`,
+      );
     this.types.set(type, jobType);
     return jobType;
   }
@@ -435,6 +438,11 @@ export class JobQueue implements OnModuleInit, OnApplicationBootstrap, BeforeApp
       state: names[row.state] ?? row.state,
     }));
   }
+}
+
+/** Workers per process: together they run `concurrency` jobs, `batchSize` each. */
+function workersOf(type: JobType): number {
+  return Math.ceil(type.concurrency / type.batchSize);
 }
 
 function errorOutput(error: unknown): { message: string; name: string; code?: string } {

@@ -44,11 +44,17 @@ export interface JobTypeOptions {
    * Each slot is claimed once in `job_runs` however many processes fire it.
    */
   schedule?: (get: ProviderLookup) => string;
-  /** Jobs fetched per round trip by one worker loop (for many small jobs). Default 1. */
+  /**
+   * Jobs one worker fetches per round trip and runs together (at most `concurrency`); the process
+   * runs concurrency / batchSize workers. For many short jobs: a worker whose fetch came back full
+   * fetches again at once, while one fetching a job at a time waits for the next notification or
+   * poll after each. A batch's next fetch waits for its slowest job. Default 1.
+   */
   batchSize?: number;
   /**
    * Jobs of one group (`EnqueueOptions.group`, e.g. a webhook's id) one process runs at once, so one
-   * slow group cannot take every slot of `concurrency`. Unlimited by default.
+   * slow group cannot take every slot of `concurrency`; at most the number of workers
+   * (concurrency / batchSize). Unlimited by default.
    */
   groupConcurrency?: number;
 }

@@ -1,8 +1,14 @@
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
-import { ClientRequest, IncomingHttpHeaders, IncomingMessage, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import {
+  Agent as HttpAgent,
+  ClientRequest,
+  IncomingHttpHeaders,
+  IncomingMessage,
+  request as httpRequest,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { LookupFunction } from 'node:net';
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { HttpConfig, OutboundConfig } from '../config/config';
 import { AppError } from '../errors/app-error';
 import {
@@ -60,6 +66,9 @@ export interface OutboundFailure {
 
 export type OutboundResult = OutboundResponse | OutboundFailure;
 
+/** Connection pools kept (one per receiver address). */
+const MAX_POOLS = 256;
+
 class OutboundError extends Error {
   constructor(
     readonly failure: OutboundFailureKind,
@@ -74,15 +83,22 @@ class OutboundError extends Error {
  * Every outbound HTTP request of Opsplane (webhook deliveries, later metric pulls, advisory syncs,
  * JWKS) goes through here, under one SSRF policy (`OutboundPolicy`): the host is resolved here,
  * every address checked, and the socket connects to the checked address (a `lookup` that answers
- * with it), so DNS cannot change between check and connect. Redirects are not followed; bodies are
+ * with it), so DNS cannot change between check and connect. Connections are kept alive in a pool
+ * per checked address, so a reused one leads where the check said too. Redirects are not followed; bodies are
  * read up to a limit; one deadline covers DNS, connect and the whole response. Failures are
  * returned, typed, never thrown. Logs name the host and outcome only (headers and bodies may carry
  * secrets).
  */
 @Injectable()
-export class OutboundHttp {
+export class OutboundHttp implements OnApplicationShutdown {
   private readonly logger = new Logger(OutboundHttp.name);
   private readonly policy: OutboundPolicy;
+  /**
+   * Keep-alive connection pools, one per checked address (and scheme): a socket is reused only for
+   * a request whose host resolved, and was checked, to the very address it is connected to.
+   * Reusing connections spares a TCP (and TLS) handshake per request to a busy receiver.
+   */
+  private readonly agents = new Map<string, HttpAgent>();
 
   constructor(
     private readonly config: OutboundConfig,
@@ -142,6 +158,28 @@ export class OutboundHttp {
     }
   }
 
+  onApplicationShutdown(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+
+  private agentFor(protocol: string, address: string): HttpAgent {
+    const key = `${protocol}//${address}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      // Bounded: the oldest pool goes when there are many receivers.
+      if (this.agents.size >= MAX_POOLS) {
+        const [oldestKey, oldest] = this.agents.entries().next().value as [string, HttpAgent];
+        oldest.destroy();
+        this.agents.delete(oldestKey);
+      }
+      const options = { keepAlive: true, maxSockets: 32, maxFreeSockets: 8, scheduling: 'lifo' as const };
+      agent = protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
   /** The URL checked and its host resolved to one checked address. */
   private async resolve(raw: string): Promise<{ url: URL; address: string; family: 4 | 6 }> {
     const checked = this.policy.checkUrl(raw);
@@ -196,8 +234,7 @@ export class OutboundHttp {
           method: options.method ?? 'GET',
           headers,
           lookup,
-          // One connection per request: no socket from an earlier resolution is reused.
-          agent: false,
+          agent: this.agentFor(url.protocol, address),
           // Redirects are not followed (node:http never does); no decompression either.
         });
       } catch (error) {
@@ -211,7 +248,9 @@ export class OutboundHttp {
       );
       const connected = () => clearTimeout(connectTimer);
       request.on('socket', (socket) => {
-        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
+        // A pooled socket is connected already.
+        if (!socket.connecting) connected();
+        else socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected);
       });
       const done = () => {
         connected();

@@ -5,7 +5,14 @@ import { JobsConfig } from '../config/config';
 import { Transactions } from '../database/transactions';
 import { JobQueue } from '../jobs/job-queue.service';
 import { OnJob } from '../jobs/on-job.decorator';
-import { deliveryJobType, matchesType, OutboxSubscriber, OutboxSubscribers } from './outbox-subscribers';
+import {
+  batchSizeOf,
+  deliveryJobType,
+  isBatchSubscriber,
+  matchesType,
+  OutboxSubscriber,
+  OutboxSubscribers,
+} from './outbox-subscribers';
 
 /** Events read for one subscriber per pass. */
 const BATCH = 500;
@@ -109,19 +116,22 @@ export class OutboxRelay {
       [position.last_xid, position.last_id],
     );
     if (events.length === 0) return { enqueued: 0, full: false };
-    const jobs = events
-      .filter((event) => matchesType(subscriber.types, event.type))
-      .map((event) => ({
-        payload: { eventId: event.id },
-        singletonKey: `${event.aggregate_type}:${event.aggregate_id}`,
-      }));
+    const matching = events.filter((event) => matchesType(subscriber.types, event.type));
+    const jobs = isBatchSubscriber(subscriber)
+      ? chunks(matching, batchSizeOf(subscriber)).map((chunk) => ({
+          payload: { eventIds: chunk.map((event) => event.id) },
+        }))
+      : matching.map((event) => ({
+          payload: { eventId: event.id },
+          singletonKey: `${event.aggregate_type}:${event.aggregate_id}`,
+        }));
     await this.queue.enqueueMany(deliveryJobType(subscriber.name), jobs, { manager });
     const last = events[events.length - 1];
     await manager.query(
       `UPDATE outbox_positions SET last_xid = $2, last_id = $3, updated_at = $4 WHERE subscriber = $1`,
       [subscriber.name, last.xid, last.id, this.clock.now()],
     );
-    return { enqueued: jobs.length, full: events.length === BATCH };
+    return { enqueued: matching.length, full: events.length === BATCH };
   }
 
   /** Every subscriber's position has passed these (with none registered: every settled event). */
@@ -137,4 +147,10 @@ export class OutboxRelay {
     );
     return affected;
   }
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
 }

@@ -245,7 +245,11 @@ export class WebhooksService {
         nextAttemptAt: now,
       };
       await manager.save(WebhookDeliveryEntity, changed);
-      await this.queue.enqueue(ATTEMPT_JOB, { deliveryId }, { id: jobId, group: webhookId, manager });
+      await this.queue.enqueue(
+        ATTEMPT_JOB,
+        { deliveryIds: [deliveryId] },
+        { id: jobId, group: webhookId, manager },
+      );
       await this.changes.record(manager, actor, {
         action: 'webhook_delivery.redelivered',
         targetType: 'webhook_delivery',
@@ -265,7 +269,10 @@ export class WebhooksService {
   }
 
   /** The secrets deliveries are signed with at `now`: the current one, and the previous while it overlaps. */
-  signingSecrets(webhook: WebhookEntity, now: Date): string[] {
+  signingSecrets(
+    webhook: Pick<WebhookEntity, 'id' | 'sealedSecret' | 'previousSealedSecret' | 'previousSecretExpiresAt'>,
+    now: Date,
+  ): string[] {
     const secrets = [this.box.open(webhook.sealedSecret, webhook.id)];
     if (
       webhook.previousSealedSecret &&
