@@ -78,6 +78,7 @@ describe('MIGRATIONS', () => {
       'JobRunsEnqueueWork1764231700000',
       'OutboxRelay1764231800000',
       'CreateWebhooks1764232100000',
+      'NotifyOutboxWrites1764232300000',
     ]);
   });
 });
