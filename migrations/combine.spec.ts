@@ -79,6 +79,7 @@ describe('MIGRATIONS', () => {
       'OutboxRelay1764231800000',
       'CreateWebhooks1764232100000',
       'SealIdempotentResponses1764232200000',
+      'NotifyOutboxWrites1764232300000',
     ]);
   });
 });

@@ -15,6 +15,8 @@ export const SCENARIOS = [
   'nested',
   'graphql-lists',
   'releases',
+  'queue',
+  'relay',
   'all',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -47,6 +49,14 @@ export interface Options extends MeasureOptions {
   bareParsers: 'pg' | 'opsplane';
   /** Connections of the nested-read suite (see nested-read.ts for why it is not `connections`). */
   nestedConnections: number;
+  /** Queue suite: no-op jobs, worker processes, fetch shapes (`concurrency`x`batchSize`), enqueue samples. */
+  jobs: number;
+  workers: number;
+  noopShapes: string[];
+  enqueueSamples: number;
+  /** Relay suite: changes per run and the wait between them. */
+  relayEvents: number;
+  relayGapMs: number;
 }
 
 export interface BenchContext {

@@ -8,6 +8,8 @@
  *   npm run bench -- nested         nested GraphQL read vs REST per environment (issue 3; skipped until the schema has it)
  *   npm run bench -- graphql-lists  GraphQL nested, aliased and flat deployment reads vs a bare one-statement handler (issue 10)
  *   npm run bench -- releases       deployments, nested, graphql-lists and request
+ *   npm run bench -- queue          no-op jobs/s through worker processes; what enqueue adds to a request transaction
+ *   npm run bench -- relay          outbox relay commit → subscriber latency when idle: cron only vs woken on commit
  *   npm run bench -- all            everything
  *
  * Options (after `--`):
@@ -26,6 +28,9 @@
  *   environments suite:  --environments=500  rows seeded;  --facts=realistic  or `minimal` (tiny facts JSON)
  *   release suites:      --services=200 --releases=50 (per service) --commits=3 (per release)
  *                        --deployments=1000000; --reseed  seed again even if the kept data set matches
+ *   queue suite:         --jobs=10000 --workers=2 --noop-shapes=16x8,4x50 (concurrency x batchSize per process)
+ *                        --enqueue-samples=2000 (transactions per variant)
+ *   relay suite:         --relay-events=500 --relay-gap-ms=1000 (random pause before each change, up to this: spans the cron's second); --rounds alternates the two paths
  *
  * Starts its own PostgreSQL: embedded, with its data kept in .data/bench/ (or DATABASE_URL's
  * server). The environments suite seeds a database of its own and drops it afterwards; the
@@ -48,7 +53,9 @@ import { deploymentsSuite } from './suites/deployments';
 import { environmentsSuite } from './suites/environments';
 import { graphqlListsSuite } from './suites/graphql-lists';
 import { nestedReadSuite } from './suites/nested-read';
+import { queueSuite } from './suites/queue';
 import { openReleaseData } from './suites/release-data';
+import { relayLatencySuite } from './suites/relay-latency';
 import { requestDeploymentSuite } from './suites/request-deployment';
 
 const TARGET_NAMES = ['bare', 'rest', 'graphql'];
@@ -77,6 +84,12 @@ function parseOptions(argv: string[]): Options {
       'latency-share': { type: 'string', default: '0.5' },
       'nested-connections': { type: 'string', default: '4' },
       'bare-parsers': { type: 'string', default: 'pg' },
+      jobs: { type: 'string', default: '10000' },
+      workers: { type: 'string', default: '2' },
+      'noop-shapes': { type: 'string', default: '16x8,4x50' },
+      'enqueue-samples': { type: 'string', default: '2000' },
+      'relay-events': { type: 'string', default: '500' },
+      'relay-gap-ms': { type: 'string', default: '1000' },
     },
   });
   const oneOf = <T extends string>(name: string, raw: string, allowed: readonly T[]): T => {
@@ -127,6 +140,16 @@ function parseOptions(argv: string[]): Options {
     latencyShare: share(values['latency-share']),
     nestedConnections: positive('nested-connections', values['nested-connections']),
     bareParsers: oneOf('--bare-parsers', values['bare-parsers'], ['pg', 'opsplane'] as const),
+    jobs: positive('jobs', values.jobs),
+    workers: positive('workers', values.workers),
+    noopShapes: values['noop-shapes'].split(',').map((shape) => {
+      if (!/^\d+x\d+$/.test(shape))
+        throw new Error(`--noop-shapes: "${shape}" is not <concurrency>x<batchSize>`);
+      return shape;
+    }),
+    enqueueSamples: positive('enqueue-samples', values['enqueue-samples']),
+    relayEvents: positive('relay-events', values['relay-events']),
+    relayGapMs: positive('relay-gap-ms', values['relay-gap-ms'], 0),
   };
 }
 
@@ -151,6 +174,8 @@ async function main(): Promise<void> {
     if (scenario === 'rest') await environmentsSuite(context, ['bare', 'rest']);
     if (scenario === 'graphql') await environmentsSuite(context, ['rest', 'graphql']);
     if (scenario === 'all') await environmentsSuite(context, ['bare', 'rest', 'graphql']);
+    if (scenario === 'queue' || scenario === 'all') await queueSuite(context);
+    if (scenario === 'relay' || scenario === 'all') await relayLatencySuite(context);
     const releaseSuites = {
       deployments: ['deployments', 'releases', 'all'],
       nested: ['nested', 'releases', 'all'],

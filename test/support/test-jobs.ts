@@ -16,7 +16,7 @@ export const TEST_JOB_TABLES = `
 /**
  * Job types only tests declare: `test.slow` holds its first attempt until it times out (or its
  * process is killed) and finishes any later one at once, its effect idempotent; `test.failing`
- * always throws.
+ * always throws; `test.noop` does nothing.
  */
 @Injectable()
 export class TestJobs {
@@ -45,6 +45,20 @@ export class TestJobs {
       [payload.key, context.jobId, process.pid],
     );
     return { attempt: context.attempt };
+  }
+
+  /**
+   * Does nothing: the queue's own cost per job (the queue bench). Its fetch shape can be set per
+   * process, for the bench to compare (TEST_NOOP_CONCURRENCY, TEST_NOOP_BATCH_SIZE).
+   */
+  @OnJob('test.noop', {
+    concurrency: Number(process.env.TEST_NOOP_CONCURRENCY ?? 16),
+    batchSize: Number(process.env.TEST_NOOP_BATCH_SIZE ?? 8),
+    retryLimit: 0,
+    timeoutSeconds: 60,
+  })
+  noop(): Promise<void> {
+    return Promise.resolve();
   }
 
   @OnJob('test.failing', {

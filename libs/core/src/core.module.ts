@@ -32,6 +32,7 @@ import { OutboxEventEntity } from './outbox/outbox-event.entity';
 import { OutboundHttp } from './outbound/outbound-http.service';
 import { OutboxPositionEntity } from './outbox/outbox-position.entity';
 import { OutboxRelay } from './outbox/outbox-relay.job';
+import { OutboxRelayWakeup } from './outbox/outbox-relay-wakeup';
 import { OutboxSubscribers } from './outbox/outbox-subscribers';
 import { OutboxService } from './outbox/outbox.service';
 
@@ -51,6 +52,7 @@ const CORE_SERVICES = [
   OutboxService,
   OutboxSubscribers,
   OutboxRelay,
+  OutboxRelayWakeup,
   ApiKeysService,
   Metrics,
   JobQueue,

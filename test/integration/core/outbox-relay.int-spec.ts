@@ -146,8 +146,10 @@ describe('outbox relay', () => {
       JOBS_ENABLED: 'true',
       JOBS_POLL_INTERVAL_MS: '500',
       JOBS_HOUSEKEEPING_CRON: '0 0 29 2 *',
-      // The tests run the relay themselves, so each step is deterministic.
+      // The tests run the relay themselves, so each step is deterministic (outbox-relay-notify
+      // proves the wake-up on commit).
       JOBS_OUTBOX_RELAY_CRON: '0 0 29 2 *',
+      JOBS_OUTBOX_RELAY_NOTIFY: 'false',
       LOG_LEVEL: 'error',
       ...env,
     });

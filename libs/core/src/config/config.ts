@@ -66,6 +66,11 @@ export class JobsConfig {
   housekeepingCron: string;
   /** When the outbox relay looks for committed events (6 fields: to the second). */
   outboxRelayCron: string;
+  /**
+   * Also relay as soon as an outbox write commits (LISTEN on a connection of its own), the cron
+   * staying the fallback. Off where LISTEN cannot work, e.g. behind a transaction-pooling proxy.
+   */
+  outboxRelayNotify: boolean;
   /** Finished jobs, job runs and published outbox events are deleted this many days after they end. */
   retentionDays: number;
   /** On shutdown, running jobs get this long to finish; any still running are handed back for retry. */
@@ -173,6 +178,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
       enabled: read.bool('JOBS_ENABLED', true),
       housekeepingCron: read.string('JOBS_HOUSEKEEPING_CRON', '*/5 * * * *'),
       outboxRelayCron: read.string('JOBS_OUTBOX_RELAY_CRON', '* * * * * *'),
+      outboxRelayNotify: read.bool('JOBS_OUTBOX_RELAY_NOTIFY', true),
       retentionDays: read.int('JOBS_RETENTION_DAYS', 14, 1, 3650),
       drainTimeoutSeconds: read.int('JOBS_DRAIN_TIMEOUT_SECONDS', 30, 1, 3600),
       poolMax: read.int('JOBS_POOL_MAX', 4, 2, 100),
