@@ -120,6 +120,26 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(await countServices(team)).toBe(1);
   });
 
+  it('keeps a stored answer that carries a secret sealed, and replays it intact', async () => {
+    const key = unique('key');
+    const body = { name: unique('pipeline'), role: 'operator' };
+    const first = await t.http(t.tokens.admin).post('/v1/api-keys').set('idempotency-key', key).send(body);
+    expect(first.status).toBe(201);
+    const token = (first.body as { token: string }).token;
+    const [stored] = (await t.app
+      .get(DataSource)
+      .query(`SELECT response_body, sealed_response FROM idempotency_keys WHERE key = $1`, [key])) as {
+      response_body: unknown;
+      sealed_response: string;
+    }[];
+    expect(stored.response_body).toBeNull();
+    expect(stored.sealed_response).toMatch(/^v1\./);
+    expect(stored.sealed_response).not.toContain(token);
+    const retry = await t.http(t.tokens.admin).post('/v1/api-keys').set('idempotency-key', key).send(body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+  });
+
   it('rejects a malformed key', async () => {
     const response = await t
       .http(t.tokens.operator)

@@ -17,18 +17,10 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { unique } from '../../support/test-app';
+import { eventually } from '../../support/eventually';
 
 /** The listening connection's application_name (OUTBOX_LISTENER_NAME in core). */
 const LISTENER_NAME = 'opsplane-outbox-listener';
-
-/** Polls until `check` answers true (a bound on hangs, not a timing assertion). */
-async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 120_000) {
-  const giveUpAt = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > giveUpAt) throw new Error(`not reached in time: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 @Injectable()
 class NotifiedSubscriber implements OnModuleInit {

@@ -18,21 +18,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { unique } from '../../support/test-app';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` answers true (a bound on hangs, not a timing assertion). */
-async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 150_000,
-): Promise<void> {
-  const giveUpAt = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > giveUpAt) throw new Error(`not reached in time: ${what}`);
-    await sleep(50);
-  }
-}
+import { eventually, sleep } from '../../support/eventually';
 
 /**
  * Runs relay passes until `check` holds. One pass can rightly deliver nothing: an event waits

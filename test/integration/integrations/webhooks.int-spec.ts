@@ -12,22 +12,9 @@ import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { createTestApp, TestApp, unique } from '../../support/test-app';
 import { WebhookReceiver } from '../../support/webhook-receiver';
+import { eventually, sleep } from '../../support/eventually';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const NEVER = '0 0 29 2 *';
-
-/** Polls until `check` holds (a bound on hangs, not a timing assertion). */
-async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  ms = 150_000,
-): Promise<void> {
-  const giveUpAt = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > giveUpAt) throw new Error(`not reached in time: ${what}`);
-    await sleep(50);
-  }
-}
 
 interface Delivery {
   id: string;

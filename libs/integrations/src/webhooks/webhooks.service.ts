@@ -106,7 +106,11 @@ export class WebhooksService {
       severities: input.severities && distinct(input.severities),
     });
     return this.transactions.run(async (manager) => {
-      const current = await manager.findOneBy(WebhookEntity, { id });
+      // Locked now, so the verb (disabled, enabled, updated) is judged on the row edit() changes.
+      const current = await manager.findOne(WebhookEntity, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
       const enabling = input.enabled === true && current?.disabledAt != null;
       const disabling = input.enabled === false && current != null && current.disabledAt == null;
       const now = this.clock.now();
