@@ -80,6 +80,7 @@ describe('MIGRATIONS', () => {
       'CreateWebhooks1764232100000',
       'SealIdempotentResponses1764232200000',
       'NotifyOutboxWrites1764232300000',
+      'CreateFindings1764232400000',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import { CATALOG_MIGRATIONS } from './catalog';
 import { combineMigrations, MigrationClass } from './combine';
 import { CORE_MIGRATIONS } from './core';
+import { FINDINGS_MIGRATIONS } from './findings';
 import { INCIDENTS_MIGRATIONS } from './incidents';
 import { INTEGRATIONS_MIGRATIONS } from './integrations';
 import { RELEASES_MIGRATIONS } from './releases';
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationClass[] = combineMigrations({
   releases: RELEASES_MIGRATIONS,
   incidents: INCIDENTS_MIGRATIONS,
   integrations: INTEGRATIONS_MIGRATIONS,
+  findings: FINDINGS_MIGRATIONS,
 });

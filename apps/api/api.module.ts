@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogApiModule } from '@opsplane/catalog';
 import { AppConfig, Clock, CoreApiModule, CoreModule } from '@opsplane/core';
+import { FindingsApiModule } from '@opsplane/findings';
 import { IncidentsApiModule } from '@opsplane/incidents';
 import { IntegrationsApiModule } from '@opsplane/integrations';
 import { ReleasesApiModule } from '@opsplane/releases';
@@ -18,6 +19,7 @@ export class ApiModule {
         CatalogApiModule,
         IntegrationsApiModule,
         ReleasesApiModule,
+        FindingsApiModule,
         IncidentsApiModule,
       ],
     };

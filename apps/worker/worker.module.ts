@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@opsplane/catalog';
 import { AppConfig, CoreModule } from '@opsplane/core';
+import { FindingsModule } from '@opsplane/findings';
 import { IncidentsModule } from '@opsplane/incidents';
 import { IntegrationsModule } from '@opsplane/integrations';
 import { ReleasesModule } from '@opsplane/releases';
@@ -20,6 +21,7 @@ export class WorkerModule {
         CatalogModule,
         IntegrationsModule,
         ReleasesModule,
+        FindingsModule,
         IncidentsModule,
       ],
     };

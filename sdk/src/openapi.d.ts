@@ -877,6 +877,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List findings, worst first
+         * @description Typed filters, all optional and combined with AND; e.g. `subjectType=environment&subjectId=…&unresolved=true` is everything still open on one environment, worst first.
+         */
+        get: operations["listFindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/summaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Finding counts by severity and status, per subject
+         * @description One entry per subject with findings under the filters, in (subjectType, subjectId) order.
+         */
+        get: operations["listFindingSummaries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/sla-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get the SLA policy: days to fix a finding, per severity */
+        get: operations["getFindingSlaPolicy"];
+        /**
+         * Replace the SLA policy
+         * @description Every severity, null for no due date. The due date of every open, triaged and accepted finding moves to match (opened + the new days) in the same transaction; one that is no longer past due is no longer breached. Recorded as `finding_sla_policy.updated`. If-Match (optional) takes the current `version`.
+         */
+        put: operations["updateFindingSlaPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a finding */
+        get: operations["getFinding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Triage, resolve, accept the risk of, or mark a false positive a finding
+         * @description open → triaged | resolved | accepted | false_positive; triaged → open | resolved | accepted | false_positive; accepted → open | resolved; resolved → open; false_positive → open. A scan that no longer sees the problem resolves an open, triaged or accepted finding; seeing a resolved one again reopens it (same finding, `reopenCount` + 1, a new SLA clock). An accepted risk reopens when `acceptedUntil` passes. Other moves are 409 `finding.illegal_transition` listing the allowed ones. accepted needs reason, acceptedBy (not the caller) and acceptedUntil (future, within FINDINGS_MAX_ACCEPTANCE_DAYS); false_positive needs a reason. Recorded as `finding.<status>` (`finding.reopened`, `finding.marked_false_positive`) with the caller and the reason.
+         */
+        post: operations["changeFindingStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/incidents": {
         parameters: {
             query?: never;
@@ -2454,6 +2552,189 @@ export interface components {
             updatedAt: string;
             /** @description Actor id of whoever set the policy last. */
             updatedBy: string;
+        };
+        /** @enum {string} */
+        FindingKind: "compliance" | "vulnerability" | "endpoint" | "performance";
+        /** @enum {string} */
+        FindingSubjectType: "service" | "environment" | "release";
+        /** @enum {string} */
+        FindingSeverity: "critical" | "high" | "medium" | "low" | "info";
+        /** @enum {string} */
+        FindingStatus: "open" | "triaged" | "resolved" | "accepted" | "false_positive";
+        /** @enum {string} */
+        FindingOrder: "worst_first" | "newest_first";
+        /**
+         * @description Why it is a false positive or an accepted risk, as a CycloneDX VEX justification.
+         * @enum {string}
+         */
+        FindingJustification: "code_not_present" | "code_not_reachable" | "requires_configuration" | "requires_dependency" | "requires_environment" | "protected_by_compiler" | "protected_at_runtime" | "protected_at_perimeter" | "protected_by_mitigating_control";
+        /** @description A problem a scan found on a service, environment or release, for as long as it exists. open → triaged | resolved | accepted | false_positive; triaged → open | resolved | accepted | false_positive; accepted → open | resolved; resolved → open; false_positive → open. A scan that no longer sees the problem resolves an open, triaged or accepted finding; seeing a resolved one again reopens it (same finding, `reopenCount` + 1, a new SLA clock). An accepted risk reopens when `acceptedUntil` passes. */
+        Finding: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["FindingKind"];
+            /** @description Who reports it (`compliance`, `osv`, `endpoint-scan` …); only its scans resolve it. */
+            source: string;
+            /** @description What makes two observations the same problem for this source and subject (e.g. a control id). */
+            dedupKey: string;
+            subjectType: components["schemas"]["FindingSubjectType"];
+            /**
+             * Format: uuid
+             * @description The service, environment or release it is about.
+             */
+            subjectId: string;
+            /**
+             * Format: uuid
+             * @description The service of a service or release subject.
+             */
+            serviceId: string | null;
+            title: string;
+            description: string | null;
+            /** @description critical (worst) … info. */
+            severity: components["schemas"]["FindingSeverity"];
+            status: components["schemas"]["FindingStatus"];
+            /** @description What the source saw the last time, as it reported it. Objects and arrays nest at most 16 levels deep. */
+            evidence: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            firstSeenAt: string;
+            /**
+             * Format: date-time
+             * @description The latest scan that saw it.
+             */
+            lastSeenAt: string;
+            /**
+             * Format: date-time
+             * @description When its SLA clock started: first seen, or the latest reopen.
+             */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @description When it was (last) resolved; a reopen clears it.
+             */
+            resolvedAt: string | null;
+            reopenCount: number;
+            /**
+             * Format: date-time
+             * @description openedAt + the SLA policy’s days for its severity; null when the policy sets none.
+             */
+            slaDueAt: string | null;
+            /**
+             * Format: date-time
+             * @description When the due date was seen to pass while unresolved (`finding.sla_breached`).
+             */
+            slaBreachedAt: string | null;
+            /** @description Open or triaged and past slaDueAt, now. */
+            overdue: boolean;
+            /** @description Why the latest status change was made. */
+            statusReason: string | null;
+            /** @description Actor id of the latest status change (`system:<source>` for a scan). */
+            statusChangedBy: string;
+            /** Format: date-time */
+            statusChangedAt: string;
+            /** @description Why it is a false positive or an accepted risk, as a CycloneDX VEX justification. */
+            justification: components["schemas"]["FindingJustification"] | null;
+            /** @description Who approved the accepted risk. */
+            acceptedBy: string | null;
+            /**
+             * Format: date-time
+             * @description When the accepted risk expires and the finding reopens.
+             */
+            acceptedUntil: string | null;
+            /** @description Increments on every audited change (status, severity, SLA), not on a scan’s refresh; send it back as If-Match. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FindingPage: {
+            items: components["schemas"]["Finding"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description Open or triaged findings (what still needs fixing) by severity. */
+        FindingSeverityCounts: {
+            critical: number;
+            high: number;
+            medium: number;
+            low: number;
+            info: number;
+        };
+        /** @description Findings by status. */
+        FindingStatusCounts: {
+            open: number;
+            triaged: number;
+            resolved: number;
+            accepted: number;
+            falsePositive: number;
+        };
+        /** @description The findings of one subject, counted. */
+        FindingSummary: {
+            subjectType: components["schemas"]["FindingSubjectType"];
+            /** Format: uuid */
+            subjectId: string;
+            unresolved: components["schemas"]["FindingSeverityCounts"];
+            byStatus: components["schemas"]["FindingStatusCounts"];
+            /** @description Open or triaged and past their SLA due date now. */
+            overdue: number;
+            total: number;
+        };
+        FindingSummaryPage: {
+            items: components["schemas"]["FindingSummary"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description Days to fix a finding, per severity (DefectDojo’s defaults: 7 / 30 / 90 / 120, none for info). A change moves the due date of every open and triaged finding to match. */
+        FindingSlaPolicy: {
+            /** @description What the policy applies to; `global` (every finding). */
+            scope: string;
+            /** @description Days to fix a critical finding, from when it opened; null: no due date. */
+            critical: number | null;
+            /** @description Days to fix a high finding, from when it opened; null: no due date. */
+            high: number | null;
+            /** @description Days to fix a medium finding, from when it opened; null: no due date. */
+            medium: number | null;
+            /** @description Days to fix a low finding, from when it opened; null: no due date. */
+            low: number | null;
+            /** @description Days to fix a info finding, from when it opened; null: no due date. */
+            info: number | null;
+            /** @description Send it back as If-Match. */
+            version: number;
+        };
+        /** @description The whole policy: every severity, null for no due date. */
+        UpdateFindingSlaPolicyInput: {
+            /** @description Days to fix a critical finding, from when it opened; null: no due date. */
+            critical: number | null;
+            /** @description Days to fix a high finding, from when it opened; null: no due date. */
+            high: number | null;
+            /** @description Days to fix a medium finding, from when it opened; null: no due date. */
+            medium: number | null;
+            /** @description Days to fix a low finding, from when it opened; null: no due date. */
+            low: number | null;
+            /** @description Days to fix a info finding, from when it opened; null: no due date. */
+            info: number | null;
+        };
+        /** @description accepted needs reason, acceptedBy and acceptedUntil; false_positive needs a reason. justification (a CycloneDX VEX justification) is kept with accepted and false_positive. */
+        ChangeFindingStatusInput: {
+            status: components["schemas"]["FindingStatus"];
+            /**
+             * @description Why; kept on the finding and as the audit reason.
+             * @example Only reachable from the admin network; fix planned for 2.0
+             */
+            reason?: string | null;
+            justification?: components["schemas"]["FindingJustification"] | null;
+            /**
+             * @description accepted: who approved the risk, a person other than the caller (name or handle).
+             * @example Dana Scully
+             */
+            acceptedBy?: string | null;
+            /**
+             * Format: date-time
+             * @description accepted: when the acceptance expires and the finding reopens; in the future, within a year. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
+             */
+            acceptedUntil?: string | null;
         };
         /**
          * @description SEV1 (worst) … SEV5.
@@ -8777,6 +9058,485 @@ export interface operations {
             };
             /** @description If-Match does not match the current version. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listFindings: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                kind?: components["schemas"]["FindingKind"];
+                /** @description Reported by this source, e.g. `compliance`. */
+                source?: string;
+                /** @description Findings about services, environments or releases; with subjectId, about that one. */
+                subjectType?: components["schemas"]["FindingSubjectType"];
+                /** @description Findings about this service, environment or release. */
+                subjectId?: string;
+                /** @description Findings about this service or one of its releases. */
+                serviceId?: string;
+                severity?: components["schemas"]["FindingSeverity"];
+                status?: components["schemas"]["FindingStatus"];
+                /** @description true: only open or triaged ones (what still needs fixing); false: only the others. */
+                unresolved?: boolean;
+                /** @description true: only open or triaged ones past their SLA due date now; false: only the others. */
+                overdue?: boolean;
+                /** @description worst_first (default): critical first, oldest first within a severity; newest_first: by id. */
+                order?: components["schemas"]["FindingOrder"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listFindingSummaries: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                kind?: components["schemas"]["FindingKind"];
+                /** @description Reported by this source, e.g. `compliance`. */
+                source?: string;
+                /** @description Findings about services, environments or releases; with subjectId, about that one. */
+                subjectType?: components["schemas"]["FindingSubjectType"];
+                /** @description Findings about this service, environment or release. */
+                subjectId?: string;
+                /** @description Findings about this service or one of its releases. */
+                serviceId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingSummaryPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getFindingSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingSlaPolicy"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateFindingSlaPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFindingSlaPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingSlaPolicy"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    changeFindingStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeFindingStatusInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Finding"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

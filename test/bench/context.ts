@@ -17,6 +17,7 @@ export const SCENARIOS = [
   'releases',
   'queue',
   'relay',
+  'findings',
   'all',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -57,6 +58,8 @@ export interface Options extends MeasureOptions {
   /** Relay suite: changes per run and the wait between them. */
   relayEvents: number;
   relayGapMs: number;
+  /** Findings suite: rows seeded (kept between runs). */
+  findings: number;
 }
 
 export interface BenchContext {

@@ -10,6 +10,7 @@
  *   npm run bench -- releases       deployments, nested, graphql-lists and request
  *   npm run bench -- queue          no-op jobs/s through worker processes; what enqueue adds to a request transaction
  *   npm run bench -- relay          outbox relay commit → subscriber latency when idle: cron only vs woken on commit
+ *   npm run bench -- findings       GET /v1/findings of one environment: Opsplane vs bare, on 1,000,000 findings (issue 12)
  *   npm run bench -- all            everything
  *
  * Options (after `--`):
@@ -30,6 +31,7 @@
  *                        --deployments=1000000; --reseed  seed again even if the kept data set matches
  *   queue suite:         --jobs=10000 --workers=2 --noop-shapes=16x8,4x50 (concurrency x batchSize per process)
  *                        --enqueue-samples=2000 (transactions per variant)
+ *   findings suite:      --findings=1000000 rows seeded into opsplane_bench_findings (kept; --reseed makes it again)
  *   relay suite:         --relay-events=500 --relay-gap-ms=1000 (random pause before each change, up to this: spans the cron's second); --rounds alternates the two paths
  *
  * Starts its own PostgreSQL: embedded, with its data kept in .data/bench/ (or DATABASE_URL's
@@ -51,6 +53,7 @@ import { childProcessLoad, inProcessLoad } from './load';
 import { FactsSize } from './seed';
 import { deploymentsSuite } from './suites/deployments';
 import { environmentsSuite } from './suites/environments';
+import { findingsSuite } from './suites/findings';
 import { graphqlListsSuite } from './suites/graphql-lists';
 import { nestedReadSuite } from './suites/nested-read';
 import { queueSuite } from './suites/queue';
@@ -90,6 +93,7 @@ function parseOptions(argv: string[]): Options {
       'enqueue-samples': { type: 'string', default: '2000' },
       'relay-events': { type: 'string', default: '500' },
       'relay-gap-ms': { type: 'string', default: '1000' },
+      findings: { type: 'string', default: '1000000' },
     },
   });
   const oneOf = <T extends string>(name: string, raw: string, allowed: readonly T[]): T => {
@@ -150,6 +154,7 @@ function parseOptions(argv: string[]): Options {
     enqueueSamples: positive('enqueue-samples', values['enqueue-samples']),
     relayEvents: positive('relay-events', values['relay-events']),
     relayGapMs: positive('relay-gap-ms', values['relay-gap-ms'], 0),
+    findings: positive('findings', values.findings, 100_000),
   };
 }
 
@@ -176,6 +181,7 @@ async function main(): Promise<void> {
     if (scenario === 'all') await environmentsSuite(context, ['bare', 'rest', 'graphql']);
     if (scenario === 'queue' || scenario === 'all') await queueSuite(context);
     if (scenario === 'relay' || scenario === 'all') await relayLatencySuite(context);
+    if (scenario === 'findings' || scenario === 'all') await findingsSuite(context);
     const releaseSuites = {
       deployments: ['deployments', 'releases', 'all'],
       nested: ['nested', 'releases', 'all'],

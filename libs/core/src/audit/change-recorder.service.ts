@@ -74,6 +74,45 @@ export class ChangeRecorder {
   }
 
   /**
+   * Many changes of one actor at once (a scan opening or resolving a hundred findings): their
+   * outbox events in one INSERT, their audit events linked in order, as `record` would.
+   */
+  async recordMany(manager: EntityManager, actor: Actor, changes: Change[]): Promise<void> {
+    if (changes.length === 0) return;
+    const occurredAt = this.clock.now();
+    const snapshots = changes.map((change) => ({
+      change,
+      before: change.before ? toJson(change.before) : null,
+      after: change.after ? toJson(change.after) : null,
+    }));
+    await this.outbox.enqueueMany(
+      manager,
+      actor,
+      snapshots.map(({ change, before, after }) => ({
+        type: change.action,
+        aggregateType: change.targetType,
+        aggregateId: change.targetId,
+        payload: { before, after, actor: { kind: actor.kind, id: actor.id, name: actor.name } },
+      })),
+      occurredAt,
+    );
+    for (const { change, before, after } of snapshots)
+      await this.auditLog.append(
+        manager,
+        actor,
+        {
+          action: change.action,
+          targetType: change.targetType,
+          targetId: change.targetId,
+          before,
+          after,
+          reason: change.reason,
+        },
+        occurredAt,
+      );
+  }
+
+  /**
    * The common edit of a versioned row, inside the caller's transaction: lock it and check the
    * caller's expected version (412 when stale), let `apply` refuse (by throwing) or return the
    * changed row, save it and record `<type>.<verb>` with before and after.
