@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     const lines = [
       `webhook delivery: ${webhookCount} webhooks, receiver answering 204 at once (child process)`,
       `  machine     node ${process.version} (NODE_ENV=${process.env.NODE_ENV ?? 'unset'}), ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}; PostgreSQL ${server.embedded ? 'embedded' : 'DATABASE_URL'}`,
-      `  throughput  ${events} events (${eventsPerCommit} per commit) by ${writers} writers in ${written - started} ms (${Math.round((events / (written - started)) * 1000)} commits/s); ` +
+      `  throughput  ${events} events (${eventsPerCommit} per commit) by ${writers} writers in ${written - started} ms (${Math.round((events / (written - started)) * 1000)} events/s); ` +
         `${burst.length} deliveries by ${lastArrival - started} ms: ${Math.round(throughput)} deliveries/s`,
       `              commit → arrival under that load: p50 ${pct(burstLatencies, 0.5)} ms, p99 ${pct(burstLatencies, 0.99)} ms`,
       `  idle        ${idleEvents} changes, one every ${idleGapMs} ms: commit → arrival p50 ${pct(idleLatencies, 0.5)} ms, ` +

@@ -22,11 +22,12 @@ import {
 } from '@opsplane/core';
 import { ArrayMaxSize, ArrayMinSize } from 'class-validator';
 import { Counter } from 'prom-client';
+import { Webhook } from 'standardwebhooks';
 import { EntityManager, IsNull } from 'typeorm';
 import { WebhooksConfig } from '../integrations.config';
 import { nextAttemptAt } from './retry-schedule';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
-import { selects, signedHeaders, webhookBody } from './webhook-message';
+import { selects, signedHeaders, webhookBody, webhookSigners } from './webhook-message';
 import { ATTEMPT_JOB, cancelPendingDeliveries, WEBHOOK, WebhooksService } from './webhooks.service';
 
 /** First attempts of one webhook's deliveries queued as one job, at most (the events of one relay batch). */
@@ -217,6 +218,18 @@ export class WebhookDeliveries implements OnModuleInit {
       await cancelPendingDeliveries(manager, mine[0].webhook_id);
       return { attempted: 0 };
     }
+    // One webhook's deliveries: its secrets are unsealed, and their signers made, once for all of them.
+    const signers = webhookSigners(
+      this.webhooks.signingSecrets(
+        {
+          id: mine[0].webhook_id,
+          sealedSecret: mine[0].sealed_secret,
+          previousSealedSecret: mine[0].previous_sealed_secret,
+          previousSecretExpiresAt: mine[0].previous_secret_expires_at,
+        },
+        this.clock.now(),
+      ),
+    );
     const succeeded: { row: AttemptRow; startedAt: Date; result: OutboundResponse }[] = [];
     let next = 0;
     const sendNext = async (): Promise<void> => {
@@ -231,7 +244,7 @@ export class WebhookDeliveries implements OnModuleInit {
           });
           continue;
         }
-        const result = await this.send(row, startedAt);
+        const result = await this.send(row, startedAt, signers);
         const ok = result.ok && result.status >= 200 && result.status < 300;
         this.attemptsCounter.inc({ outcome: ok ? 'succeeded' : 'failed' });
         if (ok) succeeded.push({ row, startedAt, result });
@@ -245,7 +258,7 @@ export class WebhookDeliveries implements OnModuleInit {
     return { attempted: mine.length, succeeded: succeeded.length };
   }
 
-  private send(row: AttemptRow, sentAt: Date): Promise<OutboundResult> {
+  private send(row: AttemptRow, sentAt: Date, signers: Webhook[]): Promise<OutboundResult> {
     const body = webhookBody({
       id: row.event_id!,
       type: row.type,
@@ -255,21 +268,12 @@ export class WebhookDeliveries implements OnModuleInit {
       requestId: row.request_id,
       occurredAt: row.occurred_at,
     });
-    const secrets = this.webhooks.signingSecrets(
-      {
-        id: row.webhook_id,
-        sealedSecret: row.sealed_secret,
-        previousSealedSecret: row.previous_sealed_secret,
-        previousSecretExpiresAt: row.previous_secret_expires_at,
-      },
-      sentAt,
-    );
     return this.outbound.request(row.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Opsplane-Webhooks/1',
-        ...signedHeaders(row.event_id!, sentAt, body, secrets),
+        ...signedHeaders(row.event_id!, sentAt, body, signers),
       },
       body,
       maxResponseBytes: RESPONSE_KEPT_BYTES,

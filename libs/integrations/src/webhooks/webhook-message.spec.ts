@@ -1,6 +1,13 @@
 import { OutboxEvent } from '@opsplane/core';
 import { Webhook } from 'standardwebhooks';
-import { newWebhookSecret, selects, signedHeaders, webhookBody, WebhookSelection } from './webhook-message';
+import {
+  newWebhookSecret,
+  selects,
+  signedHeaders,
+  webhookBody,
+  WebhookSelection,
+  webhookSigners,
+} from './webhook-message';
 
 const SERVICE = '0192a000-0000-7000-8000-000000000001';
 const OTHER_SERVICE = '0192a000-0000-7000-8000-000000000002';
@@ -74,7 +81,7 @@ describe('signing', () => {
     expect(current).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const sent = event('deployment.started', { serviceId: SERVICE });
     const body = webhookBody(sent);
-    const headers = signedHeaders(sent.id, new Date(), body, [current, previous]);
+    const headers = signedHeaders(sent.id, new Date(), body, webhookSigners([current, previous]));
     expect(headers['webhook-signature'].split(' ')).toHaveLength(2);
     for (const secret of [current, previous]) {
       expect(new Webhook(secret).verify(body, headers)).toEqual({

@@ -60,6 +60,11 @@ export function webhookBody(event: OutboxEvent): string {
   });
 }
 
+/** The `standardwebhooks` signers of a webhook's secrets, made once per batch of deliveries. */
+export function webhookSigners(secrets: readonly string[]): Webhook[] {
+  return secrets.map((secret) => new Webhook(secret));
+}
+
 /**
  * Standard Webhooks headers: the signature is HMAC-SHA256 over `<id>.<timestamp>.<body>`, made by
  * the `standardwebhooks` library itself, one `v1,<base64>` per secret, space-separated (several
@@ -69,12 +74,12 @@ export function signedHeaders(
   messageId: string,
   sentAt: Date,
   body: string,
-  secrets: readonly string[],
+  signers: readonly Webhook[],
 ): Record<string, string> {
   return {
     'webhook-id': messageId,
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-    'webhook-signature': secrets.map((secret) => new Webhook(secret).sign(messageId, sentAt, body)).join(' '),
+    'webhook-signature': signers.map((signer) => signer.sign(messageId, sentAt, body)).join(' '),
   };
 }
 
