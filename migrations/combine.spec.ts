@@ -81,6 +81,7 @@ describe('MIGRATIONS', () => {
       'SealIdempotentResponses1764232200000',
       'NotifyOutboxWrites1764232300000',
       'CreateFindings1764232400000',
+      'CreateControls1764232500000',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { CATALOG_MIGRATIONS } from './catalog';
 import { combineMigrations, MigrationClass } from './combine';
+import { COMPLIANCE_MIGRATIONS } from './compliance';
 import { CORE_MIGRATIONS } from './core';
 import { FINDINGS_MIGRATIONS } from './findings';
 import { INCIDENTS_MIGRATIONS } from './incidents';
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationClass[] = combineMigrations({
   incidents: INCIDENTS_MIGRATIONS,
   integrations: INTEGRATIONS_MIGRATIONS,
   findings: FINDINGS_MIGRATIONS,
+  compliance: COMPLIANCE_MIGRATIONS,
 });

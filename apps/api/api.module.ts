@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogApiModule } from '@opsplane/catalog';
+import { ComplianceApiModule } from '@opsplane/compliance';
 import { AppConfig, Clock, CoreApiModule, CoreModule } from '@opsplane/core';
 import { FindingsApiModule } from '@opsplane/findings';
 import { IncidentsApiModule } from '@opsplane/incidents';
@@ -21,6 +22,7 @@ export class ApiModule {
         ReleasesApiModule,
         FindingsApiModule,
         IncidentsApiModule,
+        ComplianceApiModule,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CatalogModule } from '@opsplane/catalog';
+import { ComplianceModule } from '@opsplane/compliance';
 import { AppConfig, CoreModule } from '@opsplane/core';
 import { FindingsModule } from '@opsplane/findings';
 import { IncidentsModule } from '@opsplane/incidents';
@@ -23,6 +24,7 @@ export class WorkerModule {
         ReleasesModule,
         FindingsModule,
         IncidentsModule,
+        ComplianceModule,
       ],
     };
   }

@@ -1307,6 +1307,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/compliance/controls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List compliance controls, by slug */
+        get: operations["listControls"];
+        put?: never;
+        /**
+         * Create a compliance control
+         * @description Version 1 of a new control (`compliance_control.created`). The check is a CEL expression (https://cel.dev) that must be a bool, type-checked when saved (400 naming line, column and problem). Environment controls see `environment` { id, slug, name, tier, rank, protected, endpointUrls, facts }, `endpoints` (latest endpoint scan result per URL), `findings` (its open and triaged findings: kind, severity, status, overdue, source, dedupKey, title, slaDueAt), `deployments` (requested in the last 30 days: status, version, serviceId, approvalsRequired, approvalsReceived, isApproved, requestedBy, requestedAt, finishedAt, overridden), `incidents` (triggered in the last 90 days: severity, status, resolvedAt, postmortem { status, publishedAt } or null), `policies` { approvalRule, freezePeriods, deployWindows, promotionPolicy }; service controls see `service` { id, slug, name, ownerTeam, criticality }, `findings` and `incidents`; both see `platform` { auditChainIntact, adminKeys [{ name, createdAt, expiresAt, lastUsedAt }] } and `now`. Lists are newest first and capped; a check whose comprehensions could cost more than the budget (three nested over the lists) is refused. No I/O: a check reads only these inputs. Unknown framework requirements and scope fields that do not apply to the subject type are 400 `request.validation_failed` naming the field; a slug in use is 409 `control.slug_taken`.
+         */
+        post: operations["createControl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/controls/{control}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a compliance control */
+        get: operations["getControl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a compliance control, making a new version
+         * @description Only the fields sent change; the whole result is checked again. Makes version + 1 (`compliance_control.updated`); results of earlier scans keep pointing at the version they ran. If-Match takes the current `version`. Controls are never deleted (results refer to them): set `mode` to `disabled`.
+         */
+        patch: operations["updateControl"];
+        trace?: never;
+    };
+    "/v1/compliance/controls/{control}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a control’s versions, newest first */
+        get: operations["listControlVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/controls/{control}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one version of a control, as it was saved */
+        get: operations["getControlVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/waivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List waivers, newest first */
+        get: operations["listWaivers"];
+        put?: never;
+        /**
+         * Waive a control for one environment or service, until a date
+         * @description A failure then reports as `waived` (never `passed`) until expiresAt or a revocation (`compliance_waiver.created`). Refused with 400 naming the field: a blank reason, approvedBy naming the caller, an expiry not in the future or beyond COMPLIANCE_MAX_WAIVER_DAYS, an unknown control or subject.
+         */
+        post: operations["createWaiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/waivers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a waiver */
+        get: operations["getWaiver"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/waivers/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a waiver now
+         * @description The next scan reports the failure again (`compliance_waiver.revoked`); 409 `waiver.ended` when it already ended.
+         */
+        post: operations["revokeWaiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3321,6 +3455,237 @@ export interface components {
         /** @description The alerts of one incident, oldest first. */
         AlertList: {
             items: components["schemas"]["Alert"][];
+        };
+        /**
+         * @description The severity of the finding a failure opens.
+         * @enum {string}
+         */
+        ControlSeverity: "critical" | "high" | "medium" | "low" | "info";
+        /**
+         * @description soc2 (AICPA TSC 2017), iso27001 (ISO/IEC 27001:2022 Annex A), cis_v8 (CIS Controls v8).
+         * @enum {string}
+         */
+        FrameworkId: "soc2" | "iso27001" | "cis_v8";
+        /** @description A framework requirement the control serves. */
+        FrameworkMappingInput: {
+            /** @description soc2 (AICPA TSC 2017), iso27001 (ISO/IEC 27001:2022 Annex A), cis_v8 (CIS Controls v8). */
+            framework: components["schemas"]["FrameworkId"];
+            /**
+             * @description Its id in the framework: CC6.1, A.8.24, 3.10.
+             * @example A.8.24
+             */
+            requirement: string;
+        };
+        /**
+         * @description What it checks: environments or services.
+         * @enum {string}
+         */
+        ControlSubjectType: "environment" | "service";
+        /** @description Which subjects the control applies to; every field given must match, none given: every subject of its type. */
+        ControlScopeInput: {
+            /** @description Environments of these tiers. */
+            tiers?: components["schemas"]["EnvironmentTier"][] | null;
+            /**
+             * @description Environments or services with these slugs (at most 100).
+             * @example checkout-api
+             */
+            slugs?: string[] | null;
+            /** @description Environments: only protected ones (true), only unprotected (false); null or omitted: both. */
+            protected?: boolean | null;
+            /** @description Services of these criticalities. */
+            criticalities?: components["schemas"]["ServiceCriticality"][] | null;
+        };
+        /**
+         * @description enforce: evaluated, and a failure on a protected environment blocks deployments to it; report: evaluated only; disabled: not evaluated. Default: report.
+         * @enum {string}
+         */
+        ControlMode: "enforce" | "report" | "disabled";
+        /** @description The check is a CEL expression (https://cel.dev) that must be a bool, type-checked when saved (400 naming line, column and problem). Environment controls see `environment` { id, slug, name, tier, rank, protected, endpointUrls, facts }, `endpoints` (latest endpoint scan result per URL), `findings` (its open and triaged findings: kind, severity, status, overdue, source, dedupKey, title, slaDueAt), `deployments` (requested in the last 30 days: status, version, serviceId, approvalsRequired, approvalsReceived, isApproved, requestedBy, requestedAt, finishedAt, overridden), `incidents` (triggered in the last 90 days: severity, status, resolvedAt, postmortem { status, publishedAt } or null), `policies` { approvalRule, freezePeriods, deployWindows, promotionPolicy }; service controls see `service` { id, slug, name, ownerTeam, criticality }, `findings` and `incidents`; both see `platform` { auditChainIntact, adminKeys [{ name, createdAt, expiresAt, lastUsedAt }] } and `now`. Lists are newest first and capped; a check whose comprehensions could cost more than the budget (three nested over the lists) is refused. No I/O: a check reads only these inputs. */
+        CreateControlInput: {
+            /**
+             * @description Its id, stable across versions: usable in place of the UUID.
+             * @example tls-minimum-1-2
+             */
+            slug: string;
+            /** @example Endpoints accept TLS 1.2 or later only */
+            title: string;
+            description?: string | null;
+            /** @description The severity of the finding a failure opens. */
+            severity: components["schemas"]["ControlSeverity"];
+            frameworks?: components["schemas"]["FrameworkMappingInput"][] | null;
+            /** @description What it checks: environments or services. */
+            subjectType: components["schemas"]["ControlSubjectType"];
+            scope?: components["schemas"]["ControlScopeInput"] | null;
+            /** @description enforce: evaluated, and a failure on a protected environment blocks deployments to it; report: evaluated only; disabled: not evaluated. Default: report. */
+            mode?: components["schemas"]["ControlMode"] | null;
+            /**
+             * @description The check in CEL (see the type’s description).
+             * @example endpoints.all(e, e.tls.protocols.all(p, p in ["TLSv1.2", "TLSv1.3"]))
+             */
+            expression: string;
+            /** @description How to fix a failure. */
+            remediation?: string | null;
+        };
+        /** @description A framework requirement the control serves. */
+        FrameworkMapping: {
+            /** @description soc2 (AICPA TSC 2017), iso27001 (ISO/IEC 27001:2022 Annex A), cis_v8 (CIS Controls v8). */
+            framework: components["schemas"]["FrameworkId"];
+            /** @description Its id in the framework: CC6.1, A.8.24, 3.10. */
+            requirement: string;
+            /** @description The requirement’s title in the framework. */
+            title: string;
+        };
+        /** @description Which subjects the control applies to; empty lists and a null protected match everything. */
+        ControlScope: {
+            tiers: components["schemas"]["EnvironmentTier"][];
+            /** @example checkout-api */
+            slugs: string[];
+            protected: boolean | null;
+            criticalities: components["schemas"]["ServiceCriticality"][];
+        };
+        /**
+         * @description starter: shipped with Opsplane (and possibly edited since); custom: the install’s own.
+         * @enum {string}
+         */
+        ControlOrigin: "starter" | "custom";
+        /** @description A compliance control, as code. The check is a CEL expression (https://cel.dev) that must be a bool, type-checked when saved (400 naming line, column and problem). Environment controls see `environment` { id, slug, name, tier, rank, protected, endpointUrls, facts }, `endpoints` (latest endpoint scan result per URL), `findings` (its open and triaged findings: kind, severity, status, overdue, source, dedupKey, title, slaDueAt), `deployments` (requested in the last 30 days: status, version, serviceId, approvalsRequired, approvalsReceived, isApproved, requestedBy, requestedAt, finishedAt, overridden), `incidents` (triggered in the last 90 days: severity, status, resolvedAt, postmortem { status, publishedAt } or null), `policies` { approvalRule, freezePeriods, deployWindows, promotionPolicy }; service controls see `service` { id, slug, name, ownerTeam, criticality }, `findings` and `incidents`; both see `platform` { auditChainIntact, adminKeys [{ name, createdAt, expiresAt, lastUsedAt }] } and `now`. Lists are newest first and capped; a check whose comprehensions could cost more than the budget (three nested over the lists) is refused. No I/O: a check reads only these inputs. */
+        Control: {
+            /** Format: uuid */
+            id: string;
+            /** @example checkout-api */
+            slug: string;
+            title: string;
+            description: string | null;
+            severity: components["schemas"]["ControlSeverity"];
+            frameworks: components["schemas"]["FrameworkMapping"][];
+            subjectType: components["schemas"]["ControlSubjectType"];
+            scope: components["schemas"]["ControlScope"];
+            mode: components["schemas"]["ControlMode"];
+            expression: string;
+            remediation: string | null;
+            /** @description starter: shipped with Opsplane (and possibly edited since); custom: the install’s own. */
+            origin: components["schemas"]["ControlOrigin"];
+            /** @description The current version; each edit makes a new one. Send it back as If-Match. */
+            version: number;
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ControlPage: {
+            items: components["schemas"]["Control"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description Only the fields sent change, making a new version. The check is a CEL expression (https://cel.dev) that must be a bool, type-checked when saved (400 naming line, column and problem). Environment controls see `environment` { id, slug, name, tier, rank, protected, endpointUrls, facts }, `endpoints` (latest endpoint scan result per URL), `findings` (its open and triaged findings: kind, severity, status, overdue, source, dedupKey, title, slaDueAt), `deployments` (requested in the last 30 days: status, version, serviceId, approvalsRequired, approvalsReceived, isApproved, requestedBy, requestedAt, finishedAt, overridden), `incidents` (triggered in the last 90 days: severity, status, resolvedAt, postmortem { status, publishedAt } or null), `policies` { approvalRule, freezePeriods, deployWindows, promotionPolicy }; service controls see `service` { id, slug, name, ownerTeam, criticality }, `findings` and `incidents`; both see `platform` { auditChainIntact, adminKeys [{ name, createdAt, expiresAt, lastUsedAt }] } and `now`. Lists are newest first and capped; a check whose comprehensions could cost more than the budget (three nested over the lists) is refused. No I/O: a check reads only these inputs. */
+        UpdateControlInput: {
+            /**
+             * @description Its id, stable across versions: usable in place of the UUID.
+             * @example tls-minimum-1-2
+             */
+            slug?: string;
+            /** @example Endpoints accept TLS 1.2 or later only */
+            title?: string;
+            description?: string | null;
+            /** @description The severity of the finding a failure opens. */
+            severity?: components["schemas"]["ControlSeverity"];
+            frameworks?: components["schemas"]["FrameworkMappingInput"][];
+            /** @description What it checks: environments or services. */
+            subjectType?: components["schemas"]["ControlSubjectType"];
+            scope?: components["schemas"]["ControlScopeInput"];
+            /** @description enforce: evaluated, and a failure on a protected environment blocks deployments to it; report: evaluated only; disabled: not evaluated. Default: report. */
+            mode?: components["schemas"]["ControlMode"];
+            /**
+             * @description The check in CEL (see the type’s description).
+             * @example endpoints.all(e, e.tls.protocols.all(p, p in ["TLSv1.2", "TLSv1.3"]))
+             */
+            expression?: string;
+            /** @description How to fix a failure. */
+            remediation?: string | null;
+        };
+        /** @description One saved version of a control, never changed; results point at it. */
+        ControlVersion: {
+            /** Format: uuid */
+            controlId: string;
+            version: number;
+            title: string;
+            description: string | null;
+            severity: components["schemas"]["ControlSeverity"];
+            frameworks: components["schemas"]["FrameworkMapping"][];
+            subjectType: components["schemas"]["ControlSubjectType"];
+            scope: components["schemas"]["ControlScope"];
+            mode: components["schemas"]["ControlMode"];
+            expression: string;
+            remediation: string | null;
+            /** @description Actor id of whoever saved it. */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ControlVersionPage: {
+            items: components["schemas"]["ControlVersion"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description A failure of the control on the subject reports as `waived` until expiresAt (required; in the future, within COMPLIANCE_MAX_WAIVER_DAYS) unless revoked. approvedBy must be someone other than the caller. */
+        CreateWaiverInput: {
+            /**
+             * @description The control, by id or slug.
+             * @example hsts-enabled
+             */
+            control: string;
+            /**
+             * @description The environment or service (the control’s subject type), by id or slug.
+             * @example production
+             */
+            subject: string;
+            /** @example Legacy endpoint, decommissioned on 2027-03-01 */
+            reason: string;
+            /**
+             * @description Who approved it: a person other than the caller.
+             * @example Dana Scully
+             */
+            approvedBy: string;
+            /**
+             * Format: date-time
+             * @description When it stops applying. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
+             */
+            expiresAt: string;
+        };
+        /** @description An exception to a control for one subject, with an expiry and an approver. */
+        Waiver: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            controlId: string;
+            subjectType: components["schemas"]["ControlSubjectType"];
+            /** Format: uuid */
+            subjectId: string;
+            reason: string;
+            /** @description Actor id of whoever asked for it. */
+            requestedBy: string;
+            approvedBy: string;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            revokedReason: string | null;
+            /** @description Neither expired nor revoked, now. */
+            active: boolean;
+            /** @description Send it back as If-Match. */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WaiverPage: {
+            items: components["schemas"]["Waiver"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        RevokeWaiverInput: {
+            /** @description Why it no longer applies. */
+            reason: string;
         };
     };
     responses: never;
@@ -11591,6 +11956,833 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listControls: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                /** @description Controls mapped to this framework. */
+                framework?: components["schemas"]["FrameworkId"];
+                /** @description With framework: mapped to this requirement. */
+                requirement?: string;
+                mode?: components["schemas"]["ControlMode"];
+                subjectType?: components["schemas"]["ControlSubjectType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createControl: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateControlInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Control"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getControl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The control’s id (UUID) or slug. */
+                control: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Control"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateControl: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The control’s id (UUID) or slug. */
+                control: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateControlInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Control"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listControlVersions: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The control’s id (UUID) or slug. */
+                control: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlVersionPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getControlVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The control’s id (UUID) or slug. */
+                control: string;
+                /** @description The version number. */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ControlVersion"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listWaivers: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                /** @description Waivers of this control. */
+                controlId?: string;
+                /** @description Waivers for this environment or service. */
+                subjectId?: string;
+                /** @description true: only those in force now; false: only expired or revoked ones. */
+                active?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaiverPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createWaiver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWaiverInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Waiver"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getWaiver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Waiver"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeWaiver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag from a previous GET; the change is refused with 412 if the resource changed since. */
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeWaiverInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    /** @description The resource version, for If-Match on a later change. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Waiver"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match does not match the current version. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8). */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -46,7 +46,14 @@ export interface TestApp {
  * `clock` pins "now" for rules that depend on time (pass a FixedClock and move it in the test).
  */
 export async function createTestApp(env: Env = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
-  const config = loadConfig({ ...process.env, JOBS_ENABLED: 'false', ...env });
+  // The starter library of controls only where a test asks for it: elsewhere its 30-odd audited
+  // creates would be noise in every file's audit log and outbox.
+  const config = loadConfig({
+    ...process.env,
+    JOBS_ENABLED: 'false',
+    COMPLIANCE_STARTER_LIBRARY: 'false',
+    ...env,
+  });
   const app = await createApiApp(config, createRootLogger(config.log), { clock: options.clock });
   const fastify = app.getHttpAdapter().getInstance();
   const answers = recordAnswers(fastify);

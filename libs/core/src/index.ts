@@ -31,13 +31,14 @@ export { AppError, assertValid, CommonErrors, ErrorCode, errorCode, FieldError }
 export { ProblemDetails, PROBLEM_CONTENT_TYPE, toAppError } from './errors/problem-details';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { ProblemDetailsModel } from './errors/problem-details.model';
-export { Actor, systemActor } from './auth/actor';
+export { Actor, isCaller, systemActor } from './auth/actor';
 export { Role, ROLES, Permission, PERMISSIONS, isAllowed } from './auth/roles';
 export { Public, Requires, CurrentActor } from './auth/access.decorators';
 export { ApiKeysService } from './auth/api-keys.service';
 export { BootstrapAdminKey } from './auth/bootstrap-admin-key';
 export { ChangeRecorder, Change, VersionedResource } from './audit/change-recorder.service';
 export { AuditLogService } from './audit/audit-log.service';
+export { canonicalJson } from './audit/canonical-json';
 export { OutboxService, OutboxMessage } from './outbox/outbox.service';
 export { OutboxEvent, OutboxSubscriber, OutboxSubscribers, matchesType } from './outbox/outbox-subscribers';
 export { OutboxRelay, RelayResult } from './outbox/outbox-relay.job';

@@ -1,4 +1,4 @@
-import { Actor, FieldError } from '@opsplane/core';
+import { Actor, FieldError, isCaller } from '@opsplane/core';
 import { ChangeFindingStatusInput } from './dto/finding.inputs';
 
 const DAY_MS = 86_400_000;
@@ -21,7 +21,7 @@ export function statusChangeProblems(
   if (input.status === 'accepted') {
     if (!reason) problems.push({ path: 'reason', message: 'is required to accept a risk' });
     if (!acceptedBy) problems.push({ path: 'acceptedBy', message: 'is required to accept a risk' });
-    else if (samePerson(acceptedBy, actor.name) || samePerson(acceptedBy, actor.id))
+    else if (isCaller(actor, acceptedBy))
       problems.push({ path: 'acceptedBy', message: 'must be someone other than the caller' });
     if (!input.acceptedUntil)
       problems.push({ path: 'acceptedUntil', message: 'is required to accept a risk' });
@@ -43,12 +43,4 @@ export function statusChangeProblems(
   if (input.justification != null && input.status !== 'accepted' && input.status !== 'false_positive')
     problems.push({ path: 'justification', message: 'is only taken with status accepted or false_positive' });
   return problems;
-}
-
-function normalised(name: string): string {
-  return name.trim().toLowerCase();
-}
-
-function samePerson(a: string, b: string): boolean {
-  return normalised(a) === normalised(b);
 }

@@ -14,3 +14,12 @@ export interface Actor {
 export function systemActor(name: string, requestId: string, id = `system:${name}`): Actor {
   return { kind: 'system', id, name, role: 'admin', requestId };
 }
+
+/**
+ * Whether `person` (a name or handle someone typed, e.g. an approver) is the caller: by name or
+ * by id, ignoring case and surrounding spaces. Approvals of one's own exception are refused with it.
+ */
+export function isCaller(actor: Pick<Actor, 'id' | 'name'>, person: string): boolean {
+  const normalised = person.trim().toLowerCase();
+  return normalised === actor.name.trim().toLowerCase() || normalised === actor.id.trim().toLowerCase();
+}

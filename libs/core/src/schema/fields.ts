@@ -159,7 +159,7 @@ export const Prop = {
   },
 
   /** Lower-case identifier users type in URLs and filters; stable across renames of `name`. */
-  slug(options: FieldOptions = {}) {
+  slug(options: FieldOptions & { isArray?: boolean } = {}) {
     return Prop.string({
       ...options,
       maxLength: 63,

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ComplianceModule } from './compliance.module';
+import { ControlsController } from './controls/controls.controller';
+import { ControlsResolver } from './controls/controls.resolver';
+import { WaiversController } from './waivers/waivers.controller';
+import { WaiversResolver } from './waivers/waivers.resolver';
+
+/** REST and GraphQL for compliance; the API process imports this, the worker only ComplianceModule. */
+@Module({
+  imports: [ComplianceModule],
+  controllers: [ControlsController, WaiversController],
+  providers: [ControlsResolver, WaiversResolver],
+})
+export class ComplianceApiModule {}

@@ -1,0 +1,5 @@
+import { MigrationClass } from '../combine';
+import { CreateControls1764232500000 } from './1764232500000-CreateControls';
+
+/** libs/compliance's migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
+export const COMPLIANCE_MIGRATIONS: MigrationClass[] = [CreateControls1764232500000];
