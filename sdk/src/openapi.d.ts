@@ -1441,6 +1441,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/compliance/scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List compliance scans, newest first */
+        get: operations["listComplianceScans"];
+        put?: never;
+        /**
+         * Scan now: every enabled control, or one control, framework or subject
+         * @description Answers at once with the scan `running` (`compliance.scan.started`); one job per subject evaluates it, and the last one completes the scan (`compliance.scan.completed`). Poll GET /v1/compliance/scans/{id} for progress.
+         */
+        post: operations["startComplianceScan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/scans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a compliance scan and its progress */
+        get: operations["getComplianceScan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/scans/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A scan’s results */
+        get: operations["listComplianceResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/results/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A result’s evidence: the inputs evaluated, their SHA-256, the expression */
+        get: operations["getComplianceEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3686,6 +3758,115 @@ export interface components {
         RevokeWaiverInput: {
             /** @description Why it no longer applies. */
             reason: string;
+        };
+        /** @description All optional: without any, every enabled control on every environment and service. */
+        StartScanInput: {
+            /** @description Only this control (id or slug). */
+            control?: string | null;
+            /** @description Only controls mapped to this framework. */
+            framework?: components["schemas"]["FrameworkId"] | null;
+            /** @description Only this environment or service (id or slug). */
+            subject?: string | null;
+        };
+        /** @enum {string} */
+        ComplianceScanStatus: "running" | "completed";
+        /** @enum {string} */
+        ComplianceScanTrigger: "schedule" | "manual";
+        /** @description Results by outcome. */
+        ScanCounts: {
+            passed: number;
+            failed: number;
+            /** @description Failed, under a waiver in force. */
+            waived: number;
+            /** @description The check could not be evaluated (see the result’s message). */
+            error: number;
+            /** @description Outside the control’s scope. */
+            notApplicable: number;
+        };
+        /** @description One run of controls over subjects, fanned out one job per subject; progress while it runs. */
+        ComplianceScan: {
+            /** Format: uuid */
+            id: string;
+            status: components["schemas"]["ComplianceScanStatus"];
+            trigger: components["schemas"]["ComplianceScanTrigger"];
+            requestedBy: string;
+            /**
+             * Format: uuid
+             * @description The one control it ran, if asked for one.
+             */
+            controlId: string | null;
+            framework: components["schemas"]["FrameworkId"] | null;
+            /**
+             * Format: uuid
+             * @description The one subject it covered, if asked for one.
+             */
+            subjectId: string | null;
+            subjectsTotal: number;
+            subjectsDone: number;
+            counts: components["schemas"]["ScanCounts"];
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** Format: int64 */
+            durationMs: number | null;
+        };
+        ComplianceScanPage: {
+            items: components["schemas"]["ComplianceScan"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        ComplianceOutcome: "passed" | "failed" | "waived" | "error" | "not_applicable";
+        /** @description One control evaluated on one subject by one scan; never changed. */
+        ComplianceResult: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            scanId: string;
+            /** Format: uuid */
+            controlId: string;
+            /** @description The control version it ran. */
+            controlVersion: number;
+            subjectType: components["schemas"]["ControlSubjectType"];
+            /** Format: uuid */
+            subjectId: string;
+            outcome: components["schemas"]["ComplianceOutcome"];
+            /** @description Why an error. */
+            message: string | null;
+            /** @description SHA-256 (hex) of the canonical JSON of the inputs evaluated. */
+            evidenceSha256: string;
+            /**
+             * Format: uuid
+             * @description The waiver that made a failure `waived`.
+             */
+            waiverId: string | null;
+            /**
+             * Format: uuid
+             * @description The compliance finding a failure opened or refreshed.
+             */
+            findingId: string | null;
+            /** Format: date-time */
+            evaluatedAt: string;
+        };
+        ComplianceResultPage: {
+            items: components["schemas"]["ComplianceResult"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description A result with its evidence. sha256 is the SHA-256 (hex) of canonicalInputs: the inputs as JSON with keys sorted at every level and no spaces; recompute it with any tool (e.g. `sha256sum`). */
+        ComplianceEvidence: {
+            result: components["schemas"]["ComplianceResult"];
+            controlVersion: number;
+            /** @description The check as that version had it. */
+            expression: string;
+            sha256: string;
+            /** @description The inputs, exactly as hashed. */
+            canonicalInputs: string;
+            /** @description The same inputs, as JSON. Objects and arrays nest at most 16 levels deep. */
+            inputs: {
+                [key: string]: unknown;
+            };
         };
     };
     responses: never;
@@ -12783,6 +12964,367 @@ export interface operations {
             };
             /** @description Body is not JSON (or not UTF-8). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listComplianceScans: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                status?: components["schemas"]["ComplianceScanStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceScanPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    startComplianceScan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string (e.g. a UUID) per intended creation. A retry with the same key and body returns the original response instead of creating again; the same key with a different body is refused with 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartScanInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceScan"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different request. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getComplianceScan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceScan"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listComplianceResults: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                outcome?: components["schemas"]["ComplianceOutcome"];
+                controlId?: string;
+                subjectId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceResultPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getComplianceEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComplianceEvidence"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

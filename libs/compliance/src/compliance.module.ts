@@ -1,23 +1,43 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '@opsplane/catalog';
+import { FindingsModule } from '@opsplane/findings';
+import { IncidentsModule } from '@opsplane/incidents';
+import { ReleasesModule } from '@opsplane/releases';
 import { ControlEntity, ControlVersionEntity, LibraryLoadEntity } from './controls/control.entity';
 import { ControlsService } from './controls/controls.service';
 import { StarterLibraryLoader } from './controls/starter-library.loader';
+import { ScanJobs } from './scans/scan.jobs';
+import { EvidenceEntity, ResultEntity, ScanEntity, ScanSubjectEntity } from './scans/scan.entity';
+import { ScansService } from './scans/scans.service';
+import { SubjectInputs } from './scans/subject-inputs';
 import { WaiverEntity } from './waivers/waiver.entity';
 import { WaiversService } from './waivers/waivers.service';
 
 /**
  * Compliance: controls as code (CEL checks over a subject's inputs, versioned), the starter
- * library, waivers, and (to come) scans, results with evidence and reports. Imported by the
+ * library, waivers, scans fanned out per subject with results and hashed evidence, and
+ * (to come) reports. Imported by the
  * worker too. The API is in ComplianceApiModule.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([ControlEntity, ControlVersionEntity, LibraryLoadEntity, WaiverEntity]),
+    TypeOrmModule.forFeature([
+      ControlEntity,
+      ControlVersionEntity,
+      LibraryLoadEntity,
+      WaiverEntity,
+      ScanEntity,
+      ScanSubjectEntity,
+      EvidenceEntity,
+      ResultEntity,
+    ]),
     CatalogModule,
+    FindingsModule,
+    ReleasesModule,
+    IncidentsModule,
   ],
-  providers: [ControlsService, StarterLibraryLoader, WaiversService],
-  exports: [ControlsService, WaiversService],
+  providers: [ControlsService, StarterLibraryLoader, WaiversService, SubjectInputs, ScansService, ScanJobs],
+  exports: [ControlsService, WaiversService, ScansService],
 })
 export class ComplianceModule {}

@@ -7,3 +7,5 @@ export { ControlModel, ControlVersionModel } from './dto/control.dto';
 export { WaiverModel } from './dto/waiver.dto';
 export { WaiversService } from './waivers/waivers.service';
 export { FRAMEWORK_IDS, FRAMEWORKS, FrameworkId } from './frameworks/frameworks';
+export { ScansService } from './scans/scans.service';
+export { ScanModel, ResultModel, EvidenceModel } from './dto/scan.dto';

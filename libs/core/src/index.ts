@@ -38,7 +38,7 @@ export { ApiKeysService } from './auth/api-keys.service';
 export { BootstrapAdminKey } from './auth/bootstrap-admin-key';
 export { ChangeRecorder, Change, VersionedResource } from './audit/change-recorder.service';
 export { AuditLogService } from './audit/audit-log.service';
-export { canonicalJson } from './audit/canonical-json';
+export { canonicalJson, toJson } from './audit/canonical-json';
 export { OutboxService, OutboxMessage } from './outbox/outbox.service';
 export { OutboxEvent, OutboxSubscriber, OutboxSubscribers, matchesType } from './outbox/outbox-subscribers';
 export { OutboxRelay, RelayResult } from './outbox/outbox-relay.job';

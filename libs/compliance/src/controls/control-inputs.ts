@@ -64,7 +64,7 @@ export interface DeploymentInput {
   id: string;
   /** pending_approval | scheduled | queued | running | succeeded | failed | canceled | rejected | expired … */
   status: string;
-  version: string;
+  releaseId: string;
   serviceId: string;
   approvalsRequired: number | null;
   approvalsReceived: number;
@@ -83,6 +83,8 @@ export interface IncidentInput {
   /** triggered | acknowledged | mitigated | resolved | closed */
   status: string;
   triggeredAt: string;
+  /** The first acknowledgement. */
+  acknowledgedAt: string | null;
   resolvedAt: string | null;
   /** null: none written yet. status: draft | in_review | published */
   postmortem: { status: string; publishedAt: string | null } | null;
@@ -91,11 +93,16 @@ export interface IncidentInput {
 export interface PoliciesInput {
   /** null: deployments need no approval. */
   approvalRule: { requiredApprovals: number; approverRole: string } | null;
-  /** Freeze periods not yet over. */
-  freezePeriods: { startsAt: string; endsAt: string; reason: string | null }[];
-  deployWindows: { kind: 'allow' | 'deny'; cron: string; durationMinutes: number; timeZone: string }[];
-  /** null: the default policy (one success at the highest rank below). */
-  promotionPolicy: { enabled: boolean; fromRanks: number[]; minimumSuccesses: number } | null;
+  /** Freeze periods not yet over: one-off (startsAt, endsAt) or recurring (schedule, a cron). */
+  freezePeriods: {
+    startsAt: string | null;
+    endsAt: string | null;
+    schedule: string | null;
+    reason: string;
+  }[];
+  deployWindows: { kind: 'allow' | 'deny'; schedule: string; durationMinutes: number; timeZone: string }[];
+  /** null: the default policy (one success at the highest rank below). fromRanks null: the highest rank below. */
+  promotionPolicy: { enabled: boolean; fromRanks: number[] | null; minimumSuccesses: number } | null;
 }
 
 export interface PlatformInput {

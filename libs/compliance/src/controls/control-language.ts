@@ -10,7 +10,7 @@ export type ControlSubjectType = (typeof CONTROL_SUBJECT_TYPES)[number];
  */
 export const INPUT_LIMITS = {
   endpoints: 50,
-  findings: 500,
+  findings: 200,
   deployments: 200,
   incidents: 100,
   adminKeys: 200,

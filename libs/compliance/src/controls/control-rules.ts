@@ -59,3 +59,18 @@ export function normalisedScope(scope: ControlScope | undefined): Required<Contr
     criticalities: [...new Set(scope?.criticalities ?? [])],
   };
 }
+
+/** Whether a control's scope takes the subject (an environment or a service of its type). */
+export function inScope(
+  control: { subjectType: ControlSubjectType; scope: ControlScope },
+  subject: { slug: string; tier?: string; isProtected?: boolean; criticality?: string },
+): boolean {
+  const scope = normalisedScope(control.scope);
+  if (scope.slugs.length > 0 && !scope.slugs.includes(subject.slug)) return false;
+  if (control.subjectType === 'environment') {
+    if (scope.tiers.length > 0 && !scope.tiers.includes(subject.tier as never)) return false;
+    if (scope.protected !== null && scope.protected !== subject.isProtected) return false;
+    return true;
+  }
+  return scope.criticalities.length === 0 || scope.criticalities.includes(subject.criticality as never);
+}

@@ -83,6 +83,7 @@ function incident(fields: Partial<IncidentInput>): IncidentInput {
     severity: 'SEV3',
     status: 'resolved',
     triggeredAt: at(-20 * DAY),
+    acknowledgedAt: at(-20 * DAY + HOUR / 12),
     resolvedAt: at(-20 * DAY + 3 * HOUR),
     postmortem: null,
     ...fields,
@@ -157,7 +158,7 @@ function baselineEnvironment(): EnvironmentInputs {
       return {
         id: `dep-${index}`,
         status: status as string,
-        version: `1.${index}.0`,
+        releaseId: `release-${index}`,
         serviceId: 'svc-checkout',
         approvalsRequired: 1,
         approvalsReceived: approved ? 1 : 0,
@@ -183,10 +184,12 @@ function baselineEnvironment(): EnvironmentInputs {
     ],
     policies: {
       approvalRule: { requiredApprovals: 1, approverRole: 'approver' },
-      freezePeriods: [{ startsAt: at(20 * DAY), endsAt: at(23 * DAY), reason: 'quarter close' }],
+      freezePeriods: [
+        { startsAt: at(20 * DAY), endsAt: at(23 * DAY), schedule: null, reason: 'quarter close' },
+      ],
       deployWindows: [
-        { kind: 'allow', cron: '0 9 * * 1-5', durationMinutes: 480, timeZone: 'Europe/Berlin' },
-        { kind: 'deny', cron: '0 0 24 12 *', durationMinutes: 2880, timeZone: 'Europe/Berlin' },
+        { kind: 'allow', schedule: '0 9 * * 1-5', durationMinutes: 480, timeZone: 'Europe/Berlin' },
+        { kind: 'deny', schedule: '0 0 24 12 *', durationMinutes: 2880, timeZone: 'Europe/Berlin' },
       ],
       promotionPolicy: { enabled: true, fromRanks: [2], minimumSuccesses: 1 },
     },
