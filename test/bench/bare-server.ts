@@ -96,3 +96,36 @@ export async function startBareServer(options: {
     },
   };
 }
+
+/** Each path from both servers: 200, the same bytes; the first a full page. Answers the first page's size. */
+export async function checkSameBodies(
+  opsplaneUrl: string,
+  bareUrl: string,
+  paths: string[],
+  token: string,
+  firstPage: { items: number; what: string },
+): Promise<number> {
+  let firstSize = 0;
+  for (const path of paths) {
+    const [ours, theirs] = await Promise.all(
+      [opsplaneUrl, bareUrl].map(async (base) => {
+        const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+        const text = await response.text();
+        if (response.status !== 200)
+          throw new Error(`${base}${path} answered ${response.status}: ${text.slice(0, 500)}`);
+        return text;
+      }),
+    );
+    if (ours !== theirs)
+      throw new Error(
+        `the bare handler's body differs from Opsplane's for ${path}:\n  opsplane: ${ours!.slice(0, 300)}…\n  bare:     ${theirs!.slice(0, 300)}…`,
+      );
+    if (!firstSize) {
+      firstSize = Buffer.byteLength(ours!);
+      const items = (JSON.parse(ours!) as { items: unknown[] }).items.length;
+      if (items !== firstPage.items)
+        throw new Error(`expected a full page of ${firstPage.items} ${firstPage.what}, got ${items}`);
+    }
+  }
+  return firstSize;
+}

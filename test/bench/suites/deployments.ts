@@ -1,6 +1,6 @@
 import { jsonSchemaOf } from '@opsplane/core';
 import { DeploymentModel } from '@opsplane/releases';
-import { BareServer, CapturedQuery, startBareServer } from '../bare-server';
+import { BareServer, CapturedQuery, checkSameBodies, startBareServer } from '../bare-server';
 import { bareTypes, BenchContext, loadLine, machineLine, print, request, selected } from '../context';
 import { measure, Summary, Target, versusBare } from '../measure';
 import { captureQueries, serverVersion, theQueryOn } from '../opsplane';
@@ -60,7 +60,10 @@ export async function deploymentsSuite(context: BenchContext, data: ReleaseData)
       { name: 'bare', label: 'bare fastify+pg', request: { ...rest, url: `${bare.url}${paths[0]}` } },
       { name: 'rest', label: 'opsplane REST', request: rest },
     ];
-    const bodyBytes = await checkSameBodies(opsplane.url, bare.url, paths, token);
+    const bodyBytes = await checkSameBodies(opsplane.url, bare.url, paths, token, {
+      items: LIMIT,
+      what: 'deployments',
+    });
 
     print([
       '',
@@ -99,37 +102,6 @@ export async function deploymentsSuite(context: BenchContext, data: ReleaseData)
   } finally {
     await bare?.close();
   }
-}
-
-/** Every environment's page: 200 from both, the same bytes. Returns the first page's size. */
-async function checkSameBodies(
-  opsplaneUrl: string,
-  bareUrl: string,
-  paths: string[],
-  token: string,
-): Promise<number> {
-  let firstSize = 0;
-  for (const path of paths) {
-    const [ours, theirs] = await Promise.all(
-      [opsplaneUrl, bareUrl].map(async (base) => {
-        const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-        const text = await response.text();
-        if (response.status !== 200)
-          throw new Error(`${base}${path} answered ${response.status}: ${text.slice(0, 500)}`);
-        return text;
-      }),
-    );
-    if (ours !== theirs)
-      throw new Error(
-        `the bare handler's body differs from Opsplane's for ${path}:\n  opsplane: ${ours!.slice(0, 300)}…\n  bare:     ${theirs!.slice(0, 300)}…`,
-      );
-    if (!firstSize) {
-      firstSize = Buffer.byteLength(ours!);
-      const items = (JSON.parse(ours!) as { items: unknown[] }).items.length;
-      if (items !== LIMIT) throw new Error(`expected a full page of ${LIMIT} deployments, got ${items}`);
-    }
-  }
-  return firstSize;
 }
 
 /**

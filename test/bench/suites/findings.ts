@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { jsonSchemaOf } from '@opsplane/core';
 import { FindingModel } from '@opsplane/findings';
 import { DataSource } from 'typeorm';
-import { BareServer, startBareServer } from '../bare-server';
+import { BareServer, checkSameBodies, startBareServer } from '../bare-server';
 import { bareTypes, BenchContext, loadLine, machineLine, print, request, selected } from '../context';
 import { keptDatabase, queryDatabase } from '../database';
 import { measure, Summary, Target, versusBare } from '../measure';
@@ -78,7 +78,10 @@ export async function findingsSuite(context: BenchContext): Promise<void> {
       { name: 'bare', label: 'bare fastify+pg', request: { ...rest, url: `${bare.url}${paths[0]}` } },
       { name: 'rest', label: 'opsplane REST', request: rest },
     ];
-    const bodyBytes = await checkSameBodies(opsplane.url, bare.url, paths.slice(0, 50), token);
+    const bodyBytes = await checkSameBodies(opsplane.url, bare.url, paths.slice(0, 50), token, {
+      items: LIMIT,
+      what: 'findings',
+    });
     const plan = await explain(opsplane.dataSource, sql.sql, sql.params);
     print([
       '',
@@ -157,36 +160,6 @@ async function seed(url: string, total: number): Promise<number> {
   );
   await queryDatabase(url, 'VACUUM (ANALYZE) findings');
   return (performance.now() - started) / 1000;
-}
-
-async function checkSameBodies(
-  opsplaneUrl: string,
-  bareUrl: string,
-  paths: string[],
-  token: string,
-): Promise<number> {
-  let firstSize = 0;
-  for (const path of paths) {
-    const [ours, theirs] = await Promise.all(
-      [opsplaneUrl, bareUrl].map(async (base) => {
-        const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-        const text = await response.text();
-        if (response.status !== 200)
-          throw new Error(`${base}${path} answered ${response.status}: ${text.slice(0, 500)}`);
-        return text;
-      }),
-    );
-    if (ours !== theirs)
-      throw new Error(
-        `the bare handler's body differs from Opsplane's for ${path}:\n  opsplane: ${ours!.slice(0, 300)}…\n  bare:     ${theirs!.slice(0, 300)}…`,
-      );
-    if (!firstSize) {
-      firstSize = Buffer.byteLength(ours!);
-      const items = (JSON.parse(ours!) as { items: unknown[] }).items.length;
-      if (items !== LIMIT) throw new Error(`expected a full page of ${LIMIT} findings, got ${items}`);
-    }
-  }
-  return firstSize;
 }
 
 async function explain(dataSource: DataSource, sql: string, params: unknown[]): Promise<string[]> {

@@ -40,22 +40,8 @@ export interface ControlDefinition {
   remediation: string | null;
 }
 
-/**
- * A control: its slug and its current definition (the latest version's, copied here so lists and
- * scans read one row). `version` is the number of that version: editing makes version + 1, and
- * If-Match compares it. A control is never deleted, since results point at its versions; it is
- * disabled instead.
- */
-@Entity({ name: 'compliance_controls' })
-@Unique('compliance_controls_slug_key', ['slug'])
-@Check('compliance_controls_mode_check', `mode IN ('enforce', 'report', 'disabled')`)
-export class ControlEntity implements ControlDefinition {
-  @PrimaryColumn('uuid')
-  id: string;
-
-  @Column('text')
-  slug: string;
-
+/** The columns of a definition, shared by a control (its latest) and each of its versions. */
+abstract class DefinitionColumns implements ControlDefinition {
   @Column('text')
   title: string;
 
@@ -82,6 +68,23 @@ export class ControlEntity implements ControlDefinition {
 
   @Column('text', { nullable: true })
   remediation: string | null;
+}
+
+/**
+ * A control: its slug and its current definition (the latest version's, copied here so lists and
+ * scans read one row). `version` is the number of that version: editing makes version + 1, and
+ * If-Match compares it. A control is never deleted, since results point at its versions; it is
+ * disabled instead.
+ */
+@Entity({ name: 'compliance_controls' })
+@Unique('compliance_controls_slug_key', ['slug'])
+@Check('compliance_controls_mode_check', `mode IN ('enforce', 'report', 'disabled')`)
+export class ControlEntity extends DefinitionColumns {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('text')
+  slug: string;
 
   /** `starter` for the shipped library (edited or not), `custom` for the install's own. */
   @Column('text')
@@ -103,7 +106,7 @@ export class ControlEntity implements ControlDefinition {
 /** One version of a control, as it was saved; never changed. Results point at (control, version). */
 @Entity({ name: 'compliance_control_versions' })
 @Index('compliance_control_versions_created_idx', ['createdAt'])
-export class ControlVersionEntity implements ControlDefinition {
+export class ControlVersionEntity extends DefinitionColumns {
   @PrimaryColumn('uuid', { primaryKeyConstraintName: 'compliance_control_versions_pkey' })
   controlId: string;
 
@@ -113,33 +116,6 @@ export class ControlVersionEntity implements ControlDefinition {
 
   @PrimaryColumn('int', { primaryKeyConstraintName: 'compliance_control_versions_pkey' })
   version: number;
-
-  @Column('text')
-  title: string;
-
-  @Column('text', { nullable: true })
-  description: string | null;
-
-  @Column('text')
-  severity: ControlSeverity;
-
-  @Column('jsonb')
-  frameworks: FrameworkMapping[];
-
-  @Column('text')
-  subjectType: ControlSubjectType;
-
-  @Column('jsonb')
-  scope: ControlScope;
-
-  @Column('text')
-  mode: ControlMode;
-
-  @Column('text')
-  expression: string;
-
-  @Column('text', { nullable: true })
-  remediation: string | null;
 
   /** Actor id of whoever saved it (`system:compliance` for the starter library). */
   @Column('text')
