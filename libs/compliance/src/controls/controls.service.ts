@@ -6,9 +6,10 @@ import {
   canonicalJson,
   ChangeRecorder,
   Clock,
-  CommonErrors,
+  definedOnly,
   isUuid,
   KeysetOrder,
+  loadForUpdate,
   newId,
   onUniqueViolation,
   Page,
@@ -104,13 +105,12 @@ export class ControlsService {
     expectedVersion?: number,
   ): Promise<ControlModel> {
     return this.transactions.run(async (manager) => {
-      const current = await this.lock(manager, idOrSlug);
-      if (expectedVersion !== undefined && expectedVersion !== current.version)
-        throw new AppError(
-          CommonErrors.versionMismatch,
-          `version ${expectedVersion} is stale; the current version is ${current.version}. Fetch it again and retry.`,
-        );
-      const merged = definitionOf({ ...pickDefinition(current), ...withoutUndefined(input) });
+      const found = await this.find(manager, idOrSlug);
+      if (!found) throw notFound(idOrSlug);
+      const current = await loadForUpdate(manager, ControlEntity, found.id, expectedVersion, () =>
+        notFound(idOrSlug),
+      );
+      const merged = definitionOf({ ...pickDefinition(current), ...definedOnly(input) });
       assertValid(definitionProblems(merged), 'control');
       // jsonb hands keys back in its own order: compare canonically.
       if (canonicalJson(pickDefinition(current)) === canonicalJson(merged)) return toControlModel(current);
@@ -135,9 +135,15 @@ export class ControlsService {
   }
 
   async get(idOrSlug: string): Promise<ControlModel> {
-    const found = await this.find(this.transactions.manager(), idOrSlug);
+    const found = await this.lookUp(idOrSlug);
     if (!found) throw notFound(idOrSlug);
-    return toControlModel(found);
+    return found;
+  }
+
+  /** The control, or null when there is none (for callers that report a missing reference their own way). */
+  async lookUp(idOrSlug: string): Promise<ControlModel | null> {
+    const found = await this.find(this.transactions.manager(), idOrSlug);
+    return found ? toControlModel(found) : null;
   }
 
   /** By slug. */
@@ -217,17 +223,6 @@ export class ControlsService {
   private find(manager: EntityManager, idOrSlug: string): Promise<ControlEntity | null> {
     return manager.findOneBy(ControlEntity, isUuid(idOrSlug) ? { id: idOrSlug } : { slug: idOrSlug });
   }
-
-  private async lock(manager: EntityManager, idOrSlug: string): Promise<ControlEntity> {
-    const found = await manager
-      .getRepository(ControlEntity)
-      .createQueryBuilder('control')
-      .setLock('pessimistic_write')
-      .where(isUuid(idOrSlug) ? 'control.id = :key' : 'control.slug = :key', { key: idOrSlug })
-      .getOne();
-    if (!found) throw notFound(idOrSlug);
-    return found;
-  }
 }
 
 function definitionOf(input: Partial<CreateControlInput>): ControlDefinition {
@@ -250,10 +245,6 @@ function pickDefinition(row: ControlDefinition): ControlDefinition {
   return Object.fromEntries(
     DEFINITION_FIELDS.map((field) => [field, row[field]]),
   ) as unknown as ControlDefinition;
-}
-
-function withoutUndefined<T extends object>(input: T): Partial<T> {
-  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 function mappingsWithTitles(mappings: FrameworkMapping[]): FrameworkMappingModel[] {

@@ -72,7 +72,7 @@ export class ScansService {
 
   async start(actor: Actor, input: StartScanInput, trigger: 'schedule' | 'manual'): Promise<ScanModel> {
     const problems: FieldError[] = [];
-    const control = input.control ? await this.controls.get(input.control).catch(() => null) : null;
+    const control = input.control ? await this.controls.lookUp(input.control) : null;
     if (input.control && !control)
       problems.push({ path: 'control', message: `no control has id or slug "${input.control}"` });
     let subjects: { type: ControlSubjectType; id: string }[] = [];

@@ -57,7 +57,7 @@ export class WaiversService {
         path: 'expiresAt',
         message: `must be at most ${this.config.maxWaiverDays} days ahead (COMPLIANCE_MAX_WAIVER_DAYS)`,
       });
-    const control = await this.controls.get(input.control).catch(() => null);
+    const control = await this.controls.lookUp(input.control);
     if (!control) problems.push({ path: 'control', message: `no control has id or slug "${input.control}"` });
     const subject = control
       ? control.subjectType === 'environment'
