@@ -82,6 +82,8 @@ describe('MIGRATIONS', () => {
       'NotifyOutboxWrites1764232300000',
       'CreateFindings1764232400000',
       'CreateControls1764232500000',
+      'AddOutcomeIntervals1764232600000',
+      'AddDeploymentGateOverrides1764232700000',
     ]);
   });
 });

@@ -1,5 +1,9 @@
 import { MigrationClass } from '../combine';
 import { CreateControls1764232500000 } from './1764232500000-CreateControls';
+import { AddOutcomeIntervals1764232600000 } from './1764232600000-AddOutcomeIntervals';
 
 /** libs/compliance's migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const COMPLIANCE_MIGRATIONS: MigrationClass[] = [CreateControls1764232500000];
+export const COMPLIANCE_MIGRATIONS: MigrationClass[] = [
+  CreateControls1764232500000,
+  AddOutcomeIntervals1764232600000,
+];

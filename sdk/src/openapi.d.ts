@@ -2249,6 +2249,16 @@ export interface components {
             /** @description Replaced as a whole. */
             artifacts?: components["schemas"]["ReleaseArtifactInput"][];
         };
+        /** @description A gate to pass anyway, and why. */
+        GateOverrideInput: {
+            /**
+             * @description The gate, as named in a refusal (`gate.<name>`).
+             * @example compliance
+             */
+            gate: string;
+            /** @example Backup restore test runs tonight; CHG-118 */
+            reason: string;
+        };
         /** @description When to queue the deployment (Octopus QueueTime): exactly one of `at`, `localTime` with `timeZone`, or `nextAllowedWindow`. Gates still run when it is requested and again when it starts. */
         DeploymentScheduleInput: {
             /**
@@ -2287,6 +2297,8 @@ export interface components {
              * @example Hotfix for INC-7
              */
             freezeOverrideReason?: string | null;
+            /** @description Admins only (403 `deployment.override_forbidden` for other roles): pass these gates anyway, each for its reason, stored on the deployment and in the audit event. Only gates that may be overridden (e.g. `compliance`) are accepted; a freeze is overridden with `freezeOverrideReason`. */
+            gateOverrides?: components["schemas"]["GateOverrideInput"][] | null;
             schedule?: components["schemas"]["DeploymentScheduleInput"] | null;
             /**
              * Format: date-time
@@ -2296,6 +2308,14 @@ export interface components {
         };
         /** @enum {string} */
         DeploymentStatus: "pending_approval" | "scheduled" | "queued" | "running" | "succeeded" | "failed" | "canceled" | "rejected" | "expired";
+        /** @description A gate an admin let a deployment through anyway. */
+        GateOverride: {
+            /** @example compliance */
+            gate: string;
+            reason: string;
+            /** @description Actor id of the admin. */
+            by: string;
+        };
         /** @description A release going into an environment. Opsplane records and gates it; CI/CD executes it and reports progress. */
         Deployment: {
             /** Format: uuid */
@@ -2331,6 +2351,8 @@ export interface components {
             freezeOverrideReason: string | null;
             /** @description Actor id of the admin who overrode the freeze. */
             freezeOverriddenBy: string | null;
+            /** @description Other gates an admin let it through (at request or start), with the reason; [] when none. */
+            gateOverrides: components["schemas"]["GateOverride"][];
             /** @description Approvals needed, copied from the environment’s approval rule at request time; null when the environment had no rule (the deployment was queued at once). */
             approvalsRequired: number | null;
             /** @description Role an approver needs (admins always qualify), from the rule at request time. */
@@ -2384,6 +2406,8 @@ export interface components {
              * @example Hotfix for INC-7
              */
             freezeOverrideReason?: string | null;
+            /** @description Admins only (403 `deployment.override_forbidden` for other roles): pass these gates anyway, each for its reason, stored on the deployment and in the audit event. Only gates that may be overridden (e.g. `compliance`) are accepted; a freeze is overridden with `freezeOverrideReason`. */
+            gateOverrides?: components["schemas"]["GateOverrideInput"][] | null;
         };
         /** @enum {string} */
         ReportedDeploymentStatus: "running" | "succeeded" | "failed" | "canceled";
@@ -2397,6 +2421,8 @@ export interface components {
              * @example Hotfix for INC-7
              */
             freezeOverrideReason?: string | null;
+            /** @description Admins only (403 `deployment.override_forbidden` for other roles): pass these gates anyway, each for its reason, stored on the deployment and in the audit event. Only gates that may be overridden (e.g. `compliance`) are accepted; a freeze is overridden with `freezeOverrideReason`. */
+            gateOverrides?: components["schemas"]["GateOverrideInput"][] | null;
         };
         DeploymentPage: {
             items: components["schemas"]["Deployment"][];

@@ -7,6 +7,8 @@ import { ReleasesModule } from '@opsplane/releases';
 import { ControlEntity, ControlVersionEntity, LibraryLoadEntity } from './controls/control.entity';
 import { ControlsService } from './controls/controls.service';
 import { StarterLibraryLoader } from './controls/starter-library.loader';
+import { ComplianceGate } from './posture/compliance.gate';
+import { OutcomeIntervalEntity } from './posture/outcome-interval.entity';
 import { ScanJobs } from './scans/scan.jobs';
 import { EvidenceEntity, ResultEntity, ScanEntity, ScanSubjectEntity } from './scans/scan.entity';
 import { ScansService } from './scans/scans.service';
@@ -31,13 +33,22 @@ import { WaiversService } from './waivers/waivers.service';
       ScanSubjectEntity,
       EvidenceEntity,
       ResultEntity,
+      OutcomeIntervalEntity,
     ]),
     CatalogModule,
     FindingsModule,
     ReleasesModule,
     IncidentsModule,
   ],
-  providers: [ControlsService, StarterLibraryLoader, WaiversService, SubjectInputs, ScansService, ScanJobs],
+  providers: [
+    ComplianceGate,
+    ControlsService,
+    StarterLibraryLoader,
+    WaiversService,
+    SubjectInputs,
+    ScansService,
+    ScanJobs,
+  ],
   exports: [ControlsService, WaiversService, ScansService],
 })
 export class ComplianceModule {}

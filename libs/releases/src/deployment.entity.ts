@@ -3,6 +3,13 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Ver
 import { DEPLOYMENT_STATUSES, DeploymentStatus } from './deployment-status';
 import { ReleaseEntity } from './release.entity';
 
+/** A gate an admin let a deployment through: which, why, and who (actor id). */
+export interface GateOverride {
+  gate: string;
+  reason: string;
+  by: string;
+}
+
 /**
  * One release going into one environment. Lists are newest first by id (UUIDv7, time-ordered),
  * so every filter has an index ending in id.
@@ -104,6 +111,10 @@ export class DeploymentEntity {
 
   @Column('text', { nullable: true })
   freezeOverriddenBy: string | null;
+
+  /** Other gates an admin let the deployment through, each with the reason and who; [] when none. */
+  @Column('jsonb', { default: () => "'[]'" })
+  gateOverrides: GateOverride[];
 
   /**
    * The environment's approval rule as it was at request time (null: none, the deployment was

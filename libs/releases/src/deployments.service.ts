@@ -33,12 +33,13 @@ import {
 import { EntityManager, IsNull } from 'typeorm';
 import { ApprovalsService } from './approvals.service';
 import { DeployScheduleService } from './deploy-schedule.service';
-import { DeploymentEntity } from './deployment.entity';
+import { DeploymentEntity, GateOverride } from './deployment.entity';
 import { DeploymentTransitions } from './deployment-transitions';
 import { DeploymentPinsService } from './deployment-pins.service';
 import { ACTIVE_STATUSES, DEPLOYMENT_MACHINE, DeploymentStatus } from './deployment-status';
 import {
   DeploymentScheduleInput,
+  GateOverrideInput,
   ListDeploymentsArgs,
   ReportDeploymentStatusInput,
   RequestDeploymentInput,
@@ -93,7 +94,7 @@ export class DeploymentsService {
       environment,
       service,
       reason: input.reason ?? null,
-      overrideReason: freezeOverrideOf(actor, input.freezeOverrideReason),
+      overrides: this.overridesOf(actor, input),
       now,
       ...timing,
       rollbackOf: null,
@@ -149,7 +150,7 @@ export class DeploymentsService {
         environment,
         service,
         reason,
-        overrideReason: freezeOverrideOf(actor, input.freezeOverrideReason),
+        overrides: this.overridesOf(actor, input),
         now: this.clock.now(),
         scheduledFor: null,
         expiresAt: null,
@@ -251,7 +252,8 @@ export class DeploymentsService {
       environment: EnvironmentModel;
       service: ServiceModel;
       reason: string | null;
-      overrideReason: string | null;
+      /** Gate name → the reason an admin gave to pass it anyway. */
+      overrides: Record<string, string>;
       now: Date;
       scheduledFor: Date | null;
       expiresAt: Date | null;
@@ -262,7 +264,7 @@ export class DeploymentsService {
       after?: (manager: EntityManager, created: DeploymentModel) => Promise<void>;
     } = {},
   ): Promise<DeploymentModel> {
-    const { release, environment, service, overrideReason, now } = request;
+    const { release, environment, service, overrides, now } = request;
     if (environment.archivedAt)
       throw new AppError(
         CatalogErrors.environmentArchived,
@@ -281,7 +283,7 @@ export class DeploymentsService {
       deployment: null,
       now: request.scheduledFor ?? now,
       actor,
-      overrides: overrideReason ? { [FREEZE_GATE]: overrideReason } : {},
+      overrides,
     });
 
     const rule = await this.approvals.ruleFor(environment.id);
@@ -303,10 +305,10 @@ export class DeploymentsService {
       approverRole: rule?.approverRole ?? null,
       allowSelfApproval: rule?.allowSelfApproval ?? null,
       approvalsReceived: 0,
-      ...(freezeOverrideFields(actor, overrideReason, results) ?? {
-        freezeOverrideReason: null,
-        freezeOverriddenBy: null,
-      }),
+      freezeOverrideReason: null,
+      freezeOverriddenBy: null,
+      gateOverrides: [],
+      ...usedOverrides(actor, overrides, results, []),
       scheduledFor: request.scheduledFor,
       expiresAt: request.expiresAt,
       rollbackOf: request.rollbackOf,
@@ -366,12 +368,16 @@ export class DeploymentsService {
           errors: [{ path: 'freezeOverrideReason', message: 'only allowed with status running' }],
         },
       );
-    const overrideReason = freezeOverrideOf(actor, input.freezeOverrideReason);
+    if (input.gateOverrides?.length && input.status !== 'running')
+      throw new AppError(CommonErrors.validation, 'Gates can only be overridden when a deployment starts.', {
+        errors: [{ path: 'gateOverrides', message: 'only allowed with status running' }],
+      });
+    const overrides = this.overridesOf(actor, input);
     const current = await this.get(id);
     // Checked here to refuse early without running the gates, and again under the row lock.
     assertTransition(DEPLOYMENT_MACHINE, current, input.status);
     const now = this.clock.now();
-    let overrideFields: ReturnType<typeof freezeOverrideFields> = null;
+    let overrideFields: ReturnType<typeof usedOverrides> = {};
     if (input.status === 'running') {
       const release = await this.releases.get(current.releaseId);
       const environment = await this.environments.get(current.environmentId);
@@ -384,10 +390,10 @@ export class DeploymentsService {
         deployment: current,
         now,
         actor,
-        overrides: overrideReason ? { [FREEZE_GATE]: overrideReason } : {},
+        overrides,
       });
       // Only an override used now replaces the one recorded at the request.
-      overrideFields = freezeOverrideFields(actor, overrideReason, results);
+      overrideFields = usedOverrides(actor, overrides, results, current.gateOverrides);
     }
     try {
       return await this.transactions.run(async (manager) => {
@@ -526,6 +532,38 @@ export class DeploymentsService {
     return rows.map(toDeploymentModel);
   }
 
+  /**
+   * Gate name → the reason an admin gave to pass it anyway: the freeze's own field, and
+   * `gateOverrides` naming gates that may be overridden, each once.
+   */
+  private overridesOf(
+    actor: Actor,
+    input: { freezeOverrideReason?: string | null; gateOverrides?: GateOverrideInput[] | null },
+  ): Record<string, string> {
+    const overrides: Record<string, string> = {};
+    const freeze = overrideReasonOf(actor, input.freezeOverrideReason, 'freezeOverrideReason');
+    if (freeze) overrides[FREEZE_GATE] = freeze;
+    const problems: FieldError[] = [];
+    for (const [index, sent] of (input.gateOverrides ?? []).entries()) {
+      const path = `gateOverrides[${index}]`;
+      assertMayOverride(actor, `${path}.reason`);
+      if (sent.gate === FREEZE_GATE)
+        problems.push({ path: `${path}.gate`, message: 'a freeze is overridden with freezeOverrideReason' });
+      else if (!this.gates.isOverridable(sent.gate))
+        problems.push({
+          path: `${path}.gate`,
+          message: `no gate named "${sent.gate}" may be overridden (these may: ${this.gates.overridableNames().join(', ') || 'none'})`,
+        });
+      else if (sent.gate in overrides)
+        problems.push({ path: `${path}.gate`, message: 'names the same gate twice' });
+      else if (!sent.reason.trim()) problems.push({ path: `${path}.reason`, message: 'must not be blank' });
+      else overrides[sent.gate] = sent.reason.trim();
+    }
+    if (problems.length > 0)
+      throw new AppError(CommonErrors.validation, 'These gates cannot be overridden.', { errors: problems });
+    return overrides;
+  }
+
   /** Every gate's result when all pass (overrides show in them); otherwise the refusal listing each failure. */
   private async passGates(context: DeploymentGateContext): Promise<GateResult[]> {
     const results = await this.gates.evaluate(context);
@@ -569,32 +607,50 @@ function keyOfDeployment(row: { id: string }) {
 
 /**
  * The trimmed override reason, or null when none was sent. Refused for any role but admin even
- * when no freeze is in force, so a pipeline learns at once that its key cannot override.
+ * when the gate would pass, so a pipeline learns at once that its key cannot override.
  */
-function freezeOverrideOf(actor: Actor, sent: string | null | undefined): string | null {
+function overrideReasonOf(actor: Actor, sent: string | null | undefined, path: string): string | null {
   if (sent == null) return null;
-  if (!isAllowed(actor.role, 'administer'))
-    throw new AppError(
-      ReleaseErrors.overrideForbidden,
-      `Only an admin may override a freeze; this ${actor.role} key may not. Ask an admin, or wait for the freeze to end.`,
-      { errors: [{ path: 'freezeOverrideReason', message: 'admins only' }] },
-    );
+  assertMayOverride(actor, path);
   const reason = sent.trim();
   if (!reason)
-    throw new AppError(ReleaseErrors.reasonRequired, 'Say why the freeze is overridden.', {
-      errors: [{ path: 'freezeOverrideReason', message: 'must not be blank' }],
+    throw new AppError(ReleaseErrors.reasonRequired, 'Say why the gate is overridden.', {
+      errors: [{ path, message: 'must not be blank' }],
     });
   return reason;
 }
 
-/** What the deployment records of an override, when the freeze gate actually needed it. */
-function freezeOverrideFields(
+function assertMayOverride(actor: Actor, path: string): void {
+  if (!isAllowed(actor.role, 'administer'))
+    throw new AppError(
+      ReleaseErrors.overrideForbidden,
+      `Only an admin may override a gate; this ${actor.role} key may not. Ask an admin, or fix what the gate refuses.`,
+      { errors: [{ path, message: 'admins only' }] },
+    );
+}
+
+/**
+ * What the deployment records of the overrides its gates actually needed now: the freeze's in its
+ * own fields, the others in `gateOverrides`, replacing an earlier override of the same gate
+ * (`before`, recorded at the request) and keeping the rest. Empty when none was needed.
+ */
+function usedOverrides(
   actor: Actor,
-  overrideReason: string | null,
+  overrides: Record<string, string>,
   results: GateResult[],
-): Pick<DeploymentEntity, 'freezeOverrideReason' | 'freezeOverriddenBy'> | null {
-  const used = overrideReason !== null && results.some((r) => r.gate === FREEZE_GATE && r.overridden);
-  return used ? { freezeOverrideReason: overrideReason, freezeOverriddenBy: actor.id } : null;
+  before: GateOverride[],
+): Partial<Pick<DeploymentEntity, 'freezeOverrideReason' | 'freezeOverriddenBy' | 'gateOverrides'>> {
+  const used = results.filter((result) => result.overridden && overrides[result.gate] !== undefined);
+  const fields: ReturnType<typeof usedOverrides> = {};
+  if (used.some((result) => result.gate === FREEZE_GATE))
+    Object.assign(fields, { freezeOverrideReason: overrides[FREEZE_GATE], freezeOverriddenBy: actor.id });
+  const others = used.filter((result) => result.gate !== FREEZE_GATE).map((result) => result.gate);
+  if (others.length > 0)
+    fields.gateOverrides = [
+      ...before.filter((override) => !others.includes(override.gate)),
+      ...others.map((gate) => ({ gate, reason: overrides[gate], by: actor.id })),
+    ];
+  return fields;
 }
 
 /** Only a finished deployment that changed the environment, and only once. */

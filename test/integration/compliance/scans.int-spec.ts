@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FixedClock } from '@opsplane/core';
-import { eventually } from '../../support/eventually';
-import { createTestApp, TestApp, unique } from '../../support/test-app';
+import { createTestApp, TestApp } from '../../support/test-app';
+import { BACKUPS, createControl, createEnvironment, runScan } from './fixtures';
 
 const DAY = 86_400_000;
 
@@ -20,46 +20,10 @@ describe('compliance scans', () => {
   });
   afterAll(() => t.close());
 
-  const environment = async (facts: Record<string, unknown>, tier = 'production') =>
-    (
-      await t
-        .http(t.tokens.admin)
-        .post('/v1/environments')
-        .send({ slug: unique('env'), name: 'Env', tier, rank: 0, facts })
-        .expect(201)
-    ).body as { id: string; slug: string };
-  const control = async (fields: Record<string, unknown>) =>
-    (
-      await t
-        .http(t.tokens.admin)
-        .post('/v1/compliance/controls')
-        .send({
-          slug: unique('ctl'),
-          title: 'Backups kept 30 days',
-          severity: 'high',
-          subjectType: 'environment',
-          ...fields,
-        })
-        .expect(201)
-    ).body as { id: string; slug: string; version: number };
-  const scan = async (body: Record<string, unknown>) => {
-    const started = (await t.http(t.tokens.admin).post('/v1/compliance/scans').send(body).expect(201))
-      .body as {
-      id: string;
-      subjectsTotal: number;
-    };
-    let done: Record<string, unknown> = {};
-    await eventually(async () => {
-      done = (await t.http(t.tokens.auditor).get(`/v1/compliance/scans/${started.id}`).expect(200)).body;
-      return done.status === 'completed';
-    }, 'the scan completed');
-    return done as {
-      id: string;
-      subjectsTotal: number;
-      subjectsDone: number;
-      counts: Record<string, number>;
-    };
-  };
+  const environment = (facts: Record<string, unknown>, tier = 'production') =>
+    createEnvironment(t, facts, { tier });
+  const control = (fields: Record<string, unknown>) => createControl(t, fields);
+  const scan = (body: Record<string, unknown>) => runScan(t, body);
   const results = async (scanId: string) =>
     (
       await t
@@ -75,9 +39,6 @@ describe('compliance scans', () => {
       message: string | null;
       evidenceSha256: string;
     }[];
-
-  const BACKUPS =
-    'has(environment.facts.backups) && has(environment.facts.backups.retentionDays) && environment.facts.backups.retentionDays >= 30';
 
   it('fans out per subject, stores each result with hashed evidence, and opens then resolves findings', async () => {
     const good = await environment({ backups: { retentionDays: 35 } });

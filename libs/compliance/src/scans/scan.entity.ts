@@ -94,6 +94,7 @@ export class EvidenceEntity {
 @Entity({ name: 'compliance_results' })
 @Index('compliance_results_scan_idx', ['scanId', 'id'])
 @Index('compliance_results_subject_idx', ['subjectId', 'controlId', 'evaluatedAt'])
+@Index('compliance_results_control_idx', ['controlId', 'evaluatedAt'])
 @Check(
   'compliance_results_outcome_check',
   `outcome IN ('passed', 'failed', 'waived', 'error', 'not_applicable')`,

@@ -35,6 +35,7 @@ import {
   ScanModel,
   StartScanInput,
 } from '../dto/scan.dto';
+import { recordOutcomes } from '../posture/outcome-intervals';
 import { WaiverEntity } from '../waivers/waiver.entity';
 import { isWaiverActive } from '../waivers/waivers.service';
 import { EvidenceEntity, OutcomeCounts, ResultEntity, ResultOutcome, ScanEntity } from './scan.entity';
@@ -264,6 +265,7 @@ export class ScansService {
         [JSON.stringify([...evidence].map(([sha256, content]) => ({ sha256, inputs: content })))],
       );
     await insertRows(manager, ResultEntity, results);
+    await recordOutcomes(manager, results);
     return counts;
   }
 

@@ -9,6 +9,20 @@ const FREEZE_OVERRIDE =
   'Admins only (403 `deployment.override_forbidden` for other roles): pass the freeze gate anyway, for this ' +
   'reason, which is stored on the deployment and in the audit event. Deploy windows cannot be overridden.';
 
+const GATE_OVERRIDES =
+  'Admins only (403 `deployment.override_forbidden` for other roles): pass these gates anyway, each for its ' +
+  'reason, stored on the deployment and in the audit event. Only gates that may be overridden (e.g. ' +
+  '`compliance`) are accepted; a freeze is overridden with `freezeOverrideReason`.';
+
+@Input('GateOverrideInput', 'A gate to pass anyway, and why.')
+export class GateOverrideInput {
+  @Prop.slug({ description: 'The gate, as named in a refusal (`gate.<name>`).', example: 'compliance' })
+  gate: string;
+
+  @Prop.string({ maxLength: 2000, example: 'Backup restore test runs tonight; CHG-118' })
+  reason: string;
+}
+
 @Input(
   'DeploymentScheduleInput',
   'When to queue the deployment (Octopus QueueTime): exactly one of `at`, `localTime` with `timeZone`, or ' +
@@ -63,6 +77,14 @@ export class RequestDeploymentInput {
   @Prop.string({ optional: true, maxLength: 2000, description: FREEZE_OVERRIDE, example: 'Hotfix for INC-7' })
   freezeOverrideReason?: string | null;
 
+  @Prop.nested(() => GateOverrideInput, {
+    isArray: true,
+    optional: true,
+    maxItems: 10,
+    description: GATE_OVERRIDES,
+  })
+  gateOverrides?: GateOverrideInput[] | null;
+
   @Prop.nested(() => DeploymentScheduleInput, { optional: true })
   schedule?: DeploymentScheduleInput | null;
 
@@ -93,6 +115,14 @@ export class RollbackDeploymentInput {
 
   @Prop.string({ optional: true, maxLength: 2000, description: FREEZE_OVERRIDE, example: 'Hotfix for INC-7' })
   freezeOverrideReason?: string | null;
+
+  @Prop.nested(() => GateOverrideInput, {
+    isArray: true,
+    optional: true,
+    maxItems: 10,
+    description: GATE_OVERRIDES,
+  })
+  gateOverrides?: GateOverrideInput[] | null;
 }
 
 @Input('ReportDeploymentStatusInput', 'Progress reported by the tool that executes the deployment.')
@@ -110,6 +140,14 @@ export class ReportDeploymentStatusInput {
     example: 'Hotfix for INC-7',
   })
   freezeOverrideReason?: string | null;
+
+  @Prop.nested(() => GateOverrideInput, {
+    isArray: true,
+    optional: true,
+    maxItems: 10,
+    description: GATE_OVERRIDES,
+  })
+  gateOverrides?: GateOverrideInput[] | null;
 }
 
 /** The filters every list of deployments takes: its own lists and the `deployments` of environments, services and releases. */

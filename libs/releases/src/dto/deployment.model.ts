@@ -1,5 +1,18 @@
 import { Model, PageOf, Prop, Role, ROLES } from '@opsplane/core';
 import { DEPLOYMENT_STATUSES, DeploymentStatus } from '../deployment-status';
+import type { GateOverride } from '../deployment.entity';
+
+@Model('GateOverride', 'A gate an admin let a deployment through anyway.')
+export class GateOverrideModel implements GateOverride {
+  @Prop.string({ maxLength: 50, example: 'compliance' })
+  gate: string;
+
+  @Prop.string({ maxLength: 2000 })
+  reason: string;
+
+  @Prop.string({ description: 'Actor id of the admin.' })
+  by: string;
+}
 
 @Model(
   'Deployment',
@@ -56,6 +69,12 @@ export class DeploymentModel {
 
   @Prop.string({ nullable: true, description: 'Actor id of the admin who overrode the freeze.' })
   freezeOverriddenBy: string | null;
+
+  @Prop.nested(() => GateOverrideModel, {
+    isArray: true,
+    description: 'Other gates an admin let it through (at request or start), with the reason; [] when none.',
+  })
+  gateOverrides: GateOverrideModel[];
 
   @Prop.int({
     nullable: true,
@@ -136,6 +155,7 @@ export const DEPLOYMENT_COLUMNS = [
   'finishedAt',
   'freezeOverrideReason',
   'freezeOverriddenBy',
+  'gateOverrides',
   'approvalsRequired',
   'approverRole',
   'allowSelfApproval',
@@ -195,6 +215,7 @@ export function toDeploymentModel(
     finishedAt: row.finishedAt,
     freezeOverrideReason: row.freezeOverrideReason,
     freezeOverriddenBy: row.freezeOverriddenBy,
+    gateOverrides: row.gateOverrides,
     approvalsRequired: row.approvalsRequired,
     approverRole: row.approverRole,
     allowSelfApproval: row.allowSelfApproval,

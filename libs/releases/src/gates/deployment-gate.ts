@@ -12,7 +12,10 @@ export interface DeploymentGateContext {
   release: ReleaseModel;
   service: ServiceModel;
   environment: EnvironmentModel;
-  /** Null while the deployment is being requested (it does not exist yet). */
+  /**
+   * Null while the deployment is being requested (it does not exist yet). At the start, its
+   * `gateOverrides` say what an admin overrode at the request.
+   */
   deployment: DeploymentModel | null;
   /**
    * The instant judged, from the injected Clock so gates agree with each other and with tests: now,
@@ -50,6 +53,11 @@ export interface GateDecision {
 export interface DeploymentGate {
   /** Stable, lower-case; shown as `gate.<name>` in refusals. */
   readonly name: string;
+  /**
+   * True when an admin may pass it anyway with a reason (`gateOverrides` of a request or start);
+   * the gate then sees the reason in `overrides[name]` and says `overridden` when it needed it.
+   */
+  readonly overridable?: boolean;
   evaluate(context: DeploymentGateContext): Promise<GateDecision>;
 }
 
@@ -78,6 +86,15 @@ export class DeploymentGates {
 
   names(): string[] {
     return [...this.gates.keys()];
+  }
+
+  /** Whether `gateOverrides` may name the gate. */
+  isOverridable(name: string): boolean {
+    return this.gates.get(name)?.overridable === true;
+  }
+
+  overridableNames(): string[] {
+    return [...this.gates.values()].filter((gate) => gate.overridable).map((gate) => gate.name);
   }
 
   /**

@@ -1,0 +1,61 @@
+import { eventually } from '../../support/eventually';
+import { TestApp, unique } from '../../support/test-app';
+
+/** Data for the compliance tests, made through the API. */
+
+/** A check that passes on an environment whose facts keep backups 30 days or more. */
+export const BACKUPS =
+  'has(environment.facts.backups) && has(environment.facts.backups.retentionDays) && environment.facts.backups.retentionDays >= 30';
+
+export async function createEnvironment(
+  t: TestApp,
+  facts: Record<string, unknown>,
+  fields: Record<string, unknown> = {},
+): Promise<{ id: string; slug: string }> {
+  const response = await t
+    .http(t.tokens.admin)
+    .post('/v1/environments')
+    .send({ slug: unique('env'), name: 'Env', tier: 'production', rank: 0, facts, ...fields })
+    .expect(201);
+  return response.body;
+}
+
+export async function createControl(
+  t: TestApp,
+  fields: Record<string, unknown>,
+): Promise<{ id: string; slug: string; version: number }> {
+  const response = await t
+    .http(t.tokens.admin)
+    .post('/v1/compliance/controls')
+    .send({
+      slug: unique('ctl'),
+      title: 'Backups kept 30 days',
+      severity: 'high',
+      subjectType: 'environment',
+      ...fields,
+    })
+    .expect(201);
+  return response.body;
+}
+
+export interface CompletedScan {
+  id: string;
+  subjectsTotal: number;
+  subjectsDone: number;
+  counts: Record<string, number>;
+  startedAt: string;
+  finishedAt: string;
+}
+
+/** Starts a scan and waits for its subjects' jobs (the app must process jobs). */
+export async function runScan(t: TestApp, body: Record<string, unknown>): Promise<CompletedScan> {
+  const started = (await t.http(t.tokens.admin).post('/v1/compliance/scans').send(body).expect(201)).body as {
+    id: string;
+  };
+  let done: Record<string, unknown> = {};
+  await eventually(async () => {
+    done = (await t.http(t.tokens.auditor).get(`/v1/compliance/scans/${started.id}`).expect(200)).body;
+    return done.status === 'completed';
+  }, 'the scan completed');
+  return done as unknown as CompletedScan;
+}
