@@ -1513,6 +1513,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/compliance/reports/posture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posture now or as of a past instant, per framework, control and subject
+         * @description Replayed from stored results, never recomputed from today’s data; the audit chain is verified as the report is made. Auditor keys with an observation window see only that window.
+         */
+        get: operations["getCompliancePosture"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/reports/posture/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Posture as CSV: one row per control and subject
+         * @description Replayed from stored results, never recomputed from today’s data; the audit chain is verified as the report is made. Auditor keys with an observation window see only that window.
+         */
+        get: operations["exportCompliancePostureCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/reports/period": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A period: pass rate, failing intervals, time to remediate, waivers and gaps, per framework and control
+         * @description Replayed from stored results, never recomputed from today’s data; the audit chain is verified as the report is made. Auditor keys with an observation window see only that window.
+         */
+        get: operations["getCompliancePeriodReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/reports/period/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A period report as CSV: one row per control
+         * @description Replayed from stored results, never recomputed from today’s data; the audit chain is verified as the report is made. Auditor keys with an observation window see only that window.
+         */
+        get: operations["exportCompliancePeriodCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/reports/period/oscal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A period report as an OSCAL assessment-results document (OSCAL 1.0.6 JSON)
+         * @description Replayed from stored results, never recomputed from today’s data; the audit chain is verified as the report is made. Auditor keys with an observation window see only that window. Valid against NIST’s oscal_assessment-results_schema.json 1.0.6: one result for the period, an observation per control, a finding per failing interval and per control that never ran.
+         */
+        get: operations["exportCompliancePeriodOscal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/compliance/reports/period/html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A period report as one self-contained HTML page (inline SVG charts; print it to PDF)
+         * @description Replayed from stored results, never recomputed from today’s data; the audit chain is verified as the report is made. Auditor keys with an observation window see only that window. Nothing external is loaded: no scripts, fonts or images.
+         */
+        get: operations["exportCompliancePeriodHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3893,6 +4013,178 @@ export interface components {
             inputs: {
                 [key: string]: unknown;
             };
+        };
+        /** @description A framework requirement and the outcomes of the controls that serve it. */
+        FrameworkRequirementPosture: {
+            requirement: string;
+            /** @example checkout-api */
+            controls: string[];
+            counts: components["schemas"]["ScanCounts"];
+            /** @description Passed ÷ (passed + failed + waived + error); null if none ran. */
+            passRate: number | null;
+        };
+        /** @description A framework and its requirements as the report covers them. */
+        FrameworkSummary: {
+            framework: components["schemas"]["FrameworkId"];
+            name: string;
+            counts: components["schemas"]["ScanCounts"];
+            passRate: number | null;
+            requirements: components["schemas"]["FrameworkRequirementPosture"][];
+        };
+        /** @description A control as the report covers it. */
+        ReportControl: {
+            /** Format: uuid */
+            id: string;
+            /** @example checkout-api */
+            slug: string;
+            title: string;
+            severity: components["schemas"]["ControlSeverity"];
+            mode: components["schemas"]["ControlMode"];
+            frameworks: components["schemas"]["FrameworkMapping"][];
+        };
+        /** @description An environment or service as the report shows it. */
+        ReportSubject: {
+            type: components["schemas"]["ControlSubjectType"];
+            /** Format: uuid */
+            id: string;
+            /** @description Its slug today (null if it was deleted). */
+            slug: string | null;
+        };
+        /** @enum {string} */
+        ResultOutcome: "passed" | "failed" | "waived" | "error" | "not_applicable";
+        /** @description One control on one subject as of the instant: the latest stored result at or before it. */
+        PostureEntry: {
+            subject: components["schemas"]["ReportSubject"];
+            outcome: components["schemas"]["ResultOutcome"];
+            /**
+             * Format: date-time
+             * @description Since when the pair has had this outcome, without a break.
+             */
+            since: string;
+            /**
+             * Format: uuid
+             * @description The result shown; GET /v1/compliance/results/{id}/evidence has its evidence.
+             */
+            resultId: string;
+            /** Format: date-time */
+            evaluatedAt: string;
+            /** @description The control version that result ran. */
+            controlVersion: number;
+            /** @description SHA-256 (hex) of the canonical JSON of the evidence. */
+            evidenceSha256: string;
+        };
+        /** @description A control’s posture: its outcome on each subject it was evaluated on. */
+        PostureControl: {
+            control: components["schemas"]["ReportControl"];
+            /** @description Subjects by outcome. */
+            counts: components["schemas"]["ScanCounts"];
+            subjects: components["schemas"]["PostureEntry"][];
+        };
+        /** @description Compliance posture as of an instant, replayed from stored results (never recomputed from today’s data). */
+        PostureReport: {
+            /** Format: date-time */
+            asOf: string;
+            /** Format: date-time */
+            generatedAt: string;
+            framework: components["schemas"]["FrameworkId"] | null;
+            /** @description The audit chain, verified as the report was made. */
+            auditChain: components["schemas"]["AuditChainVerification"];
+            /** @description (control, subject) pairs by outcome. */
+            counts: components["schemas"]["ScanCounts"];
+            frameworks: components["schemas"]["FrameworkSummary"][];
+            controls: components["schemas"]["PostureControl"][];
+        };
+        /** @description The pass rate over one slice of the period. */
+        PassRatePoint: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description Null when nothing was evaluated in the slice. */
+            passRate: number | null;
+        };
+        /** @description Seconds of the period spent in each outcome, summed over subjects. */
+        OutcomeSeconds: {
+            /** Format: int64 */
+            passed: number;
+            /** Format: int64 */
+            failed: number;
+            /** Format: int64 */
+            waived: number;
+            /** Format: int64 */
+            error: number;
+            /** Format: int64 */
+            notApplicable: number;
+        };
+        /** @description A stretch of the period in which the control failed on a subject. */
+        FailingInterval: {
+            subject: components["schemas"]["ReportSubject"];
+            /**
+             * Format: date-time
+             * @description When the failure began (may be before the period).
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description When a result with another outcome ended it; null if it still fails.
+             */
+            to: string | null;
+            /** @description The outcome that ended it. */
+            endedBy: components["schemas"]["ResultOutcome"] | null;
+            /**
+             * Format: uuid
+             * @description The result that began it.
+             */
+            firstResultId: string;
+        };
+        /** @description Failures remediated (ended by a pass) within the period: how long each took. */
+        RemediationTimes: {
+            count: number;
+            /** Format: int64 */
+            meanSeconds: number | null;
+            /** Format: int64 */
+            medianSeconds: number | null;
+            /** Format: int64 */
+            maxSeconds: number | null;
+        };
+        /** @description A control over the period. */
+        PeriodControl: {
+            control: components["schemas"]["ReportControl"];
+            /** @description Whether any result of it was stored in the period; false is a gap. */
+            ran: boolean;
+            /** @description Time passed ÷ time passed, failed, waived or in error, over its subjects; null if it never ran. */
+            passRate: number | null;
+            seconds: components["schemas"]["OutcomeSeconds"];
+            subjectCount: number;
+            failingIntervals: components["schemas"]["FailingInterval"][];
+            timeToRemediate: components["schemas"]["RemediationTimes"];
+            /** @description Waivers of it in force at some point in the period. */
+            waivers: components["schemas"]["Waiver"][];
+            series: components["schemas"]["PassRatePoint"][];
+        };
+        /** @description A control that should have run in the period and never did: a finding of the report. */
+        ReportGap: {
+            control: components["schemas"]["ReportControl"];
+            description: string;
+        };
+        /** @description Compliance over a period, per framework and control, from stored results. */
+        PeriodReport: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** Format: date-time */
+            generatedAt: string;
+            framework: components["schemas"]["FrameworkId"] | null;
+            auditChain: components["schemas"]["AuditChainVerification"];
+            /** @description Over every control and subject. */
+            passRate: number | null;
+            /** @description Pass rate over the period, in slices. */
+            series: components["schemas"]["PassRatePoint"][];
+            /** @description Counts are of (control, subject) pairs by their outcome at the end of the period. */
+            frameworks: components["schemas"]["FrameworkSummary"][];
+            controls: components["schemas"]["PeriodControl"][];
+            gaps: components["schemas"]["ReportGap"][];
         };
     };
     responses: never;
@@ -13351,6 +13643,382 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCompliancePosture: {
+        parameters: {
+            query?: {
+                /** @description The instant to replay stored results at; now when omitted. Not in the future. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                asOf?: string;
+                /** @description Only controls mapped to it. */
+                framework?: components["schemas"]["FrameworkId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostureReport"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    exportCompliancePostureCsv: {
+        parameters: {
+            query?: {
+                /** @description The instant to replay stored results at; now when omitted. Not in the future. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                asOf?: string;
+                /** @description Only controls mapped to it. */
+                framework?: components["schemas"]["FrameworkId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getCompliancePeriodReport: {
+        parameters: {
+            query?: {
+                /** @description Start of the period; 30 days before `to` when omitted. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                from?: string;
+                /** @description End of the period (exclusive); now when omitted. Not in the future. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                to?: string;
+                /** @description Only controls mapped to it. */
+                framework?: components["schemas"]["FrameworkId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodReport"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    exportCompliancePeriodCsv: {
+        parameters: {
+            query?: {
+                /** @description Start of the period; 30 days before `to` when omitted. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                from?: string;
+                /** @description End of the period (exclusive); now when omitted. Not in the future. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                to?: string;
+                /** @description Only controls mapped to it. */
+                framework?: components["schemas"]["FrameworkId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    exportCompliancePeriodOscal: {
+        parameters: {
+            query?: {
+                /** @description Start of the period; 30 days before `to` when omitted. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                from?: string;
+                /** @description End of the period (exclusive); now when omitted. Not in the future. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                to?: string;
+                /** @description Only controls mapped to it. */
+                framework?: components["schemas"]["FrameworkId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        "assessment-results": Record<string, never>;
+                    };
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    exportCompliancePeriodHtml: {
+        parameters: {
+            query?: {
+                /** @description Start of the period; 30 days before `to` when omitted. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                from?: string;
+                /** @description End of the period (exclusive); now when omitted. Not in the future. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                to?: string;
+                /** @description Only controls mapped to it. */
+                framework?: components["schemas"]["FrameworkId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -9,6 +9,7 @@ import { ControlsService } from './controls/controls.service';
 import { StarterLibraryLoader } from './controls/starter-library.loader';
 import { ComplianceGate } from './posture/compliance.gate';
 import { OutcomeIntervalEntity } from './posture/outcome-interval.entity';
+import { ReportsService } from './reports/reports.service';
 import { ScanJobs } from './scans/scan.jobs';
 import { EvidenceEntity, ResultEntity, ScanEntity, ScanSubjectEntity } from './scans/scan.entity';
 import { ScansService } from './scans/scans.service';
@@ -18,9 +19,8 @@ import { WaiversService } from './waivers/waivers.service';
 
 /**
  * Compliance: controls as code (CEL checks over a subject's inputs, versioned), the starter
- * library, waivers, scans fanned out per subject with results and hashed evidence, and
- * (to come) reports. Imported by the
- * worker too. The API is in ComplianceApiModule.
+ * library, waivers, scans fanned out per subject with results and hashed evidence, the
+ * deployment gate, and reports replayed from outcome history. Imported by the worker too. The API is in ComplianceApiModule.
  */
 @Module({
   imports: [
@@ -42,6 +42,7 @@ import { WaiversService } from './waivers/waivers.service';
   ],
   providers: [
     ComplianceGate,
+    ReportsService,
     ControlsService,
     StarterLibraryLoader,
     WaiversService,
@@ -49,6 +50,6 @@ import { WaiversService } from './waivers/waivers.service';
     ScansService,
     ScanJobs,
   ],
-  exports: [ControlsService, WaiversService, ScansService],
+  exports: [ControlsService, WaiversService, ScansService, ReportsService],
 })
 export class ComplianceModule {}

@@ -38,6 +38,7 @@ export { ApiKeysService } from './auth/api-keys.service';
 export { BootstrapAdminKey } from './auth/bootstrap-admin-key';
 export { ChangeRecorder, Change, VersionedResource } from './audit/change-recorder.service';
 export { AuditLogService } from './audit/audit-log.service';
+export { AuditChainVerificationModel } from './audit/audit.models';
 export { canonicalJson, toJson } from './audit/canonical-json';
 export { OutboxService, OutboxMessage } from './outbox/outbox.service';
 export { OutboxEvent, OutboxSubscriber, OutboxSubscribers, matchesType } from './outbox/outbox-subscribers';

@@ -247,7 +247,7 @@ function pickDefinition(row: ControlDefinition): ControlDefinition {
   ) as unknown as ControlDefinition;
 }
 
-function mappingsWithTitles(mappings: FrameworkMapping[]): FrameworkMappingModel[] {
+export function mappingsWithTitles(mappings: FrameworkMapping[]): FrameworkMappingModel[] {
   return mappings.map((mapping) => ({
     ...mapping,
     title: requirement(mapping.framework, mapping.requirement)?.title ?? mapping.requirement,

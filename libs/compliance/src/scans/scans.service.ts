@@ -32,6 +32,7 @@ import {
   ListResultsArgs,
   ListScansArgs,
   ResultModel,
+  ScanCountsModel,
   ScanModel,
   StartScanInput,
 } from '../dto/scan.dto';
@@ -413,6 +414,11 @@ export function hashOf(inputs: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(inputs)).digest('hex');
 }
 
+export function toCountsModel(counts: OutcomeCounts): ScanCountsModel {
+  const { not_applicable: notApplicable, ...rest } = counts;
+  return { ...rest, notApplicable };
+}
+
 export function toScanModel(row: ScanEntity): ScanModel {
   return {
     id: row.id,
@@ -424,13 +430,7 @@ export function toScanModel(row: ScanEntity): ScanModel {
     subjectId: row.filter.subjectId,
     subjectsTotal: row.subjectsTotal,
     subjectsDone: row.subjectsDone,
-    counts: {
-      passed: row.counts.passed,
-      failed: row.counts.failed,
-      waived: row.counts.waived,
-      error: row.counts.error,
-      notApplicable: row.counts.not_applicable,
-    },
+    counts: toCountsModel(row.counts),
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     durationMs: row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,

@@ -25,6 +25,12 @@ export interface OperationOptions {
   status?: number;
   /** Extra problem statuses this operation documents besides 400/401/403/500. */
   problems?: number[];
+  /**
+   * A success body that is not one of our models (a CSV, an HTML page, a document in another
+   * standard's format): its media type and schema (a string by default) for OpenAPI. The handler
+   * sets the content-type; the body is sent as the handler returns it.
+   */
+  produces?: { contentType: string; schema?: Record<string, unknown> };
 }
 
 const problemResponse = (status: number, description: string) =>
@@ -81,7 +87,17 @@ export function Operation(options: OperationOptions): MethodDecorator {
           RouteSchema({ response: { [status]: responseSchema } }),
           ...(isVersioned ? [UseInterceptors(EtagInterceptor)] : []),
         ]
-      : [ApiResponse({ status, description: 'Success.' })]),
+      : options.produces
+        ? [
+            ApiResponse({
+              status,
+              description: 'Success.',
+              content: {
+                [options.produces.contentType]: { schema: options.produces.schema ?? { type: 'string' } },
+              },
+            }),
+          ]
+        : [ApiResponse({ status, description: 'Success.' })]),
     ...problems.map((code) => problemResponse(code, PROBLEM_DESCRIPTIONS[code] ?? 'Error.')),
   );
 }

@@ -19,6 +19,7 @@ import {
   IsDate,
   IsIn,
   IsInt,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -218,6 +219,19 @@ export const Prop = {
           Max(max, each(options.isArray)),
           ...(options.isArray ? [IsArray(), ArrayMaxSize(options.maxItems ?? 100)] : []),
         ],
+      },
+      options,
+    );
+  },
+
+  /** A fraction from 0 to 1 (a pass rate, a share): a Float in GraphQL, a number in OpenAPI. */
+  ratio(options: FieldOptions = {}) {
+    return field(
+      {
+        graphqlType: () => Float,
+        openapi: { type: 'number', minimum: 0, maximum: 1 },
+        json: { type: 'number' },
+        validators: [IsNumber({ allowNaN: false, allowInfinity: false }), Min(0), Max(1)],
       },
       options,
     );
