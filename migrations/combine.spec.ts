@@ -84,6 +84,7 @@ describe('MIGRATIONS', () => {
       'CreateControls1764232500000',
       'AddOutcomeIntervals1764232600000',
       'AddDeploymentGateOverrides1764232700000',
+      'AddObservationWindows1764232800000',
     ]);
   });
 });

@@ -4,6 +4,7 @@ import { JobRunsEnqueueWork1764231700000 } from './1764231700000-JobRunsEnqueueW
 import { OutboxRelay1764231800000 } from './1764231800000-OutboxRelay';
 import { SealIdempotentResponses1764232200000 } from './1764232200000-SealIdempotentResponses';
 import { NotifyOutboxWrites1764232300000 } from './1764232300000-NotifyOutboxWrites';
+import { AddObservationWindows1764232800000 } from './1764232800000-AddObservationWindows';
 
 /** libs/core's migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const CORE_MIGRATIONS: MigrationClass[] = [
@@ -12,4 +13,5 @@ export const CORE_MIGRATIONS: MigrationClass[] = [
   OutboxRelay1764231800000,
   SealIdempotentResponses1764232200000,
   NotifyOutboxWrites1764232300000,
+  AddObservationWindows1764232800000,
 ];

@@ -1672,6 +1672,16 @@ export interface components {
              * @description When the key stops working; must be in the future. Default: never. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
              */
             expiresAt?: string | null;
+            /**
+             * Format: date-time
+             * @description Auditor keys only, with `observationTo`: the key’s compliance reports, scans, results, evidence, waivers and audit events are limited to [observationFrom, observationTo), as for an external auditor. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
+             */
+            observationFrom?: string | null;
+            /**
+             * Format: date-time
+             * @description Auditor keys only, with `observationFrom`; after it. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded).
+             */
+            observationTo?: string | null;
         };
         /** @description A credential for scripts and portals. The token is shown once, at creation. */
         ApiKey: {
@@ -1693,6 +1703,16 @@ export interface components {
              * @description Updated at most once a minute.
              */
             lastUsedAt: string | null;
+            /**
+             * Format: date-time
+             * @description Start of an auditor key’s observation window.
+             */
+            observationFrom: string | null;
+            /**
+             * Format: date-time
+             * @description End (exclusive) of an auditor key’s observation window.
+             */
+            observationTo: string | null;
             createdBy: string;
             /** Format: date-time */
             createdAt: string;

@@ -31,7 +31,14 @@ export { AppError, assertValid, CommonErrors, ErrorCode, errorCode, FieldError }
 export { ProblemDetails, PROBLEM_CONTENT_TYPE, toAppError } from './errors/problem-details';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
 export { ProblemDetailsModel } from './errors/problem-details.model';
-export { Actor, isCaller, systemActor } from './auth/actor';
+export { Actor, isCaller, ObservationWindow, systemActor } from './auth/actor';
+export {
+  assertObserved,
+  assertObservedDuring,
+  isObserved,
+  latestObserved,
+  observedRange,
+} from './auth/observation-window';
 export { Role, ROLES, Permission, PERMISSIONS, isAllowed } from './auth/roles';
 export { Public, Requires, CurrentActor } from './auth/access.decorators';
 export { ApiKeysService } from './auth/api-keys.service';

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Operation, Requires } from '@opsplane/core';
+import { Actor, CurrentActor, Operation, Requires } from '@opsplane/core';
 import {
   PeriodReportArgs,
   PeriodReportModel,
@@ -31,8 +31,8 @@ export class ReportsController {
     description: REPLAYED,
     response: PostureReportModel,
   })
-  posture(@Query() args: PostureReportArgs) {
-    return this.reports.posture(args);
+  posture(@CurrentActor() reader: Actor, @Query() args: PostureReportArgs) {
+    return this.reports.posture(reader, args);
   }
 
   @Get('posture/csv')
@@ -45,8 +45,8 @@ export class ReportsController {
     description: REPLAYED,
     produces: { contentType: 'text/csv' },
   })
-  async postureCsv(@Query() args: PostureReportArgs) {
-    return postureCsv(await this.reports.posture(args));
+  async postureCsv(@CurrentActor() reader: Actor, @Query() args: PostureReportArgs) {
+    return postureCsv(await this.reports.posture(reader, args));
   }
 
   @Get('period')
@@ -58,8 +58,8 @@ export class ReportsController {
     description: REPLAYED,
     response: PeriodReportModel,
   })
-  period(@Query() args: PeriodReportArgs) {
-    return this.reports.period(args);
+  period(@CurrentActor() reader: Actor, @Query() args: PeriodReportArgs) {
+    return this.reports.period(reader, args);
   }
 
   @Get('period/csv')
@@ -72,8 +72,8 @@ export class ReportsController {
     description: REPLAYED,
     produces: { contentType: 'text/csv' },
   })
-  async periodCsv(@Query() args: PeriodReportArgs) {
-    return periodCsv(await this.reports.period(args));
+  async periodCsv(@CurrentActor() reader: Actor, @Query() args: PeriodReportArgs) {
+    return periodCsv(await this.reports.period(reader, args));
   }
 
   @Get('period/oscal')
@@ -94,8 +94,8 @@ export class ReportsController {
       },
     },
   })
-  async periodOscal(@Query() args: PeriodReportArgs) {
-    return toOscalAssessmentResults(await this.reports.period(args), PUBLISHER);
+  async periodOscal(@CurrentActor() reader: Actor, @Query() args: PeriodReportArgs) {
+    return toOscalAssessmentResults(await this.reports.period(reader, args), PUBLISHER);
   }
 
   @Get('period/html')
@@ -107,7 +107,7 @@ export class ReportsController {
     description: `${REPLAYED} Nothing external is loaded: no scripts, fonts or images.`,
     produces: { contentType: 'text/html' },
   })
-  async periodHtml(@Query() args: PeriodReportArgs) {
-    return renderPeriodReportHtml(await this.reports.period(args), PUBLISHER);
+  async periodHtml(@CurrentActor() reader: Actor, @Query() args: PeriodReportArgs) {
+    return renderPeriodReportHtml(await this.reports.period(reader, args), PUBLISHER);
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { Requires } from '@opsplane/core';
+import { Actor, CurrentActor, Requires } from '@opsplane/core';
 import {
   PeriodReportArgs,
   PeriodReportModel,
@@ -17,8 +17,8 @@ export class ReportsResolver {
     description: 'Posture now or as of a past instant, replayed from stored results.',
   })
   @Requires('audit')
-  posture(@Args() args: PostureReportArgs) {
-    return this.reports.posture(args);
+  posture(@CurrentActor() reader: Actor, @Args() args: PostureReportArgs) {
+    return this.reports.posture(reader, args);
   }
 
   @Query(() => PeriodReportModel, {
@@ -26,7 +26,7 @@ export class ReportsResolver {
     description: 'Pass rate, failing intervals, time to remediate, waivers and gaps over a period.',
   })
   @Requires('audit')
-  period(@Args() args: PeriodReportArgs) {
-    return this.reports.period(args);
+  period(@CurrentActor() reader: Actor, @Args() args: PeriodReportArgs) {
+    return this.reports.period(reader, args);
   }
 }

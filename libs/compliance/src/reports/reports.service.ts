@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentsService, ServicesService } from '@opsplane/catalog';
-import { AuditLogService, assertValid, Clock, FieldError, Transactions } from '@opsplane/core';
+import {
+  Actor,
+  AuditLogService,
+  assertObserved,
+  assertValid,
+  Clock,
+  FieldError,
+  latestObserved,
+  observedRange,
+  Transactions,
+} from '@opsplane/core';
 import { ControlSubjectType } from '../controls/control-language';
 import { ControlMode, ControlSeverity, FrameworkMapping } from '../controls/control.entity';
 import { mappingsWithTitles } from '../controls/controls.service';
@@ -78,10 +88,12 @@ export class ReportsService {
     private readonly clock: Clock,
   ) {}
 
-  async posture(args: PostureReportArgs): Promise<PostureReportModel> {
+  /** As of `asOf` (now, or the end of the reader's observation window), which must lie in that window. */
+  async posture(reader: Actor, args: PostureReportArgs): Promise<PostureReportModel> {
     const generatedAt = this.clock.now();
-    const asOf = args.asOf ?? generatedAt;
+    const asOf = args.asOf ?? latestObserved(reader, generatedAt);
     assertValid(notInFuture('asOf', asOf, generatedAt));
+    assertObserved(reader, asOf, 'asOf');
     const framework = args.framework ?? null;
     const rows = await this.postureRows(asOf, framework);
     const subjects = await this.subjectsOf(rows);
@@ -120,13 +132,22 @@ export class ReportsService {
     };
   }
 
-  async period(args: PeriodReportArgs): Promise<PeriodReportModel> {
+  /**
+   * Over [from, to): by default the last 30 days, or the reader's whole observation window (up to
+   * now); a period reaching outside the window is narrowed to it.
+   */
+  async period(reader: Actor, args: PeriodReportArgs): Promise<PeriodReportModel> {
     const generatedAt = this.clock.now();
-    const to = args.to ?? generatedAt;
-    const from = args.from ?? new Date(to.getTime() - 30 * DAY);
-    const problems = notInFuture('to', to, generatedAt);
-    if (from.getTime() >= to.getTime()) problems.push({ path: 'from', message: 'must be before to' });
+    const window = reader.observationWindow;
+    const requestedTo = args.to ?? (window && window.to < generatedAt ? window.to : generatedAt);
+    const requestedFrom = args.from ?? window?.from ?? new Date(requestedTo.getTime() - 30 * DAY);
+    const problems = notInFuture('to', requestedTo, generatedAt);
+    if (requestedFrom.getTime() >= requestedTo.getTime())
+      problems.push({ path: 'from', message: 'must be before to' });
     assertValid(problems);
+    const observed = observedRange(reader, requestedFrom, requestedTo);
+    const from = observed.from!;
+    const to = observed.to!;
     const framework = args.framework ?? null;
     const end = Math.min(to.getTime(), generatedAt.getTime());
     const controls = await this.controlsOf(framework);

@@ -41,8 +41,8 @@ export class ScansController {
     summary: 'List compliance scans, newest first',
     response: ScanPage,
   })
-  list(@Query() args: ListScansArgs) {
-    return this.scans.list(args);
+  list(@CurrentActor() reader: Actor, @Query() args: ListScansArgs) {
+    return this.scans.list(reader, args);
   }
 
   @Get('scans/:id')
@@ -53,8 +53,8 @@ export class ScansController {
     response: ScanModel,
     problems: [404],
   })
-  get(@IdParam() id: string) {
-    return this.scans.get(id);
+  get(@CurrentActor() reader: Actor, @IdParam() id: string) {
+    return this.scans.get(reader, id);
   }
 
   @Get('scans/:id/results')
@@ -65,8 +65,8 @@ export class ScansController {
     response: ResultPage,
     problems: [404],
   })
-  results(@IdParam() id: string, @Query() args: ListResultsArgs) {
-    return this.scans.results(id, args);
+  results(@CurrentActor() reader: Actor, @IdParam() id: string, @Query() args: ListResultsArgs) {
+    return this.scans.results(reader, id, args);
   }
 
   @Get('results/:id/evidence')
@@ -77,7 +77,7 @@ export class ScansController {
     response: EvidenceModel,
     problems: [404],
   })
-  evidence(@IdParam() id: string) {
-    return this.scans.evidence(id);
+  evidence(@CurrentActor() reader: Actor, @IdParam() id: string) {
+    return this.scans.evidence(reader, id);
   }
 }

@@ -17,26 +17,30 @@ export class ScansResolver {
 
   @Query(() => ScanPage, { name: 'complianceScans', description: 'Compliance scans, newest first.' })
   @Requires('audit')
-  list(@Args() args: ListScansArgs) {
-    return this.scans.list(args);
+  list(@CurrentActor() reader: Actor, @Args() args: ListScansArgs) {
+    return this.scans.list(reader, args);
   }
 
   @Query(() => ScanModel, { name: 'complianceScan' })
   @Requires('audit')
-  get(@Args('id', { type: () => ID }, uuidParam) id: string) {
-    return this.scans.get(id);
+  get(@CurrentActor() reader: Actor, @Args('id', { type: () => ID }, uuidParam) id: string) {
+    return this.scans.get(reader, id);
   }
 
   @Query(() => ResultPage, { name: 'complianceResults' })
   @Requires('audit')
-  results(@Args('scanId', { type: () => ID }, uuidParam) scanId: string, @Args() args: ListResultsArgs) {
-    return this.scans.results(scanId, args);
+  results(
+    @CurrentActor() reader: Actor,
+    @Args('scanId', { type: () => ID }, uuidParam) scanId: string,
+    @Args() args: ListResultsArgs,
+  ) {
+    return this.scans.results(reader, scanId, args);
   }
 
   @Query(() => EvidenceModel, { name: 'complianceEvidence' })
   @Requires('audit')
-  evidence(@Args('resultId', { type: () => ID }, uuidParam) resultId: string) {
-    return this.scans.evidence(resultId);
+  evidence(@CurrentActor() reader: Actor, @Args('resultId', { type: () => ID }, uuidParam) resultId: string) {
+    return this.scans.evidence(reader, resultId);
   }
 
   @Mutation(() => ScanModel, { name: 'startComplianceScan' })

@@ -4,6 +4,7 @@ import { EnvironmentModel, EnvironmentsService, ServiceModel, ServicesService } 
 import {
   Actor,
   AppError,
+  assertObserved,
   assertValid,
   canonicalJson,
   ChangeRecorder,
@@ -330,24 +331,28 @@ export class ScansService {
     });
   }
 
-  async get(id: string): Promise<ScanModel> {
+  /** A scan; outside the reader's observation window, refused. */
+  async get(reader: Actor, id: string): Promise<ScanModel> {
     const found = isUuid(id) ? await this.transactions.manager().findOneBy(ScanEntity, { id }) : null;
     if (!found) throw new AppError(ComplianceErrors.scanNotFound, `No compliance scan with id "${id}".`);
+    assertObserved(reader, found.startedAt, 'id');
     return toScanModel(found);
   }
 
-  /** Newest first. */
-  async list(args: ListScansArgs): Promise<Page<ScanModel>> {
+  /** Newest first; only the scans that started in the reader's observation window. */
+  async list(reader: Actor, args: ListScansArgs): Promise<Page<ScanModel>> {
     const query = this.transactions.manager().getRepository(ScanEntity).createQueryBuilder('scan');
     if (args.status) query.andWhere('scan.status = :status', { status: args.status });
+    if (reader.observationWindow)
+      query.andWhere('scan.startedAt >= :from AND scan.startedAt < :to', reader.observationWindow);
     const order: KeysetOrder = { idColumn: 'scan.id', direction: 'DESC' };
     const rows = await paginate(query, args, order).getMany();
     return toPage(rows, args, order, (row) => ({ id: row.id }), toScanModel);
   }
 
   /** A scan's results, in evaluation order. */
-  async results(scanId: string, args: ListResultsArgs): Promise<Page<ResultModel>> {
-    await this.get(scanId);
+  async results(reader: Actor, scanId: string, args: ListResultsArgs): Promise<Page<ResultModel>> {
+    await this.get(reader, scanId);
     const query = this.transactions
       .manager()
       .getRepository(ResultEntity)
@@ -362,11 +367,12 @@ export class ScansService {
   }
 
   /** A result with its evidence: the inputs as evaluated, their hash, the control version's expression. */
-  async evidence(resultId: string): Promise<EvidenceModel> {
+  async evidence(reader: Actor, resultId: string): Promise<EvidenceModel> {
     const manager = this.transactions.manager();
     const result = isUuid(resultId) ? await manager.findOneBy(ResultEntity, { id: resultId }) : null;
     if (!result)
       throw new AppError(ComplianceErrors.resultNotFound, `No compliance result with id "${resultId}".`);
+    assertObserved(reader, result.evaluatedAt, 'id');
     const [evidence, version] = await Promise.all([
       manager.findOneByOrFail(EvidenceEntity, { sha256: result.evidenceSha256 }),
       this.controls.version(result.controlId, result.controlVersion),

@@ -45,15 +45,15 @@ export class WaiversController {
   @Get()
   @Requires('read')
   @Operation({ operationId: 'listWaivers', summary: 'List waivers, newest first', response: WaiverPage })
-  list(@Query() args: ListWaiversArgs) {
-    return this.waivers.list(args);
+  list(@CurrentActor() reader: Actor, @Query() args: ListWaiversArgs) {
+    return this.waivers.list(reader, args);
   }
 
   @Get(':id')
   @Requires('read')
   @Operation({ operationId: 'getWaiver', summary: 'Get a waiver', response: WaiverModel, problems: [404] })
-  get(@IdParam() id: string) {
-    return this.waivers.get(id);
+  get(@CurrentActor() reader: Actor, @IdParam() id: string) {
+    return this.waivers.get(reader, id);
   }
 
   @Post(':id/revoke')

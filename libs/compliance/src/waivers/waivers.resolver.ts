@@ -15,14 +15,14 @@ export class WaiversResolver {
 
   @Query(() => WaiverPage, { name: 'waivers', description: 'Waivers, newest first.' })
   @Requires('read')
-  list(@Args() args: ListWaiversArgs) {
-    return this.waivers.list(args);
+  list(@CurrentActor() reader: Actor, @Args() args: ListWaiversArgs) {
+    return this.waivers.list(reader, args);
   }
 
   @Query(() => WaiverModel, { name: 'waiver' })
   @Requires('read')
-  get(@Args('id', { type: () => ID }, uuidParam) id: string) {
-    return this.waivers.get(id);
+  get(@CurrentActor() reader: Actor, @Args('id', { type: () => ID }, uuidParam) id: string) {
+    return this.waivers.get(reader, id);
   }
 
   @Mutation(() => WaiverModel, {

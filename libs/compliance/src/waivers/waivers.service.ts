@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EnvironmentsService, ServicesService } from '@opsplane/catalog';
 import {
   Actor,
+  assertObservedDuring,
   AppError,
   assertValid,
   ChangeRecorder,
@@ -98,16 +99,24 @@ export class WaiversService {
     });
   }
 
-  async get(id: string): Promise<WaiverModel> {
+  /** A waiver; refused when it was not in force in the reader's observation window. */
+  async get(reader: Actor, id: string): Promise<WaiverModel> {
     const found = isUuid(id) ? await this.transactions.manager().findOneBy(WaiverEntity, { id }) : null;
     if (!found) throw notFound(id);
+    const ended = found.revokedAt && found.revokedAt < found.expiresAt ? found.revokedAt : found.expiresAt;
+    assertObservedDuring(reader, found.createdAt, ended, 'id');
     return toWaiverModel(found, this.clock.now());
   }
 
-  /** Newest first. */
-  async list(args: ListWaiversArgs): Promise<Page<WaiverModel>> {
+  /** Newest first; only waivers in force at some point of the reader's observation window. */
+  async list(reader: Actor, args: ListWaiversArgs): Promise<Page<WaiverModel>> {
     const now = this.clock.now();
     const query = this.transactions.manager().getRepository(WaiverEntity).createQueryBuilder('waiver');
+    if (reader.observationWindow)
+      query.andWhere(
+        'waiver.createdAt < :to AND LEAST(waiver.expiresAt, waiver.revokedAt) > :from',
+        reader.observationWindow,
+      );
     if (args.controlId) query.andWhere('waiver.controlId = :controlId', { controlId: args.controlId });
     if (args.subjectId) query.andWhere('waiver.subjectId = :subjectId', { subjectId: args.subjectId });
     if (args.active !== undefined)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
+import { observedRange } from '../auth/observation-window';
 import { newId } from '../ids';
 import { JsonObject } from '../json';
 import { insertRows } from '../database/bulk-insert';
@@ -106,14 +107,16 @@ export class AuditLogService {
     await insertRows(manager, AuditEventEntity, rows);
   }
 
-  async list(args: ListAuditEventsArgs): Promise<Page<AuditEventModel>> {
+  /** Newest last (chain order); an observation window narrows from/to to it. */
+  async list(reader: Actor, args: ListAuditEventsArgs): Promise<Page<AuditEventModel>> {
+    const { from, to } = observedRange(reader, args.from, args.to);
     const query = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('event');
     if (args.targetType) query.andWhere('event.targetType = :targetType', { targetType: args.targetType });
     if (args.targetId) query.andWhere('event.targetId = :targetId', { targetId: args.targetId });
     if (args.actorId) query.andWhere('event.actorId = :actorId', { actorId: args.actorId });
     if (args.action) query.andWhere('event.action = :action', { action: args.action });
-    if (args.from) query.andWhere('event.occurredAt >= :from', { from: args.from });
-    if (args.to) query.andWhere('event.occurredAt < :to', { to: args.to });
+    if (from) query.andWhere('event.occurredAt >= :from', { from });
+    if (to) query.andWhere('event.occurredAt < :to', { to });
     const order: KeysetOrder = { sortColumn: 'event.seq', sortType: 'bigint', idColumn: 'event.id' };
     const rows = await paginate(query, args, order).getMany();
     return toPage(rows, args, order, (row) => ({ sort: row.seq, id: row.id }), toAuditEventModel);

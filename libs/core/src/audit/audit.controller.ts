@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Requires } from '../auth/access.decorators';
+import { CurrentActor, Requires } from '../auth/access.decorators';
+import { Actor } from '../auth/actor';
 import { Operation } from '../http/rest.decorators';
 import { AuditLogService } from './audit-log.service';
 import { AuditChainVerificationModel, AuditEventPage, ListAuditEventsArgs } from './audit.models';
@@ -17,8 +18,8 @@ export class AuditController {
     summary: 'List audit events in chain order',
     response: AuditEventPage,
   })
-  list(@Query() args: ListAuditEventsArgs) {
-    return this.auditLog.list(args);
+  list(@CurrentActor() reader: Actor, @Query() args: ListAuditEventsArgs) {
+    return this.auditLog.list(reader, args);
   }
 
   @Get('verify')

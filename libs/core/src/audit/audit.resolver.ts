@@ -1,5 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { Requires } from '../auth/access.decorators';
+import { CurrentActor, Requires } from '../auth/access.decorators';
+import { Actor } from '../auth/actor';
 import { AuditLogService } from './audit-log.service';
 import {
   AuditChainVerificationModel,
@@ -14,8 +15,8 @@ export class AuditResolver {
 
   @Query(() => AuditEventPage, { name: 'auditEvents' })
   @Requires('audit')
-  list(@Args() args: ListAuditEventsArgs) {
-    return this.auditLog.list(args);
+  list(@CurrentActor() reader: Actor, @Args() args: ListAuditEventsArgs) {
+    return this.auditLog.list(reader, args);
   }
 
   @Query(() => AuditChainVerificationModel, { name: 'verifyAuditChain' })

@@ -8,6 +8,13 @@ export interface Actor {
   role: Role;
   /** Ties the audit events of one request to its log lines. */
   requestId: string;
+  /** An auditor key's observation window ([from, to)): compliance and audit reads see only it. */
+  observationWindow?: ObservationWindow;
+}
+
+export interface ObservationWindow {
+  from: Date;
+  to: Date;
 }
 
 /** Opsplane itself (a job, alert ingestion, an integration) acting as admin; `id` defaults to `system:<name>`. */

@@ -30,6 +30,16 @@ export class ApiKeyEntity {
   @Column('timestamptz', { nullable: true })
   lastUsedAt: Date | null;
 
+  /**
+   * An auditor key's observation window: its compliance and audit reads see only this period, as
+   * audit platforms scope an external auditor to the period under audit. Both or neither.
+   */
+  @Column('timestamptz', { nullable: true })
+  observationFrom: Date | null;
+
+  @Column('timestamptz', { nullable: true })
+  observationTo: Date | null;
+
   @Column('text')
   createdBy: string;
 

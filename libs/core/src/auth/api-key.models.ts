@@ -26,6 +26,12 @@ export class ApiKeyModel {
   @Prop.date({ nullable: true, description: 'Updated at most once a minute.' })
   lastUsedAt: Date | null;
 
+  @Prop.date({ nullable: true, description: 'Start of an auditor key’s observation window.' })
+  observationFrom: Date | null;
+
+  @Prop.date({ nullable: true, description: 'End (exclusive) of an auditor key’s observation window.' })
+  observationTo: Date | null;
+
   @Prop.string()
   createdBy: string;
 
@@ -60,6 +66,17 @@ export class CreateApiKeyInput {
     description: 'When the key stops working; must be in the future. Default: never.',
   })
   expiresAt?: Date;
+
+  @Prop.date({
+    optional: true,
+    description:
+      'Auditor keys only, with `observationTo`: the key’s compliance reports, scans, results, evidence, waivers ' +
+      'and audit events are limited to [observationFrom, observationTo), as for an external auditor.',
+  })
+  observationFrom?: Date;
+
+  @Prop.date({ optional: true, description: 'Auditor keys only, with `observationFrom`; after it.' })
+  observationTo?: Date;
 }
 
 @Args()
@@ -77,6 +94,8 @@ export function toApiKeyModel(entity: ApiKeyEntity, now: Date): ApiKeyModel {
     expiresAt: entity.expiresAt,
     revokedAt: entity.revokedAt,
     lastUsedAt: entity.lastUsedAt,
+    observationFrom: entity.observationFrom,
+    observationTo: entity.observationTo,
     createdBy: entity.createdBy,
     createdAt: entity.createdAt,
     isActive: entity.revokedAt === null && (entity.expiresAt === null || entity.expiresAt > now),

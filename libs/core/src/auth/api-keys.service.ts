@@ -5,10 +5,10 @@ import { AuthConfig } from '../config/config';
 import { ChangeRecorder } from '../audit/change-recorder.service';
 import { Clock } from '../clock';
 import { Transactions } from '../database/transactions';
-import { AppError } from '../errors/app-error';
+import { AppError, assertValid, FieldError } from '../errors/app-error';
 import { newId } from '../ids';
 import { KeysetOrder, Page, paginate, toPage } from '../pagination/pagination';
-import { Actor } from './actor';
+import { Actor, ObservationWindow } from './actor';
 import { ApiKeyEntity } from './api-key.entity';
 import {
   ApiKeyModel,
@@ -28,6 +28,7 @@ interface CachedKey {
   name: string;
   role: Role;
   expiresAt: Date | null;
+  observationWindow: ObservationWindow | undefined;
   cachedUntil: number;
 }
 
@@ -57,6 +58,7 @@ export class ApiKeysService {
         errors: [{ path: 'expiresAt', message: 'expiresAt must be in the future' }],
       });
     }
+    assertValid(observationWindowProblems(input));
     const entity: ApiKeyEntity = {
       id: newId(),
       name: input.name,
@@ -66,6 +68,8 @@ export class ApiKeysService {
       expiresAt: input.expiresAt ?? null,
       revokedAt: null,
       lastUsedAt: null,
+      observationFrom: input.observationFrom ?? null,
+      observationTo: input.observationTo ?? null,
       createdBy: actor.id,
       createdAt: now,
     };
@@ -168,7 +172,9 @@ export class ApiKeysService {
     }
     if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
     this.touch(key.id, now);
-    return { kind: 'api_key', id: key.id, name: key.name, role: key.role, requestId };
+    const actor: Actor = { kind: 'api_key', id: key.id, name: key.name, role: key.role, requestId };
+    if (key.observationWindow) actor.observationWindow = key.observationWindow;
+    return actor;
   }
 
   /**
@@ -208,7 +214,7 @@ export class ApiKeysService {
     const row = await this.dataSource
       .getRepository(ApiKeyEntity)
       .createQueryBuilder('key')
-      .select(['key.id', 'key.name', 'key.role', 'key.expiresAt'])
+      .select(['key.id', 'key.name', 'key.role', 'key.expiresAt', 'key.observationFrom', 'key.observationTo'])
       .where('key.tokenHash = :tokenHash AND key.revokedAt IS NULL', { tokenHash })
       .getOne();
     if (!row) return undefined;
@@ -217,6 +223,10 @@ export class ApiKeysService {
       name: row.name,
       role: row.role,
       expiresAt: row.expiresAt,
+      observationWindow:
+        row.observationFrom && row.observationTo
+          ? { from: row.observationFrom, to: row.observationTo }
+          : undefined,
       cachedUntil: now + this.config.keyCacheMs,
     };
     if (this.config.keyCacheMs > 0) this.verified.set(tokenHash, key);
@@ -255,4 +265,15 @@ async function lockActiveAdminKeyIds(manager: EntityManager, now: Date): Promise
 
 function generateToken(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** An observation window: auditor keys only, both ends, from before to. */
+function observationWindowProblems(input: CreateApiKeyInput): FieldError[] {
+  const { observationFrom: from, observationTo: to } = input;
+  if (!from && !to) return [];
+  if (input.role !== 'auditor')
+    return [{ path: 'observationFrom', message: 'only auditor keys have an observation window' }];
+  if (!from) return [{ path: 'observationFrom', message: 'is required with observationTo' }];
+  if (!to) return [{ path: 'observationTo', message: 'is required with observationFrom' }];
+  return from < to ? [] : [{ path: 'observationTo', message: 'must be after observationFrom' }];
 }

@@ -5,6 +5,11 @@ export const AuthErrors = {
   expiryInPast: errorCode('api_key.expiry_in_past', 'invalid', 'Expiry must be in the future'),
   alreadyRevoked: errorCode('api_key.already_revoked', 'conflict', 'API key already revoked'),
   lastAdminKey: errorCode('api_key.last_admin_key', 'conflict', 'Last active admin key'),
+  outsideObservationWindow: errorCode(
+    'auth.outside_observation_window',
+    'forbidden',
+    'Outside the key’s observation window',
+  ),
 } as const;
 
 /** What the API documents about revoke's refusals, the same for REST and GraphQL. */
