@@ -40,7 +40,14 @@ import {
 import { recordOutcomes } from '../posture/outcome-intervals';
 import { WaiverEntity } from '../waivers/waiver.entity';
 import { isWaiverActive } from '../waivers/waivers.service';
-import { EvidenceEntity, OutcomeCounts, ResultEntity, ResultOutcome, ScanEntity } from './scan.entity';
+import {
+  EvidenceEntity,
+  OutcomeCounts,
+  ResultEntity,
+  ResultOutcome,
+  ScanEntity,
+  ScanSubjectEntity,
+} from './scan.entity';
 import { SubjectInputs } from './subject-inputs';
 
 export const SCAN_SUBJECT_JOB = 'compliance.scan_subject';
@@ -48,6 +55,20 @@ export const SCAN_SUBJECT_JOB = 'compliance.scan_subject';
 export const COMPLIANCE_SOURCE = 'compliance';
 
 const NO_COUNTS: OutcomeCounts = { passed: 0, failed: 0, waived: 0, error: 0, not_applicable: 0 };
+
+/** One subject evaluated, not yet stored. */
+interface Evaluated {
+  subjectType: ControlSubjectType;
+  subjectId: string;
+  counts: OutcomeCounts;
+  results: ResultEntity[];
+  /** Evidence content by its hash. */
+  evidence: Map<string, Record<string, unknown>>;
+  observations: Observation[];
+  checkedKeys: string[];
+  /** Index of a failed result → index of its observation, to link the finding it opens. */
+  failedIndex: Map<number, number>;
+}
 
 /**
  * Scans: a scan fixes what it covers and the install-wide inputs, then fans out one job per
@@ -132,13 +153,20 @@ export class ScansService {
 
   /**
    * One subject of one scan (the job's work). Answers the counts of its results, or
-   * `{ skipped: 1 }` when an earlier attempt committed it.
+   * `{ skipped: 1 }` when an earlier attempt committed it. Reads and evaluates before its
+   * transaction opens: the inputs come from the other libs' services, in parallel on pooled
+   * connections (one transaction's connection runs one query at a time), and the transaction then
+   * holds its connection and locks only for the writes.
    */
   async scanSubject(
     scanId: string,
     subjectType: ControlSubjectType,
     subjectId: string,
   ): Promise<Record<string, number>> {
+    const pool = this.transactions.manager();
+    const scan = await pool.findOneBy(ScanEntity, { id: scanId });
+    if (!scan || (await pool.existsBy(ScanSubjectEntity, { scanId, subjectId }))) return { skipped: 1 };
+    const evaluated = await this.evaluate(pool, scan, subjectType, subjectId);
     return this.transactions.run(async (manager) => {
       const claimed = await manager.query<unknown[]>(
         `INSERT INTO compliance_scan_subjects (scan_id, subject_id, done_at) VALUES ($1, $2, $3)
@@ -146,27 +174,27 @@ export class ScansService {
         [scanId, subjectId, this.clock.now()],
       );
       if (claimed.length === 0) return { skipped: 1 };
-      const scan = await manager.findOneBy(ScanEntity, { id: scanId });
-      if (!scan) return { skipped: 1 };
-      const counts = await this.evaluate(manager, scan, subjectType, subjectId);
+      if (evaluated) await this.store(manager, scan, evaluated);
+      const counts = evaluated?.counts ?? { ...NO_COUNTS };
       await this.advance(manager, scan.id, counts);
       return counts;
     });
   }
 
+  /** Every enabled control of the subject's type on it, in memory; null when the subject is gone. */
   private async evaluate(
     manager: EntityManager,
     scan: ScanEntity,
     subjectType: ControlSubjectType,
     subjectId: string,
-  ): Promise<OutcomeCounts> {
+  ): Promise<Evaluated | null> {
     const counts = { ...NO_COUNTS };
     const subject =
       subjectType === 'environment'
         ? (await this.environments.findMany([subjectId]))[0]
         : (await this.services.findMany([subjectId]))[0];
     // Archived (or gone) since the scan began: nothing to evaluate.
-    if (!subject || subject.archivedAt) return counts;
+    if (!subject || subject.archivedAt) return null;
     const now = this.clock.now();
     const platform = scan.platform as never;
     const inputs =
@@ -246,12 +274,27 @@ export class ScansService {
         evaluatedAt: now,
       });
     }
+    return {
+      subjectType,
+      subjectId: subject.id,
+      counts,
+      results,
+      evidence,
+      observations,
+      checkedKeys,
+      failedIndex,
+    };
+  }
+
+  /** The results and their evidence, the findings they open, refresh or resolve, the outcome history. */
+  private async store(manager: EntityManager, scan: ScanEntity, evaluated: Evaluated): Promise<void> {
+    const { subjectType, subjectId, results, evidence, observations, checkedKeys, failedIndex } = evaluated;
     if (checkedKeys.length > 0 || observations.length > 0) {
       const reported = await this.findings.report(manager, systemActor(COMPLIANCE_SOURCE, scan.id), {
         source: COMPLIANCE_SOURCE,
         kind: 'compliance',
         subjects: [
-          { type: subjectType, id: subject.id, serviceId: subjectType === 'service' ? subject.id : null },
+          { type: subjectType, id: subjectId, serviceId: subjectType === 'service' ? subjectId : null },
         ],
         observations,
         checkedKeys,
@@ -268,7 +311,6 @@ export class ScansService {
       );
     await insertRows(manager, ResultEntity, results);
     await recordOutcomes(manager, results);
-    return counts;
   }
 
   /** Enabled controls of the type, as the scan's filter narrows them. */
