@@ -85,6 +85,7 @@ describe('MIGRATIONS', () => {
       'AddOutcomeIntervals1764232600000',
       'AddDeploymentGateOverrides1764232700000',
       'AddObservationWindows1764232800000',
+      'AddAuditChainCheckpoints1764232900000',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { OutboxRelay1764231800000 } from './1764231800000-OutboxRelay';
 import { SealIdempotentResponses1764232200000 } from './1764232200000-SealIdempotentResponses';
 import { NotifyOutboxWrites1764232300000 } from './1764232300000-NotifyOutboxWrites';
 import { AddObservationWindows1764232800000 } from './1764232800000-AddObservationWindows';
+import { AddAuditChainCheckpoints1764232900000 } from './1764232900000-AddAuditChainCheckpoints';
 
 /** libs/core's migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
 export const CORE_MIGRATIONS: MigrationClass[] = [
@@ -14,4 +15,5 @@ export const CORE_MIGRATIONS: MigrationClass[] = [
   SealIdempotentResponses1764232200000,
   NotifyOutboxWrites1764232300000,
   AddObservationWindows1764232800000,
+  AddAuditChainCheckpoints1764232900000,
 ];

@@ -1783,6 +1783,16 @@ export interface components {
             /** Format: uuid */
             brokenEventId: string | null;
             reason: string | null;
+            /**
+             * Format: int64
+             * @description The first event rehashed now: 1 when the whole chain was; later when events up to the one before were rehashed by the last full verification (at `checkpointVerifiedAt`) and found unchanged at its end.
+             */
+            rehashedFromSeq: number;
+            /**
+             * Format: date-time
+             * @description When the events before `rehashedFromSeq` were last rehashed in full (AUDIT_VERIFY_CRON).
+             */
+            checkpointVerifiedAt: string | null;
         };
         /** @description A kind of work the queue runs: its settings, schedule and current counts. */
         JobType: {

@@ -22,6 +22,8 @@ import { RequestLoaders } from './graphql/request-loaders';
 import { IdempotencyKeyEntity } from './http/idempotency-key.entity';
 import { createValidationPipe } from './http/validation';
 import { HousekeepingJob } from './jobs/housekeeping.job';
+import { AuditChainCheckpointEntity } from './audit/audit-checkpoint.entity';
+import { AuditVerifyJob } from './audit/audit-verify.job';
 import { JobRunEntity } from './jobs/job-run.entity';
 import { installQueueSchema, JobQueue } from './jobs/job-queue.service';
 import { JobScheduler } from './jobs/job-scheduler.service';
@@ -101,6 +103,7 @@ export class CoreModule {
         }),
         TypeOrmModule.forFeature([
           AuditEventEntity,
+          AuditChainCheckpointEntity,
           OutboxEventEntity,
           OutboxPositionEntity,
           ApiKeyEntity,
@@ -114,6 +117,7 @@ export class CoreModule {
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         secretBoxProvider,
         HousekeepingJob,
+        AuditVerifyJob,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

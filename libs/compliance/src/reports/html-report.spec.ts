@@ -104,7 +104,15 @@ function report(overrides: Partial<PeriodReportModel> = {}): PeriodReportModel {
     to: TO,
     generatedAt: new Date('2026-03-08T09:15:00Z'),
     framework: null,
-    auditChain: { isIntact: true, checkedCount: 1234, brokenAtSeq: null, brokenEventId: null, reason: null },
+    auditChain: {
+      isIntact: true,
+      checkedCount: 1234,
+      brokenAtSeq: null,
+      brokenEventId: null,
+      reason: null,
+      rehashedFromSeq: 1,
+      checkpointVerifiedAt: null,
+    },
     passRate: 0.9812,
     series: series([0.99, 0.95, 0.97, null, 1, 0.98, 0.985]),
     frameworks: [
@@ -291,6 +299,8 @@ describe('renderPeriodReportHtml', () => {
         brokenAtSeq: 42,
         brokenEventId: '66666666-6666-4666-8666-666666666666',
         reason: 'hash mismatch at <seq 42>',
+        rehashedFromSeq: 1,
+        checkpointVerifiedAt: null,
       },
     });
     expect(broken).toContain('<title>[AUDIT CHAIN BROKEN] Q1 &lt;SOC 2&gt; evidence</title>');

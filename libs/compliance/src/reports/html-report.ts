@@ -268,7 +268,12 @@ function auditChain(report: PeriodReportModel): Html {
     return markup`<section class="chain keep" data-audit-chain="intact">
       <strong>Audit chain intact.</strong> Each of the
       <span data-field="checked-count">${chain.checkedCount}</span> audit events matches its hash and links to
-      the one before it.
+      the one before it${
+        chain.checkpointVerifiedAt
+          ? markup`: events before ${chain.rehashedFromSeq} were rehashed in full at
+            ${time(chain.checkpointVerifiedAt, 'checkpoint-verified-at')}, the rest as this report was made.`
+          : '.'
+      }
     </section>`;
   }
   // A broken chain means the history behind this report may have been altered: it must stop the reader.

@@ -165,7 +165,15 @@ const REPORT: PeriodReportModel = {
   to: TO,
   generatedAt: at('2026-04-01T06:00:00.000Z'),
   framework: null,
-  auditChain: { isIntact: true, checkedCount: 48_213, brokenAtSeq: null, brokenEventId: null, reason: null },
+  auditChain: {
+    isIntact: true,
+    checkedCount: 48_213,
+    brokenAtSeq: null,
+    brokenEventId: null,
+    reason: null,
+    rehashedFromSeq: 1,
+    checkpointVerifiedAt: null,
+  },
   passRate: 0.85,
   series: [{ from: FROM, to: TO, passRate: 0.85 }],
   frameworks: [],
@@ -279,6 +287,8 @@ describe('toOscalAssessmentResults', () => {
         brokenAtSeq: 1_205,
         brokenEventId: '0195a1b2-0000-7000-8000-0000000000d1',
         reason: 'hash mismatch\n(stored payload changed)',
+        rehashedFromSeq: 1,
+        checkpointVerifiedAt: null,
       },
     };
     const document = toOscalAssessmentResults(broken, ABOUT);

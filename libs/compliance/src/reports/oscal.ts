@@ -94,6 +94,8 @@ export function toOscalAssessmentResults(
       prop('audit-chain-broken-at-seq', report.auditChain.brokenAtSeq?.toString()),
       prop('audit-chain-broken-event-id', report.auditChain.brokenEventId),
       prop('audit-chain-reason', report.auditChain.reason),
+      prop('audit-chain-rehashed-from-seq', String(report.auditChain.rehashedFromSeq)),
+      prop('audit-chain-checkpoint-verified-at', report.auditChain.checkpointVerifiedAt?.toISOString()),
     ].filter(isDefined),
     'reviewed-controls': {
       'control-selections': [

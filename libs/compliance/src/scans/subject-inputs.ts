@@ -49,7 +49,7 @@ export class SubjectInputs {
 
   /** Install-wide inputs, read once per scan. */
   async platform(): Promise<PlatformInput> {
-    const verification = await this.auditLog.verify();
+    const verification = await this.auditLog.verifySinceCheckpoint();
     const adminKeys: PlatformInput['adminKeys'] = [];
     let cursor: string | null = null;
     do {

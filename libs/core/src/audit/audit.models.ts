@@ -94,6 +94,21 @@ export class AuditChainVerificationModel {
 
   @Prop.string({ nullable: true })
   reason: string | null;
+
+  @Prop.int({
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    description:
+      'The first event rehashed now: 1 when the whole chain was; later when events up to the one before were ' +
+      'rehashed by the last full verification (at `checkpointVerifiedAt`) and found unchanged at its end.',
+  })
+  rehashedFromSeq: number;
+
+  @Prop.date({
+    nullable: true,
+    description: 'When the events before `rehashedFromSeq` were last rehashed in full (AUDIT_VERIFY_CRON).',
+  })
+  checkpointVerifiedAt: Date | null;
 }
 
 export function toAuditEventModel(entity: AuditEventEntity): AuditEventModel {

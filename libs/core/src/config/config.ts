@@ -64,6 +64,8 @@ export class JobsConfig {
   /** Process queued work and fire the schedules in this process; false: enqueue only. */
   enabled: boolean;
   housekeepingCron: string;
+  /** When the whole audit chain is rehashed and the checkpoint moved (other verifications start there). */
+  auditVerifyCron: string;
   /** When the outbox relay looks for committed events (6 fields: to the second). */
   outboxRelayCron: string;
   /**
@@ -177,6 +179,7 @@ export function loadConfig(env: Env = process.env, defaults: Env = {}): AppConfi
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
       housekeepingCron: read.string('JOBS_HOUSEKEEPING_CRON', '*/5 * * * *'),
+      auditVerifyCron: read.string('AUDIT_VERIFY_CRON', '*/30 * * * *'),
       outboxRelayCron: read.string('JOBS_OUTBOX_RELAY_CRON', '* * * * * *'),
       outboxRelayNotify: read.bool('JOBS_OUTBOX_RELAY_NOTIFY', true),
       retentionDays: read.int('JOBS_RETENTION_DAYS', 14, 1, 3650),
