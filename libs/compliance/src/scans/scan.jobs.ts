@@ -23,7 +23,10 @@ export class ScanJobs {
 
   @OnJob(SCAN_SUBJECT_JOB, {
     payload: ScanSubjectJob,
+    // Two workers of two: a full batch fetches the next at once (see JobQueue), and one slow
+    // subject holds back only its own batch.
     concurrency: 4,
+    batchSize: 2,
     retryLimit: 5,
     retryDelaySeconds: 5,
     retryBackoff: true,
