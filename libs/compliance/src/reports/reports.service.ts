@@ -153,7 +153,8 @@ export class ReportsService {
     const controls = await this.controlsOf(framework);
     const ids = controls.map((control) => control.id);
     const [intervals, ran, waivers] = await Promise.all([
-      this.intervalsOverlapping(ids, from, to),
+      // Every control: no filter to test on each of the intervals.
+      this.intervalsOverlapping(framework ? ids : null, from, to),
       this.controlsThatRan(ids, from, to),
       this.waiversInForce(ids, from, to),
     ]);
@@ -284,16 +285,20 @@ export class ReportsService {
     );
   }
 
-  /** Intervals that overlap the period, each with the outcome that followed it (when it did). */
-  private intervalsOverlapping(controlIds: string[], from: Date, to: Date): Promise<IntervalRow[]> {
+  /**
+   * Intervals that overlap the period, each with the outcome that followed it (when it did), in
+   * the primary key's order (subject, control, start), which is also the window's: no sort.
+   */
+  private intervalsOverlapping(controlIds: string[] | null, from: Date, to: Date): Promise<IntervalRow[]> {
     return this.transactions.manager().query(
       `SELECT i.subject_id AS "subjectId", i.subject_type AS "subjectType", i.control_id AS "controlId",
               i.outcome, i.started_at AS "startedAt", i.ended_at AS "endedAt",
               i.first_result_id AS "firstResultId",
               lead(i.outcome) OVER (PARTITION BY i.subject_id, i.control_id ORDER BY i.started_at) AS "nextOutcome"
          FROM compliance_outcome_intervals AS i
-        WHERE i.control_id = ANY($1) AND i.started_at < $3 AND (i.ended_at IS NULL OR i.ended_at > $2)
-        ORDER BY i.control_id, i.subject_id, i.started_at`,
+        WHERE ($1::uuid[] IS NULL OR i.control_id = ANY($1)) AND i.started_at < $3
+          AND (i.ended_at IS NULL OR i.ended_at > $2)
+        ORDER BY i.subject_id, i.control_id, i.started_at`,
       [controlIds, from, to],
     );
   }
