@@ -198,13 +198,17 @@ export function toCelValues(inputs: Record<string, unknown>): Record<string, unk
   return convert(inputs, '', false) as Record<string, unknown>;
 }
 
-/** Evaluates a compiled check: true passes, false fails, anything else (or a throw) is an error. */
+/**
+ * Evaluates a compiled check over inputs already converted by toCelValues (once per subject, for
+ * all its checks: converting was a fifth of a scan's CPU when done per check): true passes, false
+ * fails, anything else (or a throw) is an error.
+ */
 export function runCheck(
   check: CompiledCheck,
-  inputs: Record<string, unknown>,
+  celValues: Record<string, unknown>,
 ): { outcome: 'passed' | 'failed' } | { outcome: 'error'; message: string } {
   try {
-    const value = check(toCelValues(inputs));
+    const value = check(celValues);
     if (value === true) return { outcome: 'passed' };
     if (value === false) return { outcome: 'failed' };
     return { outcome: 'error', message: `the check answered ${typeof value}, not a bool` };

@@ -5,7 +5,7 @@ import {
   IncidentInput,
   ServiceInputs,
 } from './control-inputs';
-import { CompiledCheck, compileCheck, runCheck } from './control-language';
+import { CompiledCheck, compileCheck, runCheck, toCelValues } from './control-language';
 import { STARTER_CONTROLS, StarterControl } from './starter-library';
 
 const NOW = '2026-03-15T12:00:00.000Z';
@@ -373,7 +373,7 @@ function checkOf(control: StarterControl): CompiledCheck {
 }
 
 const outcome = (control: StarterControl, inputs: EnvironmentInputs | ServiceInputs) =>
-  runCheck(checkOf(control), inputs as unknown as Record<string, unknown>);
+  runCheck(checkOf(control), toCelValues(inputs as unknown as Record<string, unknown>));
 
 const ENVIRONMENT_CONTROLS = STARTER_CONTROLS.filter((control) => control.subjectType === 'environment');
 const SERVICE_CONTROLS = STARTER_CONTROLS.filter((control) => control.subjectType === 'service');

@@ -25,7 +25,13 @@ import { FindingReports, Observation } from '@opsplane/findings';
 import { EntityManager } from 'typeorm';
 import { ComplianceErrors } from '../compliance.errors';
 import { ControlEntity } from '../controls/control.entity';
-import { CompiledCheck, compileCheck, ControlSubjectType, runCheck } from '../controls/control-language';
+import {
+  CompiledCheck,
+  compileCheck,
+  ControlSubjectType,
+  runCheck,
+  toCelValues,
+} from '../controls/control-language';
 import { inScope } from '../controls/control-rules';
 import { ControlsService } from '../controls/controls.service';
 import {
@@ -40,14 +46,7 @@ import {
 import { recordOutcomes } from '../posture/outcome-intervals';
 import { WaiverEntity } from '../waivers/waiver.entity';
 import { isWaiverActive } from '../waivers/waivers.service';
-import {
-  EvidenceEntity,
-  OutcomeCounts,
-  ResultEntity,
-  ResultOutcome,
-  ScanEntity,
-  ScanSubjectEntity,
-} from './scan.entity';
+import { EvidenceEntity, OutcomeCounts, ResultEntity, ResultOutcome, ScanEntity } from './scan.entity';
 import { SubjectInputs } from './subject-inputs';
 
 export const SCAN_SUBJECT_JOB = 'compliance.scan_subject';
@@ -81,6 +80,15 @@ interface Evaluated {
 export class ScansService {
   /** Compiled checks by control id and version (a version never changes). */
   private readonly compiled = new Map<string, CompiledCheck>();
+  /**
+   * The scans this process is working on, each with the controls it covers by subject type, read
+   * at its first subject here: a scan's row and its set of controls are fixed for it, and reading
+   * them again for each of 1,000 subjects was two statements in every job. The last few only.
+   */
+  private readonly scansAtWork = new Map<
+    string,
+    { scan: ScanEntity; controls: Map<string, ControlEntity[]> }
+  >();
 
   constructor(
     private readonly transactions: Transactions,
@@ -164,8 +172,11 @@ export class ScansService {
     subjectId: string,
   ): Promise<Record<string, number>> {
     const pool = this.transactions.manager();
-    const scan = await pool.findOneBy(ScanEntity, { id: scanId });
-    if (!scan || (await pool.existsBy(ScanSubjectEntity, { scanId, subjectId }))) return { skipped: 1 };
+    const atWork = await this.scanAtWork(pool, scanId);
+    if (!atWork) return { skipped: 1 };
+    const { scan } = atWork;
+    // A retried job of a committed subject evaluates again and finds it claimed below: rare, and
+    // cheaper than a look-up before every job.
     const evaluated = await this.evaluate(pool, scan, subjectType, subjectId);
     return this.transactions.run(async (manager) => {
       const claimed = await manager.query<unknown[]>(
@@ -201,10 +212,17 @@ export class ScansService {
       subjectType === 'environment'
         ? await this.inputs.environment(subject as EnvironmentModel, platform, now)
         : await this.inputs.service(subject as ServiceModel, platform, now);
-    const controls = await this.controlsFor(manager, scan, subjectType);
+    const atWork = this.scansAtWork.get(scan.id);
+    let controls = atWork?.controls.get(subjectType);
+    if (!controls) {
+      controls = await this.controlsFor(manager, scan, subjectType);
+      atWork?.controls.set(subjectType, controls);
+    }
     const waivers = await manager.find(WaiverEntity, { where: { subjectId } });
     const evidence = new Map<string, Record<string, unknown>>();
     const inputsHash = hashOf(inputs as unknown as Record<string, unknown>);
+    // Converted once, for the checks in scope (none: never).
+    let celValues: Record<string, unknown> | undefined;
     const results: ResultEntity[] = [];
     const observations: Observation[] = [];
     const checkedKeys: string[] = [];
@@ -224,7 +242,8 @@ export class ScansService {
         evidence.set(evidenceHash, scopeEvidence);
       } else {
         evidence.set(inputsHash, inputs as unknown as Record<string, unknown>);
-        const ran = runCheck(this.checkOf(control), inputs as unknown as Record<string, unknown>);
+        celValues ??= toCelValues(inputs as unknown as Record<string, unknown>);
+        const ran = runCheck(this.checkOf(control), celValues);
         outcome = ran.outcome;
         if (ran.outcome === 'error') message = ran.message;
         if (outcome === 'failed') {
@@ -311,6 +330,19 @@ export class ScansService {
       );
     await insertRows(manager, ResultEntity, results);
     await recordOutcomes(manager, results);
+  }
+
+  private async scanAtWork(manager: EntityManager, scanId: string) {
+    let atWork = this.scansAtWork.get(scanId);
+    if (!atWork) {
+      const scan = await manager.findOneBy(ScanEntity, { id: scanId });
+      if (!scan) return null;
+      atWork = { scan, controls: new Map() };
+      this.scansAtWork.set(scanId, atWork);
+      // Oldest first in a Map: keep the last four.
+      for (const id of [...this.scansAtWork.keys()].slice(0, -4)) this.scansAtWork.delete(id);
+    }
+    return atWork;
   }
 
   /** Enabled controls of the type, as the scan's filter narrows them. */
