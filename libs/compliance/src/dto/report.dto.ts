@@ -48,7 +48,7 @@ export class ReportSubjectModel {
 
 @Model(
   'PostureEntry',
-  'One control on one subject as of the instant: the latest stored result at or before it.',
+  'One control on one subject as of the instant: its outcome then, since when, and a stored result that says so.',
 )
 export class PostureEntryModel {
   @Prop.nested(() => ReportSubjectModel)
@@ -60,7 +60,11 @@ export class PostureEntryModel {
   @Prop.date({ description: 'Since when the pair has had this outcome, without a break.' })
   since: Date;
 
-  @Prop.uuid({ description: 'The result shown; GET /v1/compliance/results/{id}/evidence has its evidence.' })
+  @Prop.uuid({
+    description:
+      'A result with this outcome at or before the instant: the latest of the stretch when it ended by then (or for ' +
+      'now), otherwise the one that began it. GET /v1/compliance/results/{id}/evidence has its evidence.',
+  })
   resultId: string;
 
   @Prop.date()

@@ -246,9 +246,11 @@ export class ReportsService {
   }
 
   /**
-   * The outcome of every (control, subject) as of the instant: the interval covering it, and in it
-   * the latest result at or before the instant (the interval's latest when that is old enough,
-   * otherwise one index lookup). The control as that result's version defined it.
+   * The outcome of every (control, subject) as of the instant: the interval covering it. The
+   * result shown is the interval's latest when the interval ended by then (or it is now), and
+   * otherwise the one that began it: both stored, both at or before the instant, no look-up into
+   * the results (a probe per pair into 26 M results was most of a past instant's 500 ms). The
+   * control as that result's version defined it.
    */
   private postureRows(asOf: Date, framework: FrameworkId | null): Promise<PostureRow[]> {
     return this.transactions.manager().query(
@@ -258,13 +260,8 @@ export class ReportsService {
               json_build_object('id', c.id, 'slug', c.slug, 'title', v.title, 'severity', v.severity,
                                 'mode', v.mode, 'frameworks', v.frameworks) AS control
          FROM compliance_outcome_intervals AS i
-         JOIN compliance_results AS r ON r.id = CASE
-                WHEN i.last_evaluated_at <= $1 THEN i.last_result_id
-                ELSE (SELECT latest.id FROM compliance_results AS latest
-                       WHERE latest.subject_id = i.subject_id AND latest.control_id = i.control_id
-                         AND latest.evaluated_at <= $1
-                       ORDER BY latest.evaluated_at DESC LIMIT 1)
-              END
+         JOIN compliance_results AS r
+           ON r.id = CASE WHEN i.last_evaluated_at <= $1 THEN i.last_result_id ELSE i.first_result_id END
          JOIN compliance_controls AS c ON c.id = i.control_id
          JOIN compliance_control_versions AS v ON v.control_id = r.control_id AND v.version = r.control_version
         WHERE i.started_at <= $1 AND (i.ended_at IS NULL OR i.ended_at > $1)
