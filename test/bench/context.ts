@@ -18,6 +18,8 @@ export const SCENARIOS = [
   'queue',
   'relay',
   'findings',
+  'compliance-scan',
+  'compliance-reports',
   'all',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -60,6 +62,11 @@ export interface Options extends MeasureOptions {
   relayGapMs: number;
   /** Findings suite: rows seeded (kept between runs). */
   findings: number;
+  /** Compliance scan suite: environments scanned (30 controls each). */
+  scanEnvironments: number;
+  /** Compliance reports suite: environments and days of hourly scans seeded (kept between runs). */
+  reportEnvironments: number;
+  reportDays: number;
 }
 
 export interface BenchContext {

@@ -11,6 +11,8 @@
  *   npm run bench -- queue          no-op jobs/s through worker processes; what enqueue adds to a request transaction
  *   npm run bench -- relay          outbox relay commit → subscriber latency when idle: cron only vs woken on commit
  *   npm run bench -- findings       GET /v1/findings of one environment: Opsplane vs bare, on 1,000,000 findings (issue 12)
+ *   npm run bench -- compliance-scan     a compliance scan of 1,000 environments × 30 controls: one process, then with a worker
+ *   npm run bench -- compliance-reports  posture as of an instant and period reports over a year of hourly scans (26 M results)
  *   npm run bench -- all            everything
  *
  * Options (after `--`):
@@ -32,6 +34,8 @@
  *   queue suite:         --jobs=10000 --workers=2 --noop-shapes=16x8,4x50 (concurrency x batchSize per process)
  *                        --enqueue-samples=2000 (transactions per variant)
  *   findings suite:      --findings=1000000 rows seeded into opsplane_bench_findings (kept; --reseed makes it again)
+ *   compliance-scan:     --scan-environments=1000
+ *   compliance-reports:  --report-environments=100 --report-days=365 (seeded into opsplane_bench_compliance, kept)
  *   relay suite:         --relay-events=500 --relay-gap-ms=1000 (random pause before each change, up to this: spans the cron's second); --rounds alternates the two paths
  *
  * Starts its own PostgreSQL: embedded, with its data kept in .data/bench/ (or DATABASE_URL's
@@ -51,6 +55,8 @@ import { BenchContext, Options, Scenario, SCENARIOS } from './context';
 import { startDatabaseServer } from './database';
 import { childProcessLoad, inProcessLoad } from './load';
 import { FactsSize } from './seed';
+import { complianceReportsSuite } from './suites/compliance-reports';
+import { complianceScanSuite } from './suites/compliance-scan';
 import { deploymentsSuite } from './suites/deployments';
 import { environmentsSuite } from './suites/environments';
 import { findingsSuite } from './suites/findings';
@@ -94,6 +100,9 @@ function parseOptions(argv: string[]): Options {
       'relay-events': { type: 'string', default: '500' },
       'relay-gap-ms': { type: 'string', default: '1000' },
       findings: { type: 'string', default: '1000000' },
+      'scan-environments': { type: 'string', default: '1000' },
+      'report-environments': { type: 'string', default: '100' },
+      'report-days': { type: 'string', default: '365' },
     },
   });
   const oneOf = <T extends string>(name: string, raw: string, allowed: readonly T[]): T => {
@@ -155,6 +164,9 @@ function parseOptions(argv: string[]): Options {
     relayEvents: positive('relay-events', values['relay-events']),
     relayGapMs: positive('relay-gap-ms', values['relay-gap-ms'], 0),
     findings: positive('findings', values.findings, 100_000),
+    scanEnvironments: positive('scan-environments', values['scan-environments']),
+    reportEnvironments: positive('report-environments', values['report-environments']),
+    reportDays: positive('report-days', values['report-days']),
   };
 }
 
@@ -182,6 +194,8 @@ async function main(): Promise<void> {
     if (scenario === 'queue' || scenario === 'all') await queueSuite(context);
     if (scenario === 'relay' || scenario === 'all') await relayLatencySuite(context);
     if (scenario === 'findings' || scenario === 'all') await findingsSuite(context);
+    if (scenario === 'compliance-scan' || scenario === 'all') await complianceScanSuite(context);
+    if (scenario === 'compliance-reports' || scenario === 'all') await complianceReportsSuite(context);
     const releaseSuites = {
       deployments: ['deployments', 'releases', 'all'],
       nested: ['nested', 'releases', 'all'],
