@@ -4082,7 +4082,7 @@ export interface components {
         };
         /** @enum {string} */
         ResultOutcome: "passed" | "failed" | "waived" | "error" | "not_applicable";
-        /** @description One control on one subject as of the instant: the latest stored result at or before it. */
+        /** @description One control on one subject as of the instant: its outcome then, since when, and a stored result that says so. */
         PostureEntry: {
             subject: components["schemas"]["ReportSubject"];
             outcome: components["schemas"]["ResultOutcome"];
@@ -4093,7 +4093,7 @@ export interface components {
             since: string;
             /**
              * Format: uuid
-             * @description The result shown; GET /v1/compliance/results/{id}/evidence has its evidence.
+             * @description A result with this outcome at or before the instant: the latest of the stretch when it ended by then (or for now), otherwise the one that began it. GET /v1/compliance/results/{id}/evidence has its evidence.
              */
             resultId: string;
             /** Format: date-time */
