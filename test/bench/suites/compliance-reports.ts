@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statfsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ControlsService } from '@opsplane/compliance';
 import {
@@ -29,7 +30,7 @@ const SEED_CONNECTIONS = 2;
 const POSTURE_SAMPLES = 50;
 const PERIOD_SAMPLES = 10;
 const WARMUP_REQUESTS = 3;
-/** Samples of a report verifying the whole chain when that takes over a second. */
+/** Samples of a report verifying the whole chain when that takes over a second (one past 10 s). */
 const SLOW_SAMPLES = 3;
 /** The issue's targets, printed beside the numbers (nothing asserts them). */
 const POSTURE_TARGET_MS = 200;
@@ -81,7 +82,8 @@ export async function complianceReportsSuite(context: BenchContext): Promise<voi
     return row?.marker === markerOf(shape);
   });
   const opsplane = await startOpsplane(database.url, options.logLevel);
-  const sql = await connect(database.url);
+  // Statements replayed alone run with the session settings of the app's pool (e.g. its JIT setting).
+  const sql = await connect(database.url, sessionOptionsOf(opsplane));
   try {
     const seeded = database.reused ? null : await seed(opsplane, database.url, shape);
     const data = await describeData(sql, shape);
@@ -158,6 +160,7 @@ export async function complianceReportsSuite(context: BenchContext): Promise<voi
       `  ${'case'.padEnd(34)}  ${'as it is: checkpoint + events after it'.padEnd(44)}  ${'verification answering at once'.padEnd(44)}  ${'no checkpoint: full rehash'.padEnd(44)}  response`,
     ]);
     const verified = await audit.verifySinceCheckpoint();
+    const loadBefore = loadavg()[0]!;
     for (const each of cases) {
       for (const path of each.paths.slice(0, WARMUP_REQUESTS)) await api(path);
       const real = await sequential(api, each.paths);
@@ -180,6 +183,8 @@ export async function complianceReportsSuite(context: BenchContext): Promise<voi
     }
     print([
       `  ✓/✗: p95 within the issue's target (posture ≤ ${POSTURE_TARGET_MS} ms, period ≤ ${PERIOD_TARGET_MS} ms)`,
+      `  machine load average (1 min): ${loadBefore.toFixed(1)} just before these runs, with this bench idle, and ${loadavg()[0]!.toFixed(1)} after them ` +
+        `(this bench's one request at a time adds about 1), on ${cpus().length} cores`,
       '',
     ]);
 
@@ -226,10 +231,16 @@ function markerOf(shape: Shape): string {
   return `opsplane bench: ${shape.environments} environments × ${shape.controls} controls × ${shape.hours} hourly scans`;
 }
 
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, types: pgTypeParsers });
+async function connect(url: string, options?: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, types: pgTypeParsers, options });
   await client.connect();
   return client;
+}
+
+/** The `options` (`-c name=value` settings) the app's pool opens its sessions with, if any. */
+function sessionOptionsOf(opsplane: Opsplane): string | undefined {
+  const extra = (opsplane.dataSource.options as { extra?: { options?: unknown } }).extra;
+  return typeof extra?.options === 'string' ? extra.options : undefined;
 }
 
 /** 32-bit unsigned hash of a bigint SQL expression: the seed's only source of chance, so every seed is the same. */

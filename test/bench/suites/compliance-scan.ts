@@ -87,6 +87,7 @@ export async function complianceScanSuite(context: BenchContext): Promise<void> 
         '',
         `Opsplane benchmark: a compliance scan of ${environments.toLocaleString('en-US')} environments × ${controls} controls, every result and its evidence stored (issue 12; a benchmark, not a test: nothing is asserted)`,
         machineLine(await serverVersion(direct.dataSource, server.embedded)),
+        `  server      ${await serverSettings(direct.dataSource)}`,
         `  data        ${environments.toLocaleString('en-US')} production environments (SQL) and ${controls} starter environment controls (POST /v1/compliance/controls), made in ${seeded.toFixed(1)} s; LOG_LEVEL=${options.logLevel}`,
         '',
       ]);
@@ -181,6 +182,15 @@ async function repeat(label: string, once: () => Promise<ScanRun>): Promise<Scan
   }
   if (runs.length > 1) print([`      median ${summary(runs)}`]);
   return runs;
+}
+
+/** The PostgreSQL settings a scan's speed depends on most (autovacuum off: no statistics on new rows). */
+async function serverSettings(dataSource: DataSource): Promise<string> {
+  const rows = await dataSource.query<{ name: string; setting: string }[]>(
+    `SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name`,
+    [['autovacuum', 'shared_buffers', 'synchronous_commit', 'fsync', 'jit', 'max_connections']],
+  );
+  return rows.map((row) => `${row.name} ${row.setting}`).join(', ');
 }
 
 interface Api {
@@ -715,7 +725,7 @@ async function explainCostliest(dataSource: DataSource, timings: Timings, count:
     }[];
     for (const row of stats)
       lines.push(
-        `      ${row.relname}: ${row.live.toLocaleString('en-US')} live rows, ${row.dead.toLocaleString('en-US')} dead; ${row.updates.toLocaleString('en-US')} updates, ${row.hot.toLocaleString('en-US')} of them HOT; analyzed ${row.analyzed ?? 'never'}`,
+        `      ${row.relname} (statistics' estimates): ${row.live.toLocaleString('en-US')} live rows, ${row.dead.toLocaleString('en-US')} dead; ${row.updates.toLocaleString('en-US')} updates, ${row.hot.toLocaleString('en-US')} of them HOT; analyzed ${row.analyzed ?? 'never'}`,
       );
   } finally {
     await runner.release();
