@@ -193,7 +193,7 @@ export class AuditLogService {
                 actor_id AS "actorId", actor_name AS "actorName", action, target_type AS "targetType",
                 target_id AS "targetId", request_id AS "requestId", before, after, reason,
                 prev_hash AS "prevHash", hash
-           FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT ${VERIFY_BATCH}`,
+           FROM audit_events WHERE audit_events.seq >= $1 ORDER BY audit_events.seq LIMIT ${VERIFY_BATCH}`,
         [expectedSeq],
       );
       for (const event of batch) {
