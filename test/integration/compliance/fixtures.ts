@@ -3,6 +3,17 @@ import { TestApp, unique } from '../../support/test-app';
 
 /** Data for the compliance tests, made through the API. */
 
+/**
+ * Settings of an app that runs scans' jobs itself, polling at the shortest interval allowed, and
+ * whose scheduled scan never comes (midnight on 29 February, a day no test's clock reaches), so
+ * every scan a test sees is one it started.
+ */
+export const SCANNING_APP = {
+  JOBS_ENABLED: 'true',
+  COMPLIANCE_SCAN_CRON: '0 0 29 2 *',
+  JOBS_POLL_INTERVAL_MS: '500',
+} as const;
+
 /** A check that passes on an environment whose facts keep backups 30 days or more. */
 export const BACKUPS =
   'has(environment.facts.backups) && has(environment.facts.backups.retentionDays) && environment.facts.backups.retentionDays >= 30';

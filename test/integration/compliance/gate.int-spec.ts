@@ -1,7 +1,7 @@
 import { FixedClock } from '@opsplane/core';
 import { createTestApp, TestApp } from '../../support/test-app';
 import { createRelease, createService } from '../releases/fixtures';
-import { BACKUPS, createControl, createEnvironment, runScan } from './fixtures';
+import { BACKUPS, createControl, createEnvironment, runScan, SCANNING_APP } from './fixtures';
 
 const HOUR = 3_600_000;
 
@@ -14,10 +14,7 @@ describe('compliance gate', () => {
   const clock = new FixedClock(new Date('2034-03-01T08:00:00.000Z'));
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(
-      { JOBS_ENABLED: 'true', COMPLIANCE_SCAN_CRON: '0 0 29 2 *', JOBS_POLL_INTERVAL_MS: '500' },
-      { clock },
-    );
+    t = await createTestApp(SCANNING_APP, { clock });
   });
   afterAll(() => t.close());
 

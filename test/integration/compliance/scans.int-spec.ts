@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { FixedClock } from '@opsplane/core';
 import { createTestApp, TestApp } from '../../support/test-app';
-import { BACKUPS, createControl, createEnvironment, runScan } from './fixtures';
+import { BACKUPS, createControl, createEnvironment, runScan, SCANNING_APP } from './fixtures';
 
 const DAY = 86_400_000;
 
@@ -13,10 +13,7 @@ describe('compliance scans', () => {
   const clock = new FixedClock(new Date('2033-06-01T08:00:00.000Z'));
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(
-      { JOBS_ENABLED: 'true', COMPLIANCE_SCAN_CRON: '0 0 29 2 *', JOBS_POLL_INTERVAL_MS: '500' },
-      { clock },
-    );
+    t = await createTestApp(SCANNING_APP, { clock });
   });
   afterAll(() => t.close());
 
