@@ -86,6 +86,7 @@ describe('MIGRATIONS', () => {
       'AddDeploymentGateOverrides1764232700000',
       'AddObservationWindows1764232800000',
       'AddAuditChainCheckpoints1764232900000',
+      'KeepResultsOnIntervals1764233000000',
     ]);
   });
 });

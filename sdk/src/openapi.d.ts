@@ -1573,6 +1573,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/compliance/reports/period/failing-intervals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every failing interval of a period, newest first
+         * @description The period as the period report bounds it (the last 30 days by default; an auditor key with an observation window sees that window only), read from the stored outcome history. The period report counts them all and lists the latest few per control.
+         */
+        get: operations["listCompliancePeriodFailingIntervals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/compliance/reports/period/csv": {
         parameters: {
             query?: never;
@@ -1602,7 +1622,7 @@ export interface paths {
         };
         /**
          * A period report as an OSCAL assessment-results document (OSCAL 1.0.6 JSON)
-         * @description Replayed from stored results, never recomputed from today’s data; the audit chain is verified as the report is made. Auditor keys with an observation window see only that window. Valid against NIST’s oscal_assessment-results_schema.json 1.0.6: one result for the period, an observation per control, a finding per failing interval and per control that never ran.
+         * @description Replayed from stored results, never recomputed from today’s data; the audit chain is verified as the report is made. Auditor keys with an observation window see only that window. Valid against NIST’s oscal_assessment-results_schema.json 1.0.6: one result for the period, an observation per control, a finding per failing interval (all of them) and per control that never ran.
          */
         get: operations["exportCompliancePeriodOscal"];
         put?: never;
@@ -4148,6 +4168,8 @@ export interface components {
         };
         /** @description A stretch of the period in which the control failed on a subject. */
         FailingInterval: {
+            /** Format: uuid */
+            controlId: string;
             subject: components["schemas"]["ReportSubject"];
             /**
              * Format: date-time
@@ -4186,6 +4208,9 @@ export interface components {
             passRate: number | null;
             seconds: components["schemas"]["OutcomeSeconds"];
             subjectCount: number;
+            /** @description Failing intervals that overlap the period, all of them. */
+            failingIntervalCount: number;
+            /** @description The latest 25 of them (newest first); every one is listed by `GET /v1/compliance/reports/period/failing-intervals`. */
             failingIntervals: components["schemas"]["FailingInterval"][];
             timeToRemediate: components["schemas"]["RemediationTimes"];
             /** @description Waivers of it in force at some point in the period. */
@@ -4215,6 +4240,11 @@ export interface components {
             frameworks: components["schemas"]["FrameworkSummary"][];
             controls: components["schemas"]["PeriodControl"][];
             gaps: components["schemas"]["ReportGap"][];
+        };
+        FailingIntervalPage: {
+            items: components["schemas"]["FailingInterval"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -13836,6 +13866,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PeriodReport"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listCompliancePeriodFailingIntervals: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                /** @description Start of the period; 30 days before `to` when omitted. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                from?: string;
+                /** @description End of the period (exclusive); now when omitted. Not in the future. Must be between 2000-01-01T00:00:00Z (included) and 2100-01-01T00:00:00Z (excluded). */
+                to?: string;
+                /** @description Only this control’s. */
+                controlId?: string;
+                /** @description Only this subject’s (environment or service). */
+                subjectId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailingIntervalPage"];
                 };
             };
             /** @description Invalid input; `errors` names each failing field. */

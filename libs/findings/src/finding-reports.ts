@@ -13,7 +13,7 @@ import {
 } from './finding-status';
 import { changeStatus, saveFindings } from './finding-transitions';
 import { FindingsService } from './findings.service';
-import { slaDueAt } from './sla-policy';
+import { SlaDays, slaDueAt } from './sla-policy';
 
 export interface FindingSubject {
   type: SubjectType;
@@ -103,7 +103,9 @@ export class FindingReports {
     const byKey = new Map(
       existing.map((row) => [`${row.subjectType}:${row.subjectId}:${row.dedupKey}`, row]),
     );
-    const policy = await this.findings.policy(manager);
+    // Read only when a finding opens or changes status or severity: a refresh needs no SLA.
+    let policy: SlaDays | undefined;
+    const slaPolicy = async () => (policy ??= await this.findings.policy(manager));
     const inserts: FindingEntity[] = [];
     const updates: FindingEntity[] = [];
     const records: Change[] = [];
@@ -120,7 +122,7 @@ export class FindingReports {
           observation,
           actor,
           now,
-          slaDueAt(policy, observation.severity, now),
+          slaDueAt(await slaPolicy(), observation.severity, now),
         );
         inserts.push(created);
         findingIds.push(created.id);
@@ -142,7 +144,7 @@ export class FindingReports {
           next,
           { to: 'open', by: actor.id, reason: `Seen again by ${report.source}.` },
           now,
-          policy,
+          await slaPolicy(),
         );
         records.push(this.change(found, next, now, next.statusReason));
         counts.reopened++;
@@ -153,7 +155,7 @@ export class FindingReports {
           ...next,
           severity: observation.severity,
           severityRank: severityRank(observation.severity),
-          slaDueAt: slaDueAt(policy, observation.severity, next.openedAt),
+          slaDueAt: slaDueAt(await slaPolicy(), observation.severity, next.openedAt),
           version: next.version + 1,
           updatedAt: now,
         };
@@ -178,7 +180,7 @@ export class FindingReports {
         found,
         { to: 'resolved', by: actor.id, reason: `No longer seen by ${report.source}.` },
         now,
-        policy,
+        await slaPolicy(),
       );
       updates.push(next);
       records.push(this.change(found, next, now, next.statusReason));

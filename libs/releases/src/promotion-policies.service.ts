@@ -38,6 +38,14 @@ export class PromotionPoliciesService {
     return toPolicyModel(policy);
   }
 
+  /** The policy of an environment known by id, or null when none is set (the default applies). */
+  async policyFor(environmentId: string): Promise<PromotionPolicyModel | null> {
+    const policy = await this.transactions
+      .manager()
+      .findOneBy(EnvironmentPromotionPolicyEntity, { environmentId });
+    return policy ? toPolicyModel(policy) : null;
+  }
+
   /**
    * Creates or replaces the policy. Named ranks must be below the environment's rank when set; a
    * later change of ranks does not rewrite policies: the gate refuses, saying so, while one no

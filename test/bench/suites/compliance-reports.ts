@@ -587,9 +587,11 @@ async function buildIntervals(client: pg.Client): Promise<void> {
   await client.query(`SET work_mem = '1GB'`);
   await client.query(
     `INSERT INTO compliance_outcome_intervals (subject_id, control_id, started_at, subject_type, outcome,
-                                               first_result_id, last_result_id, last_evaluated_at, ended_at)
+                                               first_result_id, first_control_version, first_evidence_sha256,
+                                               last_result_id, last_evaluated_at, last_control_version,
+                                               last_evidence_sha256, ended_at)
      WITH marked AS (
-       SELECT id, subject_id, control_id, subject_type, outcome, evaluated_at,
+       SELECT id, subject_id, control_id, subject_type, outcome, evaluated_at, control_version, evidence_sha256,
               lag(outcome) OVER pair IS DISTINCT FROM outcome AS starts,
               lead(outcome) OVER pair IS DISTINCT FROM outcome AS ends,
               lead(evaluated_at) OVER pair AS next_at
@@ -597,13 +599,16 @@ async function buildIntervals(client: pg.Client): Promise<void> {
        WINDOW pair AS (PARTITION BY subject_id, control_id ORDER BY evaluated_at)
      ), edges AS (
        SELECT *, lead(id) OVER pair AS edge_id, lead(evaluated_at) OVER pair AS edge_at,
+              lead(control_version) OVER pair AS edge_version, lead(evidence_sha256) OVER pair AS edge_sha256,
               lead(next_at) OVER pair AS edge_next_at
          FROM marked WHERE starts OR ends
        WINDOW pair AS (PARTITION BY subject_id, control_id ORDER BY evaluated_at)
      )
-     SELECT subject_id, control_id, evaluated_at, subject_type, outcome, id,
+     SELECT subject_id, control_id, evaluated_at, subject_type, outcome, id, control_version, evidence_sha256,
             CASE WHEN ends THEN id ELSE edge_id END,
             CASE WHEN ends THEN evaluated_at ELSE edge_at END,
+            CASE WHEN ends THEN control_version ELSE edge_version END,
+            CASE WHEN ends THEN evidence_sha256 ELSE edge_sha256 END,
             CASE WHEN ends THEN next_at ELSE edge_next_at END
        FROM edges WHERE starts`,
   );
@@ -1041,7 +1046,15 @@ async function checkPosture(
     const report = JSON.parse(body) as {
       controls: {
         control: { id: string };
-        subjects: { subject: { id: string }; resultId: string; outcome: string; since: string }[];
+        subjects: {
+          subject: { id: string };
+          resultId: string;
+          outcome: string;
+          since: string;
+          evaluatedAt: string;
+          controlVersion: number;
+          evidenceSha256: string;
+        }[];
       }[];
     };
     const served = report.controls.flatMap(({ control, subjects }) =>
@@ -1050,14 +1063,17 @@ async function checkPosture(
     const started = performance.now();
     const { rows } = await client.query<{ pairs: number; outcomes: number; results: number }>(
       `WITH served AS (
-         SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[])
-                  AS s(subject_id, control_id, result_id, outcome, since)
+         SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[],
+                              $7::timestamptz[], $8::int[], $9::text[])
+                  AS s(subject_id, control_id, result_id, outcome, since, evaluated_at, control_version, evidence_sha256)
        )
        SELECT (SELECT count(*) FROM environments e CROSS JOIN compliance_controls c
                 WHERE c.subject_type = 'environment' AND c.mode <> 'disabled')::int AS pairs,
               count(*) FILTER (WHERE latest.outcome IS DISTINCT FROM s.outcome)::int AS outcomes,
               count(*) FILTER (WHERE r.id IS NULL OR r.subject_id <> s.subject_id OR r.control_id <> s.control_id
-                                  OR r.outcome <> s.outcome OR r.evaluated_at > $1 OR r.evaluated_at < s.since)::int AS results
+                                  OR r.outcome <> s.outcome OR r.evaluated_at > $1 OR r.evaluated_at < s.since
+                                  OR r.evaluated_at <> s.evaluated_at OR r.control_version <> s.control_version
+                                  OR r.evidence_sha256 <> s.evidence_sha256)::int AS results
          FROM served s
          LEFT JOIN compliance_results r ON r.id = s.result_id
          LEFT JOIN LATERAL (SELECT l.outcome FROM compliance_results l
@@ -1070,6 +1086,9 @@ async function checkPosture(
         served.map((entry) => entry.resultId),
         served.map((entry) => entry.outcome),
         served.map((entry) => entry.since),
+        served.map((entry) => entry.evaluatedAt),
+        served.map((entry) => entry.controlVersion),
+        served.map((entry) => entry.evidenceSha256),
       ],
     );
     const ms = performance.now() - started;
@@ -1077,17 +1096,17 @@ async function checkPosture(
     const fine = served.length === pairs && outcomes === 0 && results === 0;
     lines.push(
       `  asOf ${iso(at)}: ${served.length} entries served of ${pairs} pairs (${shape.environments} × ${shape.controls}); ` +
-        `${fine ? 'every outcome is the latest result’s, every result the pair’s, of that outcome, evaluated by then' : `${outcomes} outcomes and ${results} results DIFFER`} ` +
+        `${fine ? 'every outcome is the latest result’s, every result the pair’s, of that outcome, evaluated by then, shown as stored' : `${outcomes} outcomes and ${results} results DIFFER`} ` +
         `(checked in ${ms.toFixed(0)} ms)`,
     );
   }
   print([...lines, '']);
 }
 
-/** What a report holds: posture entries, or a period's failing intervals and their share of the bytes. */
+/** What a report holds: posture entries, or a period's failing intervals (listed of counted) and their bytes. */
 function contentOf(body: string): string {
   const report = JSON.parse(body) as {
-    controls: { subjects?: unknown[]; failingIntervals?: unknown[] }[];
+    controls: { subjects?: unknown[]; failingIntervals?: unknown[]; failingIntervalCount?: number }[];
   };
   const count = (key: 'subjects' | 'failingIntervals') =>
     report.controls.reduce((sum, control) => sum + (control[key]?.length ?? 0), 0);
@@ -1095,7 +1114,11 @@ function contentOf(body: string): string {
   const failing = Buffer.byteLength(
     JSON.stringify(report.controls.map((control) => control.failingIntervals)),
   );
-  return `${count('failingIntervals').toLocaleString('en-US')} failing intervals (${formatBytes(failing)})`;
+  const all = report.controls.reduce((sum, control) => sum + (control.failingIntervalCount ?? 0), 0);
+  return (
+    `${count('failingIntervals').toLocaleString('en-US')} of ${all.toLocaleString('en-US')} failing ` +
+    `intervals listed (${formatBytes(failing)})`
+  );
 }
 
 function formatStats(ms: number[]): string {

@@ -1,6 +1,6 @@
 import { FixedClock } from '@opsplane/core';
 import { createTestApp, TestApp } from '../../support/test-app';
-import { BACKUPS, CompletedScan, createControl, createEnvironment, runScan } from './fixtures';
+import { BACKUPS, CompletedScan, createControl, createEnvironment, runScan, SCANNING_APP } from './fixtures';
 
 const DAY = 86_400_000;
 const T0 = new Date('2036-04-01T00:00:00.000Z');
@@ -27,10 +27,7 @@ describe('observation windows of auditor keys', () => {
       .expect(200);
 
   beforeAll(async () => {
-    t = await createTestApp(
-      { JOBS_ENABLED: 'true', COMPLIANCE_SCAN_CRON: '0 0 29 2 *', JOBS_POLL_INTERVAL_MS: '500' },
-      { clock },
-    );
+    t = await createTestApp(SCANNING_APP, { clock });
     env = await createEnvironment(t, { backups: { retentionDays: 7 } });
     control = await createControl(t, { expression: BACKUPS });
     scans.push(await runScan(t, { control: control.slug }));
@@ -105,6 +102,18 @@ describe('observation windows of auditor keys', () => {
     await get('/v1/compliance/reports/period', {
       from: at(3.5).toISOString(),
       to: at(4).toISOString(),
+    }).expect(403);
+  });
+
+  it('lists only the failing intervals of the window', async () => {
+    // t0–t2 overlaps the window; t4's failure lies after it.
+    const listed = (await get('/v1/compliance/reports/period/failing-intervals').expect(200)).body;
+    expect(listed.items).toEqual([
+      expect.objectContaining({ from: T0.toISOString(), to: at(2).toISOString(), endedBy: 'passed' }),
+    ]);
+    await get('/v1/compliance/reports/period/failing-intervals', {
+      from: at(3.5).toISOString(),
+      to: at(5).toISOString(),
     }).expect(403);
   });
 

@@ -4,7 +4,7 @@ import { FixedClock } from '@opsplane/core';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { createTestApp, TestApp } from '../../support/test-app';
-import { BACKUPS, createControl, createEnvironment, runScan } from './fixtures';
+import { BACKUPS, createControl, createEnvironment, runScan, SCANNING_APP } from './fixtures';
 
 const HOUR = 3_600_000;
 const T0 = new Date('2035-01-10T00:00:00.000Z');
@@ -34,10 +34,7 @@ describe('compliance reports', () => {
       .expect(200);
 
   beforeAll(async () => {
-    t = await createTestApp(
-      { JOBS_ENABLED: 'true', COMPLIANCE_SCAN_CRON: '0 0 29 2 *', JOBS_POLL_INTERVAL_MS: '500' },
-      { clock },
-    );
+    t = await createTestApp(SCANNING_APP, { clock });
     a = await createEnvironment(t, { backups: { retentionDays: 35 } });
     b = await createEnvironment(t, { backups: { retentionDays: 7 } });
     backups = await createControl(t, {
@@ -86,6 +83,25 @@ describe('compliance reports', () => {
     expect(outcomes(now)).toEqual({ [a.id]: 'failed', [b.id]: 'passed' });
     expect(new Date(now.asOf).toISOString()).toBe(at(6).toISOString());
     expect(outcomes(await posture({ asOf: new Date(T0.getTime() - HOUR).toISOString() }))).toEqual({});
+
+    // a passed at t0 and t2 (one interval): as of t1 the result shown is t0's, as of t3 it is t2's.
+    const shownFor = async (asOf: Date) => {
+      const report = await posture({ asOf: asOf.toISOString() });
+      const entry = report.controls[0].subjects.find(
+        (s: { subject: { id: string } }) => s.subject.id === a.id,
+      );
+      const evidence = (
+        await t.http(t.tokens.auditor).get(`/v1/compliance/results/${entry.resultId}/evidence`).expect(200)
+      ).body;
+      expect(evidence.result).toMatchObject({
+        evaluatedAt: entry.evaluatedAt,
+        controlVersion: entry.controlVersion,
+        evidenceSha256: entry.evidenceSha256,
+      });
+      return entry.evaluatedAt;
+    };
+    expect(await shownFor(at(1))).toBe(T0.toISOString());
+    expect(await shownFor(at(3))).toBe(at(2).toISOString());
 
     const failing = now.controls[0].subjects.find((s: { subject: { id: string } }) => s.subject.id === a.id);
     expect(failing).toMatchObject({
@@ -164,6 +180,7 @@ describe('compliance reports', () => {
       ]),
     );
     expect(control.failingIntervals).toHaveLength(2);
+    expect(control.failingIntervalCount).toBe(2);
     expect(control.timeToRemediate).toEqual({
       count: 1,
       meanSeconds: 7200,

@@ -1,4 +1,4 @@
-import { AuditChainVerificationModel, Args, Model, Prop } from '@opsplane/core';
+import { AuditChainVerificationModel, Args, Model, PageArgs, PageOf, Prop } from '@opsplane/core';
 import { CONTROL_SUBJECT_TYPES, ControlSubjectType } from '../controls/control-language';
 import { CONTROL_MODES, CONTROL_SEVERITIES, ControlMode, ControlSeverity } from '../controls/control.entity';
 import { FRAMEWORK_IDS, FrameworkId } from '../frameworks/frameworks';
@@ -6,6 +6,9 @@ import { RESULT_OUTCOMES, ResultOutcome } from '../scans/scan.entity';
 import { FrameworkMappingModel } from './control.dto';
 import { ScanCountsModel } from './scan.dto';
 import { WaiverModel } from './waiver.dto';
+
+/** A period report lists this many failing intervals per control, the latest; the list endpoint has all. */
+export const FAILING_INTERVALS_SHOWN = 25;
 
 @Args()
 export class PostureReportArgs {
@@ -32,6 +35,24 @@ export class PeriodReportArgs {
 
   @Prop.enum(FRAMEWORK_IDS, 'FrameworkId', { optional: true, description: 'Only controls mapped to it.' })
   framework?: FrameworkId;
+}
+
+@Args()
+export class ListFailingIntervalsArgs extends PageArgs {
+  @Prop.date({ optional: true, description: 'Start of the period; 30 days before `to` when omitted.' })
+  from?: Date;
+
+  @Prop.date({
+    optional: true,
+    description: 'End of the period (exclusive); now when omitted. Not in the future.',
+  })
+  to?: Date;
+
+  @Prop.uuid({ optional: true, description: 'Only this control’s.' })
+  controlId?: string;
+
+  @Prop.uuid({ optional: true, description: 'Only this subject’s (environment or service).' })
+  subjectId?: string;
 }
 
 @Model('ReportSubject', 'An environment or service as the report shows it.')
@@ -198,6 +219,9 @@ export class OutcomeSecondsModel {
 
 @Model('FailingInterval', 'A stretch of the period in which the control failed on a subject.')
 export class FailingIntervalModel {
+  @Prop.uuid()
+  controlId: string;
+
   @Prop.nested(() => ReportSubjectModel)
   subject: ReportSubjectModel;
 
@@ -216,6 +240,8 @@ export class FailingIntervalModel {
   @Prop.uuid({ description: 'The result that began it.' })
   firstResultId: string;
 }
+
+export const FailingIntervalPage = PageOf(FailingIntervalModel, 'FailingIntervalPage');
 
 @Model('RemediationTimes', 'Failures remediated (ended by a pass) within the period: how long each took.')
 export class RemediationTimesModel {
@@ -265,7 +291,15 @@ export class PeriodControlModel {
   @Prop.int({ min: 0 })
   subjectCount: number;
 
-  @Prop.nested(() => FailingIntervalModel, { isArray: true })
+  @Prop.int({ min: 0, description: 'Failing intervals that overlap the period, all of them.' })
+  failingIntervalCount: number;
+
+  @Prop.nested(() => FailingIntervalModel, {
+    isArray: true,
+    description:
+      `The latest ${FAILING_INTERVALS_SHOWN} of them (newest first); every one is listed by ` +
+      '`GET /v1/compliance/reports/period/failing-intervals`.',
+  })
   failingIntervals: FailingIntervalModel[];
 
   @Prop.nested(() => RemediationTimesModel)

@@ -9,7 +9,7 @@ import { ResultOutcome } from '../scans/scan.entity';
  * posture as of any instant and a period's pass rate, failing intervals and time to remediate are
  * read from a few rows per pair instead of every result (a year of hourly scans of 3,000 pairs is
  * 26 M results and, at a change a week, 150 k intervals). Results stay the record: each interval
- * names the result that began it and the latest one seen.
+ * names the result that began it and the latest one seen, with what posture shows of each.
  */
 @Entity({ name: 'compliance_outcome_intervals' })
 @Index('compliance_outcome_intervals_current_key', ['subjectId', 'controlId'], {
@@ -37,16 +37,28 @@ export class OutcomeIntervalEntity {
   @Column('text')
   outcome: ResultOutcome;
 
-  /** The result that began the interval. */
+  /** The result that began the interval (evaluated at startedAt), its control version and evidence. */
   @Column('uuid')
   firstResultId: string;
 
-  /** The latest result of the interval, and when it was evaluated. */
+  @Column('int')
+  firstControlVersion: number;
+
+  @Column('text')
+  firstEvidenceSha256: string;
+
+  /** The latest result of the interval: when it was evaluated, its control version and evidence. */
   @Column('uuid')
   lastResultId: string;
 
   @Column('timestamptz')
   lastEvaluatedAt: Date;
+
+  @Column('int')
+  lastControlVersion: number;
+
+  @Column('text')
+  lastEvidenceSha256: string;
 
   /** When a result with another outcome was evaluated; null while the interval lasts. */
   @Column('timestamptz', { nullable: true })

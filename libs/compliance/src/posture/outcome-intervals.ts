@@ -18,12 +18,16 @@ export async function recordOutcomes(manager: EntityManager, results: ResultEnti
       control_id: r.controlId,
       outcome: r.outcome,
       at: r.evaluatedAt.toISOString(),
+      control_version: r.controlVersion,
+      evidence_sha256: r.evidenceSha256,
     })),
   );
   await manager.query(
     `UPDATE compliance_outcome_intervals AS i
         SET last_result_id = CASE WHEN i.outcome = r.outcome THEN r.id ELSE i.last_result_id END,
             last_evaluated_at = CASE WHEN i.outcome = r.outcome THEN r.at ELSE i.last_evaluated_at END,
+            last_control_version = CASE WHEN i.outcome = r.outcome THEN r.control_version ELSE i.last_control_version END,
+            last_evidence_sha256 = CASE WHEN i.outcome = r.outcome THEN r.evidence_sha256 ELSE i.last_evidence_sha256 END,
             ended_at = CASE WHEN i.outcome = r.outcome THEN NULL ELSE r.at END
        FROM ${RESULTS}
       WHERE i.subject_id = r.subject_id AND i.control_id = r.control_id AND i.ended_at IS NULL
@@ -34,8 +38,11 @@ export async function recordOutcomes(manager: EntityManager, results: ResultEnti
   // its pair open with a newer result, and is history already told.
   await manager.query(
     `INSERT INTO compliance_outcome_intervals
-       (subject_id, control_id, started_at, subject_type, outcome, first_result_id, last_result_id, last_evaluated_at)
-     SELECT r.subject_id, r.control_id, r.at, r.subject_type, r.outcome, r.id, r.id, r.at
+       (subject_id, control_id, started_at, subject_type, outcome,
+        first_result_id, first_control_version, first_evidence_sha256,
+        last_result_id, last_evaluated_at, last_control_version, last_evidence_sha256)
+     SELECT r.subject_id, r.control_id, r.at, r.subject_type, r.outcome,
+            r.id, r.control_version, r.evidence_sha256, r.id, r.at, r.control_version, r.evidence_sha256
        FROM ${RESULTS}
       WHERE NOT EXISTS (
         SELECT 1 FROM compliance_outcome_intervals AS i
@@ -46,4 +53,5 @@ export async function recordOutcomes(manager: EntityManager, results: ResultEnti
 }
 
 const RESULTS = `jsonb_to_recordset($1::jsonb)
-  AS r(id uuid, subject_id uuid, subject_type text, control_id uuid, outcome text, at timestamptz)`;
+  AS r(id uuid, subject_id uuid, subject_type text, control_id uuid, outcome text, at timestamptz,
+       control_version int, evidence_sha256 text)`;

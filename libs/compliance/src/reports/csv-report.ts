@@ -52,7 +52,7 @@ export function periodCsv(report: PeriodReportModel): string {
       failed_seconds: entry.seconds.failed,
       waived_seconds: entry.seconds.waived,
       error_seconds: entry.seconds.error,
-      failing_intervals: entry.failingIntervals.length,
+      failing_intervals: entry.failingIntervalCount,
       remediated: entry.timeToRemediate.count,
       median_seconds_to_remediate: entry.timeToRemediate.medianSeconds ?? '',
       max_seconds_to_remediate: entry.timeToRemediate.maxSeconds ?? '',

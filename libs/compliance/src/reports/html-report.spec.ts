@@ -54,8 +54,10 @@ const controls: PeriodControlModel[] = [
     passRate: 0.97345,
     seconds: { ...noSeconds, passed: 1_177_000, failed: 32_000 },
     subjectCount: 4,
+    failingIntervalCount: 2,
     failingIntervals: [
       {
+        controlId: tls.id,
         subject: { type: 'service', id: '22222222-2222-4222-8222-222222222222', slug: 'payments-api' },
         from: new Date('2026-02-27T10:00:00Z'),
         to: new Date('2026-03-02T11:30:00Z'),
@@ -63,6 +65,7 @@ const controls: PeriodControlModel[] = [
         firstResultId: '33333333-3333-4333-8333-333333333333',
       },
       {
+        controlId: tls.id,
         subject: { type: 'service', id: '44444444-4444-4444-8444-444444444444', slug: null },
         from: new Date('2026-03-06T08:00:00Z'),
         to: null,
@@ -80,6 +83,7 @@ const controls: PeriodControlModel[] = [
     passRate: 1,
     seconds: { ...noSeconds, passed: 604_800 },
     subjectCount: 2,
+    failingIntervalCount: 0,
     failingIntervals: [],
     timeToRemediate: noRemediation,
     waivers: [],
@@ -91,6 +95,7 @@ const controls: PeriodControlModel[] = [
     passRate: null,
     seconds: noSeconds,
     subjectCount: 0,
+    failingIntervalCount: 0,
     failingIntervals: [],
     timeToRemediate: noRemediation,
     waivers: [],
@@ -273,6 +278,22 @@ describe('renderPeriodReportHtml', () => {
     expect(open).toContain('still failing');
     expect(field(open, 'ended-by')).toBe('—');
     expect(html).not.toContain('data-failing-intervals="backup-retention"');
+  });
+
+  it('counts every failing interval and says where the ones it does not list are', () => {
+    const [tlsEntry, ...rest] = controls;
+    const many = render({ controls: [{ ...tlsEntry, failingIntervalCount: 40 }, ...rest] });
+    expect(pick(many, /data-metric="failing-interval-count">([^<]+)</)).toBe('40');
+    expect(field(element(many, 'tr', 'data-control="tls-min-version"'), 'failing-intervals')).toBe('40');
+    const section = element(many, 'section', 'data-failing-intervals="tls-min-version"');
+    expect(section).toContain('data-shown="2" data-count="40"');
+    expect(section).toContain('The latest 2 of 40');
+    expect(section).toContain(
+      `/v1/compliance/reports/period/failing-intervals?from=2026-03-01T00%3A00%3A00.000Z&amp;to=`,
+    );
+    expect(section).toContain(`controlId=${tlsEntry.control.id}`);
+    // All of them listed: nothing to point at.
+    expect(element(html, 'section', 'data-failing-intervals="tls-min-version"')).not.toContain('The latest');
   });
 
   it('lists the waivers in force, with the subject slug when the report knows it', () => {

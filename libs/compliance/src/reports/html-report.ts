@@ -17,7 +17,8 @@
  *   failing-intervals|median-time-to-remediate|waivers" (the median in seconds in data-seconds); the row's
  *   sparkline is <svg data-chart="control-pass-rate">.
  * - <li data-gap="<slug>">: a control that never ran in the period.
- * - <section data-failing-intervals="<slug>">: rows <tr data-result="<firstResultId>"> with
+ * - <section data-failing-intervals="<slug>" data-shown="<n>" data-count="<all>">: the latest n of the control's
+ *   failing intervals, rows <tr data-result="<firstResultId>"> with
  *   data-field="subject|from|to|ended-by|result-id|evidence".
  * - <tr data-waiver="<id>"> with data-field="control|subject|reason|approved-by|expires|revoked".
  * Percentages are (rate * 100).toFixed(1) + '%', and '—' for null; instants are ISO 8601 in UTC.
@@ -106,6 +107,16 @@ function time(date: Date, meta?: string): Html {
 
 function evidencePath(resultId: string): string {
   return `/v1/compliance/results/${resultId}/evidence`;
+}
+
+/** Where the API lists all of a control's failing intervals in the report's period. */
+function failingIntervalsPath(report: PeriodReportModel, entry: PeriodControlModel): string {
+  const query = new URLSearchParams({
+    from: report.from.toISOString(),
+    to: report.to.toISOString(),
+    controlId: entry.control.id,
+  });
+  return `/v1/compliance/reports/period/failing-intervals?${query.toString()}`;
 }
 
 function subjectName(subject: ReportSubjectModel): string {
@@ -293,7 +304,7 @@ function auditChain(report: PeriodReportModel): Html {
 }
 
 function summary(report: PeriodReportModel): Html {
-  const intervals = report.controls.reduce((sum, entry) => sum + entry.failingIntervals.length, 0);
+  const intervals = report.controls.reduce((sum, entry) => sum + entry.failingIntervalCount, 0);
   const waivers = report.controls.reduce((sum, entry) => sum + entry.waivers.length, 0);
   return markup`<section class="keep">
     <h2>Overall pass rate</h2>
@@ -351,7 +362,7 @@ function controls(report: PeriodReportModel): Html {
       <td class="num" data-field="pass-rate">${percent(entry.passRate)}</td>
       <td>${sparkline(entry, report.from, report.to)}</td>
       <td class="num" data-field="subjects">${entry.subjectCount}</td>
-      <td class="num" data-field="failing-intervals">${entry.failingIntervals.length}</td>
+      <td class="num" data-field="failing-intervals">${entry.failingIntervalCount}</td>
       <td class="num" data-field="median-time-to-remediate" data-seconds="${median ?? ''}"
         >${duration(median)}</td>
       <td class="num" data-field="waivers">${entry.waivers.length}</td>
@@ -389,8 +400,15 @@ function failingIntervals(report: PeriodReportModel): Html {
   const sections = report.controls
     .filter((entry) => entry.failingIntervals.length > 0)
     .map(
-      (entry) => markup`<section data-failing-intervals="${entry.control.slug}">
+      (entry) => markup`<section data-failing-intervals="${entry.control.slug}"
+          data-shown="${entry.failingIntervals.length}" data-count="${entry.failingIntervalCount}">
         <h3><code>${entry.control.slug}</code>: ${entry.control.title}</h3>
+        ${
+          entry.failingIntervals.length < entry.failingIntervalCount
+            ? markup`<p class="note">The latest ${entry.failingIntervals.length} of ${entry.failingIntervalCount};
+                every one: <code>${failingIntervalsPath(report, entry)}</code>.</p>`
+            : ''
+        }
         <table>
           <thead><tr><th>Subject</th><th>From</th><th>To</th><th>Ended by</th>
             <th>First failing result and its evidence</th></tr></thead>

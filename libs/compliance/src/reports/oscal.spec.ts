@@ -98,6 +98,7 @@ const passedThroughout: PeriodControlModel = {
   passRate: 1,
   seconds: seconds({ passed: 2 * MONTH }),
   subjectCount: 2,
+  failingIntervalCount: 0,
   failingIntervals: [],
   timeToRemediate: noRemediation,
   waivers: [],
@@ -110,8 +111,10 @@ const remediatedAndStillFailing: PeriodControlModel = {
   passRate: 0.7,
   seconds: seconds({ passed: 40 * 86_400, failed: 17 * 86_400, waived: 5 * 86_400 }),
   subjectCount: 2,
+  failingIntervalCount: 2,
   failingIntervals: [
     {
+      controlId: HSTS.id,
       subject: PRODUCTION,
       from: at('2026-03-04T10:00:00.000Z'),
       to: at('2026-03-06T10:00:00.000Z'),
@@ -120,6 +123,7 @@ const remediatedAndStillFailing: PeriodControlModel = {
     },
     {
       // Began when the waiver below expired, and was still failing at the end of the period.
+      controlId: HSTS.id,
       subject: STAGING,
       from: at('2026-03-16T00:00:00.000Z'),
       to: null,
@@ -154,6 +158,7 @@ const neverRan: PeriodControlModel = {
   passRate: null,
   seconds: seconds({}),
   subjectCount: 0,
+  failingIntervalCount: 0,
   failingIntervals: [],
   timeToRemediate: noRemediation,
   waivers: [],

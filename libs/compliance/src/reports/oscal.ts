@@ -189,7 +189,7 @@ function observationDescription(period: PeriodControlModel): string {
     `Evaluated on ${period.subjectCount} subject(s) with ${rate} over the period.`,
     `Seconds in each outcome, summed over subjects: passed ${seconds.passed}, failed ${seconds.failed}, ` +
       `waived ${seconds.waived}, error ${seconds.error}, not applicable ${seconds.notApplicable}.`,
-    `Failing intervals: ${period.failingIntervals.length}.`,
+    `Failing intervals: ${period.failingIntervalCount}.`,
   ];
   if (remediated.count > 0)
     lines.push(

@@ -2,6 +2,8 @@ import { Controller, Get, Header, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Actor, CurrentActor, Operation, Requires } from '@opsplane/core';
 import {
+  FailingIntervalPage,
+  ListFailingIntervalsArgs,
   PeriodReportArgs,
   PeriodReportModel,
   PostureReportArgs,
@@ -62,6 +64,21 @@ export class ReportsController {
     return this.reports.period(reader, args);
   }
 
+  @Get('period/failing-intervals')
+  @Requires('audit')
+  @Operation({
+    operationId: 'listCompliancePeriodFailingIntervals',
+    summary: 'Every failing interval of a period, newest first',
+    description:
+      'The period as the period report bounds it (the last 30 days by default; an auditor key with an observation ' +
+      'window sees that window only), read from the stored outcome history. The period report counts them all and ' +
+      'lists the latest few per control.',
+    response: FailingIntervalPage,
+  })
+  failingIntervals(@CurrentActor() reader: Actor, @Query() args: ListFailingIntervalsArgs) {
+    return this.reports.listFailingIntervals(reader, args);
+  }
+
   @Get('period/csv')
   @Requires('audit')
   @Header('content-type', 'text/csv; charset=utf-8')
@@ -84,7 +101,7 @@ export class ReportsController {
     summary: 'A period report as an OSCAL assessment-results document (OSCAL 1.0.6 JSON)',
     description:
       `${REPLAYED} Valid against NIST’s oscal_assessment-results_schema.json 1.0.6: one result for the period, an ` +
-      'observation per control, a finding per failing interval and per control that never ran.',
+      'observation per control, a finding per failing interval (all of them) and per control that never ran.',
     produces: {
       contentType: 'application/json',
       schema: {
@@ -95,7 +112,8 @@ export class ReportsController {
     },
   })
   async periodOscal(@CurrentActor() reader: Actor, @Query() args: PeriodReportArgs) {
-    return toOscalAssessmentResults(await this.reports.period(reader, args), PUBLISHER);
+    const report = await this.reports.period(reader, args, { allFailingIntervals: true });
+    return toOscalAssessmentResults(report, PUBLISHER);
   }
 
   @Get('period/html')

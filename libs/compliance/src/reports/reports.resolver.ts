@@ -1,6 +1,8 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { Actor, CurrentActor, Requires } from '@opsplane/core';
 import {
+  FailingIntervalPage,
+  ListFailingIntervalsArgs,
   PeriodReportArgs,
   PeriodReportModel,
   PostureReportArgs,
@@ -28,5 +30,14 @@ export class ReportsResolver {
   @Requires('audit')
   period(@CurrentActor() reader: Actor, @Args() args: PeriodReportArgs) {
     return this.reports.period(reader, args);
+  }
+
+  @Query(() => FailingIntervalPage, {
+    name: 'complianceFailingIntervals',
+    description: 'Every failing interval of a period, newest first (the period report lists the latest few).',
+  })
+  @Requires('audit')
+  failingIntervals(@CurrentActor() reader: Actor, @Args() args: ListFailingIntervalsArgs) {
+    return this.reports.listFailingIntervals(reader, args);
   }
 }

@@ -7,16 +7,22 @@ import {
   assertValid,
   Clock,
   FieldError,
+  KeysetOrder,
   latestObserved,
   observedRange,
+  Page,
+  paginate,
+  toPage,
   Transactions,
 } from '@opsplane/core';
 import { ControlSubjectType } from '../controls/control-language';
 import { ControlMode, ControlSeverity, FrameworkMapping } from '../controls/control.entity';
 import { mappingsWithTitles } from '../controls/controls.service';
 import {
+  FAILING_INTERVALS_SHOWN,
   FailingIntervalModel,
   FrameworkSummaryModel,
+  ListFailingIntervalsArgs,
   PassRatePointModel,
   PeriodControlModel,
   PeriodReportArgs,
@@ -30,6 +36,7 @@ import {
   ReportSubjectModel,
 } from '../dto/report.dto';
 import { FRAMEWORK_IDS, FRAMEWORKS, FrameworkId } from '../frameworks/frameworks';
+import { OutcomeIntervalEntity } from '../posture/outcome-interval.entity';
 import { OutcomeCounts, ResultOutcome } from '../scans/scan.entity';
 import { toCountsModel } from '../scans/scans.service';
 import { WaiverEntity } from '../waivers/waiver.entity';
@@ -56,14 +63,22 @@ interface PostureRow extends Omit<PostureEntryModel, 'subject'> {
   subjectId: string;
   subjectType: ControlSubjectType;
   controlId: string;
-  control: ControlRow;
 }
 
+/** What a period's tallies need of an interval: instants as epoch milliseconds (cheap to read). */
 interface IntervalRow {
+  subjectId: string;
+  controlId: string;
+  outcome: ResultOutcome;
+  startedAt: number;
+  endedAt: number | null;
+  nextOutcome: ResultOutcome | null;
+}
+
+interface FailingIntervalRow {
   subjectId: string;
   subjectType: ControlSubjectType;
   controlId: string;
-  outcome: ResultOutcome;
   startedAt: Date;
   endedAt: Date | null;
   firstResultId: string;
@@ -95,13 +110,21 @@ export class ReportsService {
     assertValid(notInFuture('asOf', asOf, generatedAt));
     assertObserved(reader, asOf, 'asOf');
     const framework = args.framework ?? null;
-    const rows = await this.postureRows(asOf, framework);
+    const all = await this.postureRows(asOf);
+    const versions = await this.versionsOf(all);
+    const rows = framework
+      ? all.filter((row) => versions(row).frameworks.some((mapping) => mapping.framework === framework))
+      : all;
     const subjects = await this.subjectsOf(rows);
     const byControl = new Map<string, PostureRow[]>();
-    for (const row of rows) byControl.set(row.controlId, [...(byControl.get(row.controlId) ?? []), row]);
+    for (const row of rows) {
+      const entries = byControl.get(row.controlId);
+      if (entries) entries.push(row);
+      else byControl.set(row.controlId, [row]);
+    }
     const controls: PostureControlModel[] = [...byControl.values()]
       .map((entries) => ({
-        control: reportControl(entries[0].control),
+        control: reportControl(versions(entries[0])),
         counts: toCountsModel(countOutcomes(entries.map((entry) => entry.outcome))),
         subjects: entries.map((entry) => ({
           subject: subjects(entry.subjectType, entry.subjectId),
@@ -133,32 +156,31 @@ export class ReportsService {
   }
 
   /**
-   * Over [from, to): by default the last 30 days, or the reader's whole observation window (up to
-   * now); a period reaching outside the window is narrowed to it.
+   * Over [from, to) (periodOf), every number over every interval; failing intervals listed up to
+   * FAILING_INTERVALS_SHOWN per control, or all of them for an export that must carry them all.
    */
-  async period(reader: Actor, args: PeriodReportArgs): Promise<PeriodReportModel> {
+  async period(
+    reader: Actor,
+    args: PeriodReportArgs,
+    { allFailingIntervals = false } = {},
+  ): Promise<PeriodReportModel> {
     const generatedAt = this.clock.now();
-    const window = reader.observationWindow;
-    const requestedTo = args.to ?? (window && window.to < generatedAt ? window.to : generatedAt);
-    const requestedFrom = args.from ?? window?.from ?? new Date(requestedTo.getTime() - 30 * DAY);
-    const problems = notInFuture('to', requestedTo, generatedAt);
-    if (requestedFrom.getTime() >= requestedTo.getTime())
-      problems.push({ path: 'from', message: 'must be before to' });
-    assertValid(problems);
-    const observed = observedRange(reader, requestedFrom, requestedTo);
-    const from = observed.from!;
-    const to = observed.to!;
+    const { from, to } = this.periodOf(reader, args, generatedAt);
     const framework = args.framework ?? null;
     const end = Math.min(to.getTime(), generatedAt.getTime());
     const controls = await this.controlsOf(framework);
     const ids = controls.map((control) => control.id);
-    const [intervals, ran, waivers] = await Promise.all([
-      // Every control: no filter to test on each of the intervals.
-      this.intervalsOverlapping(framework ? ids : null, from, to),
+    // Every control: no filter to test on each of the intervals.
+    const controlIds = framework ? ids : null;
+    const [intervals, failing, ran, waivers] = await Promise.all([
+      this.intervalsOverlapping(controlIds, from, to),
+      this.failingIntervals(
+        { controlIds, from, to, end },
+        allFailingIntervals ? null : FAILING_INTERVALS_SHOWN,
+      ),
       this.controlsThatRan(ids, from, to),
       this.waiversInForce(ids, from, to),
     ]);
-    const subjects = await this.subjectsOf(intervals);
     const slices = slicesOf(from.getTime(), end);
     const perControl = new Map(
       controls.map((control) => [
@@ -168,6 +190,7 @@ export class ReportsService {
           series: slices.map(() => ({ passed: 0, rated: 0 })),
           atEnd: [] as ResultOutcome[],
           subjects: new Set<string>(),
+          failingCount: 0,
           failing: [] as FailingIntervalModel[],
           remediated: [] as number[],
         },
@@ -176,26 +199,21 @@ export class ReportsService {
     const overall = slices.map(() => ({ passed: 0, rated: 0 }));
     for (const interval of intervals) {
       const tally = perControl.get(interval.controlId)!;
-      const start = Math.max(interval.startedAt.getTime(), from.getTime());
-      const stop = Math.min(interval.endedAt?.getTime() ?? end, end);
+      const start = Math.max(interval.startedAt, from.getTime());
+      const stop = Math.min(interval.endedAt ?? end, end);
       tally.subjects.add(interval.subjectId);
       if (stop > start) {
         tally.seconds[interval.outcome] += (stop - start) / 1000;
         addToSlices(slices, start, stop, interval.outcome, [tally.series, overall]);
       }
-      const endedInPeriod = interval.endedAt !== null && interval.endedAt.getTime() < end;
-      if (!endedInPeriod && interval.startedAt.getTime() < end) tally.atEnd.push(interval.outcome);
+      const endedInPeriod = interval.endedAt !== null && interval.endedAt < end;
+      if (!endedInPeriod && interval.startedAt < end) tally.atEnd.push(interval.outcome);
       if (interval.outcome !== 'failed') continue;
-      tally.failing.push({
-        subject: subjects(interval.subjectType, interval.subjectId),
-        from: interval.startedAt,
-        to: endedInPeriod ? interval.endedAt : null,
-        endedBy: endedInPeriod ? interval.nextOutcome : null,
-        firstResultId: interval.firstResultId,
-      });
-      if (endedInPeriod && interval.endedAt!.getTime() >= from.getTime() && interval.nextOutcome === 'passed')
-        tally.remediated.push((interval.endedAt!.getTime() - interval.startedAt.getTime()) / 1000);
+      tally.failingCount++;
+      if (endedInPeriod && interval.endedAt! >= from.getTime() && interval.nextOutcome === 'passed')
+        tally.remediated.push((interval.endedAt! - interval.startedAt) / 1000);
     }
+    for (const interval of failing) perControl.get(interval.controlId)!.failing.push(interval);
 
     const periodControls: PeriodControlModel[] = controls.map((row) => {
       const tally = perControl.get(row.id)!;
@@ -206,6 +224,7 @@ export class ReportsService {
         passRate: rateOf(seconds),
         seconds: toCountsModel(seconds),
         subjectCount: tally.subjects.size,
+        failingIntervalCount: tally.failingCount,
         failingIntervals: tally.failing,
         timeToRemediate: remediationTimes(tally.remediated),
         waivers: waivers
@@ -247,28 +266,95 @@ export class ReportsService {
 
   /**
    * The outcome of every (control, subject) as of the instant: the interval covering it. The
-   * result shown is the interval's latest when the interval ended by then (or it is now), and
-   * otherwise the one that began it: both stored, both at or before the instant, no look-up into
-   * the results (a probe per pair into 26 M results was most of a past instant's 500 ms). The
-   * control as that result's version defined it.
+   * result shown is the interval's latest when it was evaluated by then, and otherwise the one that
+   * began it; the interval keeps what is shown of both, so this reads the intervals alone (a probe
+   * per pair into 26 M results was most of a cold request's time). By subject, which grouping by
+   * control in memory keeps.
    */
-  private postureRows(asOf: Date, framework: FrameworkId | null): Promise<PostureRow[]> {
+  private postureRows(asOf: Date): Promise<PostureRow[]> {
     return this.transactions.manager().query(
       `SELECT i.subject_id AS "subjectId", i.subject_type AS "subjectType", i.control_id AS "controlId",
-              i.outcome, i.started_at AS since, r.id AS "resultId", r.evaluated_at AS "evaluatedAt",
-              r.control_version AS "controlVersion", r.evidence_sha256 AS "evidenceSha256",
-              json_build_object('id', c.id, 'slug', c.slug, 'title', v.title, 'severity', v.severity,
-                                'mode', v.mode, 'frameworks', v.frameworks) AS control
-         FROM compliance_outcome_intervals AS i
-         JOIN compliance_results AS r
-           ON r.id = CASE WHEN i.last_evaluated_at <= $1 THEN i.last_result_id ELSE i.first_result_id END
-         JOIN compliance_controls AS c ON c.id = i.control_id
-         JOIN compliance_control_versions AS v ON v.control_id = r.control_id AND v.version = r.control_version
+              i.outcome, i.started_at AS since,
+              CASE WHEN latest THEN i.last_result_id ELSE i.first_result_id END AS "resultId",
+              CASE WHEN latest THEN i.last_evaluated_at ELSE i.started_at END AS "evaluatedAt",
+              CASE WHEN latest THEN i.last_control_version ELSE i.first_control_version END AS "controlVersion",
+              CASE WHEN latest THEN i.last_evidence_sha256 ELSE i.first_evidence_sha256 END AS "evidenceSha256"
+         FROM compliance_outcome_intervals AS i, LATERAL (SELECT i.last_evaluated_at <= $1 AS latest) AS shown
         WHERE i.started_at <= $1 AND (i.ended_at IS NULL OR i.ended_at > $1)
-          AND ($2::jsonb IS NULL OR v.frameworks @> $2::jsonb)
-        ORDER BY c.slug, i.subject_id`,
-      [asOf, framework ? JSON.stringify([{ framework }]) : null],
+        ORDER BY i.subject_id, i.control_id`,
+      [asOf],
     );
+  }
+
+  /**
+   * The control of each row as the version its result ran defined it: the few versions the rows
+   * name, read once (joined per row, they were a tenth of the report's time).
+   */
+  private async versionsOf(rows: PostureRow[]): Promise<(row: PostureRow) => Omit<ControlRow, 'createdAt'>> {
+    const keys = [...new Set(rows.map((row) => `${row.controlId}:${row.controlVersion}`))];
+    const found: (Omit<ControlRow, 'createdAt'> & { version: number })[] = await this.transactions
+      .manager()
+      .query(
+        `SELECT c.id, c.slug, v.version, v.title, v.severity, v.mode, v.frameworks
+           FROM unnest($1::uuid[], $2::int[]) AS k(control_id, version)
+           JOIN compliance_control_versions AS v USING (control_id, version)
+           JOIN compliance_controls AS c ON c.id = k.control_id`,
+        [keys.map((key) => key.split(':')[0]), keys.map((key) => Number(key.split(':')[1]))],
+      );
+    const byKey = new Map(found.map((version) => [`${version.id}:${version.version}`, version]));
+    return (row) => byKey.get(`${row.controlId}:${row.controlVersion}`)!;
+  }
+
+  /** Every failing interval of the period (as the period report bounds it), newest first. */
+  async listFailingIntervals(
+    reader: Actor,
+    args: ListFailingIntervalsArgs,
+  ): Promise<Page<FailingIntervalModel>> {
+    const generatedAt = this.clock.now();
+    const { from, to } = this.periodOf(reader, args, generatedAt);
+    const end = Math.min(to.getTime(), generatedAt.getTime());
+    const query = this.failingIntervalsQuery({
+      controlIds: args.controlId ? [args.controlId] : null,
+      subjectId: args.subjectId,
+      from,
+      to,
+      end,
+    });
+    const order: KeysetOrder = {
+      sortColumn: 'i.started_at',
+      sortType: 'date',
+      idColumn: 'i.first_result_id',
+      direction: 'DESC',
+    };
+    const rows = await paginate(query, args, order).getRawMany<FailingIntervalRow>();
+    const subjects = await this.subjectsOf(rows);
+    return toPage(
+      rows,
+      args,
+      order,
+      (row) => ({ sort: row.startedAt, id: row.firstResultId }),
+      (row) => toFailingInterval(row, subjects, end),
+    );
+  }
+
+  /**
+   * [from, to) of a period: by default the last 30 days, or the reader's whole observation window
+   * (up to now); a period reaching outside the window is narrowed to it.
+   */
+  private periodOf(
+    reader: Actor,
+    args: { from?: Date; to?: Date },
+    generatedAt: Date,
+  ): { from: Date; to: Date } {
+    const window = reader.observationWindow;
+    const requestedTo = args.to ?? (window && window.to < generatedAt ? window.to : generatedAt);
+    const requestedFrom = args.from ?? window?.from ?? new Date(requestedTo.getTime() - 30 * DAY);
+    const problems = notInFuture('to', requestedTo, generatedAt);
+    if (requestedFrom.getTime() >= requestedTo.getTime())
+      problems.push({ path: 'from', message: 'must be before to' });
+    assertValid(problems);
+    const observed = observedRange(reader, requestedFrom, requestedTo);
+    return { from: observed.from!, to: observed.to! };
   }
 
   /** Today's controls (as now defined), narrowed to a framework. */
@@ -285,12 +371,14 @@ export class ReportsService {
   /**
    * Intervals that overlap the period, each with the outcome that followed it (when it did), in
    * the primary key's order (subject, control, start), which is also the window's: no sort.
+   * Instants as epoch milliseconds (whole: every instant stored came from a Date): a year's 134 k
+   * intervals read in half the time they take as timestamps.
    */
   private intervalsOverlapping(controlIds: string[] | null, from: Date, to: Date): Promise<IntervalRow[]> {
     return this.transactions.manager().query(
-      `SELECT i.subject_id AS "subjectId", i.subject_type AS "subjectType", i.control_id AS "controlId",
-              i.outcome, i.started_at AS "startedAt", i.ended_at AS "endedAt",
-              i.first_result_id AS "firstResultId",
+      `SELECT i.subject_id AS "subjectId", i.control_id AS "controlId", i.outcome,
+              round(date_part('epoch', i.started_at) * 1000) AS "startedAt",
+              round(date_part('epoch', i.ended_at) * 1000) AS "endedAt",
               lead(i.outcome) OVER (PARTITION BY i.subject_id, i.control_id ORDER BY i.started_at) AS "nextOutcome"
          FROM compliance_outcome_intervals AS i
         WHERE ($1::uuid[] IS NULL OR i.control_id = ANY($1)) AND i.started_at < $3
@@ -298,6 +386,54 @@ export class ReportsService {
         ORDER BY i.subject_id, i.control_id, i.started_at`,
       [controlIds, from, to],
     );
+  }
+
+  /** The latest `perControl` failing intervals of each control in the period (all when null). */
+  private async failingIntervals(
+    period: FailingPeriod,
+    perControl: number | null,
+  ): Promise<FailingIntervalModel[]> {
+    const ranked = this.failingIntervalsQuery(period).addSelect(
+      'row_number() OVER (PARTITION BY i.control_id ORDER BY i.started_at DESC, i.first_result_id DESC)',
+      'position',
+    );
+    const [sql, parameters]: [string, unknown[]] = ranked.getQueryAndParameters();
+    const limit = `$${parameters.length + 1}::int`;
+    const rows: FailingIntervalRow[] = await this.transactions.manager().query(
+      `SELECT * FROM (${sql}) AS failing WHERE ${limit} IS NULL OR position <= ${limit}
+        ORDER BY "controlId", position`,
+      [...parameters, perControl],
+    );
+    const subjects = await this.subjectsOf(rows);
+    return rows.map((row) => toFailingInterval(row, subjects, period.end));
+  }
+
+  /**
+   * Failing intervals overlapping the period, each with the outcome that ended it: the interval
+   * that began when it ended (one index probe each; intervals of a pair abut).
+   */
+  private failingIntervalsQuery({ controlIds, subjectId, from, to }: FailingPeriod) {
+    const query = this.transactions
+      .manager()
+      .getRepository(OutcomeIntervalEntity)
+      .createQueryBuilder('i')
+      .select('i.subject_id', 'subjectId')
+      .addSelect('i.subject_type', 'subjectType')
+      .addSelect('i.control_id', 'controlId')
+      .addSelect('i.started_at', 'startedAt')
+      .addSelect('i.ended_at', 'endedAt')
+      .addSelect('i.first_result_id', 'firstResultId')
+      .addSelect(
+        `(SELECT next.outcome FROM compliance_outcome_intervals AS next
+           WHERE next.subject_id = i.subject_id AND next.control_id = i.control_id
+             AND next.started_at = i.ended_at)`,
+        'nextOutcome',
+      )
+      .where(`i.outcome = 'failed'`)
+      .andWhere('i.started_at < :to AND (i.ended_at IS NULL OR i.ended_at > :from)', { from, to });
+    if (controlIds) query.andWhere('i.control_id = ANY(:controlIds)', { controlIds });
+    if (subjectId) query.andWhere('i.subject_id = :subjectId', { subjectId });
+    return query;
   }
 
   /** Controls with at least one stored result in the period: one index probe per control. */
@@ -339,6 +475,32 @@ export class ReportsService {
     for (const found of await this.services.findMany(serviceIds)) if (found) slugs.set(found.id, found.slug);
     return (type, id) => ({ type, id, slug: slugs.get(id) ?? null });
   }
+}
+
+interface FailingPeriod {
+  controlIds: string[] | null;
+  subjectId?: string;
+  from: Date;
+  to: Date;
+  /** The period's end, or now when it reaches past now (epoch ms). */
+  end: number;
+}
+
+/** Ended within the period: by what; ending after it (or not yet), it is still failing at its end. */
+function toFailingInterval(
+  row: FailingIntervalRow,
+  subjects: (type: ControlSubjectType, id: string) => ReportSubjectModel,
+  end: number,
+): FailingIntervalModel {
+  const endedInPeriod = row.endedAt !== null && row.endedAt.getTime() < end;
+  return {
+    controlId: row.controlId,
+    subject: subjects(row.subjectType, row.subjectId),
+    from: row.startedAt,
+    to: endedInPeriod ? row.endedAt : null,
+    endedBy: endedInPeriod ? row.nextOutcome : null,
+    firstResultId: row.firstResultId,
+  };
 }
 
 function notInFuture(path: string, instant: Date, now: Date): FieldError[] {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EnvironmentModel, ServiceModel } from '@opsplane/catalog';
-import { ApiKeysService, AppError, AuditLogService, toJson } from '@opsplane/core';
+import { ApiKeysService, AuditLogService, toJson } from '@opsplane/core';
 import { FindingModel, FindingsService } from '@opsplane/findings';
 import { IncidentsService, PostmortemsService } from '@opsplane/incidents';
 import {
@@ -9,7 +9,6 @@ import {
   DeployWindowsService,
   FreezePeriodsService,
   PromotionPoliciesService,
-  ReleaseErrors,
 } from '@opsplane/releases';
 import {
   DeploymentInput,
@@ -167,12 +166,7 @@ export class SubjectInputs {
       this.approvals.ruleFor(environmentId),
       this.freezes.inScope(environmentId, null, now),
       this.windows.inScope(environmentId, null),
-      // None set is the default policy; any other failure is the scan's to report.
-      this.promotion.get(environmentId).catch((error: unknown) => {
-        if (error instanceof AppError && error.code === ReleaseErrors.promotionPolicyNotFound.code)
-          return null;
-        throw error;
-      }),
+      this.promotion.policyFor(environmentId),
     ]);
     return {
       approvalRule: rule
