@@ -1,6 +1,13 @@
 import { FixedClock } from '@opsplane/core';
 import { createTestApp, TestApp } from '../../support/test-app';
-import { BACKUPS, createControl, createEnvironment, runScan, SCANNING_APP } from './fixtures';
+import {
+  BACKUPS,
+  createControl,
+  createEnvironment,
+  runScan,
+  SCANNING_APP,
+  setBackupRetention,
+} from './fixtures';
 
 const HOUR = 3_600_000;
 const T0 = new Date('2035-06-01T00:00:00.000Z');
@@ -31,13 +38,6 @@ describe('failing intervals of a period', () => {
   const envs: { id: string; slug: string }[] = [];
   const period = { from: T0.toISOString(), to: at(2).toISOString() };
 
-  const setRetention = (env: { id: string }, retentionDays: number) =>
-    t
-      .http(t.tokens.admin)
-      .patch(`/v1/environments/${env.id}`)
-      .send({ facts: { backups: { retentionDays } } })
-      .expect(200);
-
   beforeAll(async () => {
     t = await createTestApp(SCANNING_APP, { clock });
     for (let i = 0; i < 30; i++)
@@ -45,8 +45,8 @@ describe('failing intervals of a period', () => {
     control = await createControl(t, { expression: BACKUPS });
     await runScan(t, { control: control.slug });
     clock.set(at(1));
-    for (const env of envs.slice(20)) await setRetention(env, 7);
-    for (const env of envs.slice(0, 5)) await setRetention(env, 35);
+    for (const env of envs.slice(20)) await setBackupRetention(t, env, 7);
+    for (const env of envs.slice(0, 5)) await setBackupRetention(t, env, 35);
     await runScan(t, { control: control.slug });
     clock.set(at(2));
   });

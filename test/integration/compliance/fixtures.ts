@@ -31,6 +31,19 @@ export async function createEnvironment(
   return response.body;
 }
 
+/** Sets the environment's facts to backups kept `retentionDays` days (what BACKUPS checks). */
+export async function setBackupRetention(
+  t: TestApp,
+  env: { id: string },
+  retentionDays: number,
+): Promise<void> {
+  await t
+    .http(t.tokens.admin)
+    .patch(`/v1/environments/${env.id}`)
+    .send({ facts: { backups: { retentionDays } } })
+    .expect(200);
+}
+
 export async function createControl(
   t: TestApp,
   fields: Record<string, unknown>,

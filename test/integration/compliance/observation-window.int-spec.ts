@@ -1,6 +1,14 @@
 import { FixedClock } from '@opsplane/core';
 import { createTestApp, TestApp } from '../../support/test-app';
-import { BACKUPS, CompletedScan, createControl, createEnvironment, runScan, SCANNING_APP } from './fixtures';
+import {
+  BACKUPS,
+  CompletedScan,
+  createControl,
+  createEnvironment,
+  runScan,
+  SCANNING_APP,
+  setBackupRetention,
+} from './fixtures';
 
 const DAY = 86_400_000;
 const T0 = new Date('2036-04-01T00:00:00.000Z');
@@ -19,20 +27,13 @@ describe('observation windows of auditor keys', () => {
   const scans: CompletedScan[] = [];
   let waiverId: string;
 
-  const setBackups = (retentionDays: number) =>
-    t
-      .http(t.tokens.admin)
-      .patch(`/v1/environments/${env.id}`)
-      .send({ facts: { backups: { retentionDays } } })
-      .expect(200);
-
   beforeAll(async () => {
     t = await createTestApp(SCANNING_APP, { clock });
     env = await createEnvironment(t, { backups: { retentionDays: 7 } });
     control = await createControl(t, { expression: BACKUPS });
     scans.push(await runScan(t, { control: control.slug }));
     clock.set(at(2));
-    await setBackups(40);
+    await setBackupRetention(t, env, 40);
     scans.push(await runScan(t, { control: control.slug }));
     clock.set(at(3.5));
     waiverId = (
@@ -49,7 +50,7 @@ describe('observation windows of auditor keys', () => {
         .expect(201)
     ).body.id;
     clock.set(at(4));
-    await setBackups(3);
+    await setBackupRetention(t, env, 3);
     scans.push(await runScan(t, { control: control.slug }));
     clock.set(at(5));
     windowed = (

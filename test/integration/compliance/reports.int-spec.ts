@@ -4,7 +4,14 @@ import { FixedClock } from '@opsplane/core';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { createTestApp, TestApp } from '../../support/test-app';
-import { BACKUPS, createControl, createEnvironment, runScan, SCANNING_APP } from './fixtures';
+import {
+  BACKUPS,
+  createControl,
+  createEnvironment,
+  runScan,
+  SCANNING_APP,
+  setBackupRetention,
+} from './fixtures';
 
 const HOUR = 3_600_000;
 const T0 = new Date('2035-01-10T00:00:00.000Z');
@@ -26,13 +33,6 @@ describe('compliance reports', () => {
   let backups: { id: string; slug: string };
   let gap: { id: string; slug: string };
 
-  const setBackups = (env: { id: string }, retentionDays: number) =>
-    t
-      .http(t.tokens.admin)
-      .patch(`/v1/environments/${env.id}`)
-      .send({ facts: { backups: { retentionDays } } })
-      .expect(200);
-
   beforeAll(async () => {
     t = await createTestApp(SCANNING_APP, { clock });
     a = await createEnvironment(t, { backups: { retentionDays: 35 } });
@@ -49,13 +49,13 @@ describe('compliance reports', () => {
     });
     await runScan(t, { control: backups.slug });
     clock.set(at(2));
-    await setBackups(b, 40);
+    await setBackupRetention(t, b, 40);
     await runScan(t, { control: backups.slug });
     clock.set(at(4));
-    await setBackups(a, 3);
+    await setBackupRetention(t, a, 3);
     await runScan(t, { control: backups.slug });
     clock.set(at(5));
-    await setBackups(a, 90);
+    await setBackupRetention(t, a, 90);
     clock.set(at(6));
   });
   afterAll(() => t.close());
