@@ -22,7 +22,7 @@ import {
   Transactions,
 } from '@opsplane/core';
 import { FindingReports, Observation } from '@opsplane/findings';
-import { EntityManager } from 'typeorm';
+import { EntityManager, IsNull, MoreThan } from 'typeorm';
 import { ComplianceErrors } from '../compliance.errors';
 import { ControlEntity } from '../controls/control.entity';
 import {
@@ -81,13 +81,19 @@ export class ScansService {
   /** Compiled checks by control id and version (a version never changes). */
   private readonly compiled = new Map<string, CompiledCheck>();
   /**
-   * The scans this process is working on, each with the controls it covers by subject type, read
-   * at its first subject here: a scan's row and its set of controls are fixed for it, and reading
-   * them again for each of 1,000 subjects was two statements in every job. The last few only.
+   * The scans this process is working on, each with the controls it covers by subject type and the
+   * waivers in force by subject, read at its first subject here: a scan's row and its set of
+   * controls are fixed for it, and a scan applies the waivers of when it runs (a waiver granted or
+   * revoked since applies from the next scan, as expiry does); reading them again for each of
+   * 1,000 subjects was three statements in every job. The last few only.
    */
   private readonly scansAtWork = new Map<
     string,
-    { scan: ScanEntity; controls: Map<string, ControlEntity[]> }
+    {
+      scan: ScanEntity;
+      controls: Map<string, ControlEntity[]>;
+      waivers?: Promise<Map<string, WaiverEntity[]>>;
+    }
   >();
 
   constructor(
@@ -218,7 +224,7 @@ export class ScansService {
       controls = await this.controlsFor(manager, scan, subjectType);
       atWork?.controls.set(subjectType, controls);
     }
-    const waivers = await manager.find(WaiverEntity, { where: { subjectId } });
+    const waivers = (await this.waiversInForce(manager, scan.id, now)).get(subjectId) ?? [];
     const evidence = new Map<string, Record<string, unknown>>();
     const inputsHash = hashOf(inputs as unknown as Record<string, unknown>);
     // Converted once, for the checks in scope (none: never).
@@ -330,6 +336,33 @@ export class ScansService {
       );
     await insertRows(manager, ResultEntity, results);
     await recordOutcomes(manager, results);
+  }
+
+  /** Unrevoked, unexpired waivers by subject, once per scan at work (see scansAtWork). */
+  private waiversInForce(
+    manager: EntityManager,
+    scanId: string,
+    now: Date,
+  ): Promise<Map<string, WaiverEntity[]>> {
+    const load = async () => {
+      const rows = await manager.find(WaiverEntity, {
+        where: { revokedAt: IsNull(), expiresAt: MoreThan(now) },
+      });
+      const bySubject = new Map<string, WaiverEntity[]>();
+      for (const row of rows) bySubject.set(row.subjectId, [...(bySubject.get(row.subjectId) ?? []), row]);
+      return bySubject;
+    };
+    const atWork = this.scansAtWork.get(scanId);
+    if (!atWork) return load();
+    if (!atWork.waivers) {
+      const loading = load();
+      atWork.waivers = loading;
+      // A failed read is not kept: the next subject reads again.
+      loading.catch(() => {
+        if (atWork.waivers === loading) atWork.waivers = undefined;
+      });
+    }
+    return atWork.waivers;
   }
 
   private async scanAtWork(manager: EntityManager, scanId: string) {
