@@ -87,6 +87,7 @@ describe('MIGRATIONS', () => {
       'AddObservationWindows1764232800000',
       'AddAuditChainCheckpoints1764232900000',
       'KeepResultsOnIntervals1764233000000',
+      'CreateAdvisories1764233100000',
     ]);
   });
 });

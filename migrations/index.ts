@@ -6,6 +6,7 @@ import { FINDINGS_MIGRATIONS } from './findings';
 import { INCIDENTS_MIGRATIONS } from './incidents';
 import { INTEGRATIONS_MIGRATIONS } from './integrations';
 import { RELEASES_MIGRATIONS } from './releases';
+import { SECURITY_MIGRATIONS } from './security';
 
 /**
  * Every migration, in the order they run. Each lib keeps its own list in `migrations/<lib>/index.ts`
@@ -21,5 +22,6 @@ export const MIGRATIONS: MigrationClass[] = combineMigrations({
   incidents: INCIDENTS_MIGRATIONS,
   integrations: INTEGRATIONS_MIGRATIONS,
   findings: FINDINGS_MIGRATIONS,
+  security: SECURITY_MIGRATIONS,
   compliance: COMPLIANCE_MIGRATIONS,
 });

@@ -6,6 +6,7 @@ import { FindingsApiModule } from '@opsplane/findings';
 import { IncidentsApiModule } from '@opsplane/incidents';
 import { IntegrationsApiModule } from '@opsplane/integrations';
 import { ReleasesApiModule } from '@opsplane/releases';
+import { SecurityApiModule } from '@opsplane/security';
 import { MIGRATIONS } from '../../migrations';
 
 /** The API process: every feature's REST + GraphQL surface, plus its jobs (one process is a whole install). */
@@ -22,6 +23,7 @@ export class ApiModule {
         ReleasesApiModule,
         FindingsApiModule,
         IncidentsApiModule,
+        SecurityApiModule,
         ComplianceApiModule,
       ],
     };

@@ -6,6 +6,7 @@ import { FindingsModule } from '@opsplane/findings';
 import { IncidentsModule } from '@opsplane/incidents';
 import { IntegrationsModule } from '@opsplane/integrations';
 import { ReleasesModule } from '@opsplane/releases';
+import { SecurityModule } from '@opsplane/security';
 import { MIGRATIONS } from '../../migrations';
 
 /**
@@ -24,6 +25,7 @@ export class WorkerModule {
         ReleasesModule,
         FindingsModule,
         IncidentsModule,
+        SecurityModule,
         ComplianceModule,
       ],
     };

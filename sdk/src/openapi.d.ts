@@ -1307,6 +1307,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/advisories/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import OSV records: one, or an array of them
+         * @description Each record is checked against the OSV schema; one that fails is skipped and named in `rejected`, the rest are imported. A record replaces the stored one only if its `modified` is newer; a withdrawn one is removed. Importing the same records again changes nothing. Recorded as `advisories.imported`.
+         */
+        post: operations["importAdvisories"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advisories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List advisories, newest change first
+         * @description e.g. `ecosystem=npm&package=lodash`, or `id=CVE-2021-23337` (an OSV id or an alias).
+         */
+        get: operations["listAdvisories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advisories/{idOrAlias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an advisory with its OSV record */
+        get: operations["getAdvisory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/compliance/controls": {
         parameters: {
             query?: never;
@@ -3723,6 +3780,89 @@ export interface components {
         /** @description The alerts of one incident, oldest first. */
         AlertList: {
             items: components["schemas"]["Alert"][];
+        };
+        /** @description A record the import skipped, and why. */
+        AdvisoryRejection: {
+            /** @description Its position in the import (0 for a single record). */
+            index: number;
+            /** @description Its `id`, when it has a string one. */
+            osvId: string | null;
+            /** @description The first failing rule of the OSV schema: a JSON pointer and what fails. */
+            reason: string;
+        };
+        /** @description What an import did, record by record counted. */
+        AdvisoryImport: {
+            received: number;
+            /** @description New to the database. */
+            added: number;
+            /** @description Replaced by a newer `modified`. */
+            updated: number;
+            /** @description Already there with this `modified` or a newer one. */
+            unchanged: number;
+            /** @description Withdrawn records: removed from the database (OSV: ignore them). */
+            withdrawn: number;
+            /** @description Records that fail the OSV schema, skipped; the rest are imported. */
+            rejected: components["schemas"]["AdvisoryRejection"][];
+        };
+        /** @description A package an advisory names, as OSV names it. */
+        AdvisoryPackage: {
+            /** @description OSV ecosystem, e.g. `npm`, `PyPI`, `Maven`, `Go`. */
+            ecosystem: string;
+            /** @description As OSV names it in that ecosystem (`@scope/name`, `group:artifact`, …). */
+            name: string;
+        };
+        /** @description An OSV record in the advisory database, as last imported. */
+        Advisory: {
+            /** Format: uuid */
+            id: string;
+            /** @description The OSV id, e.g. `GHSA-c2qf-rxjj-qqgw`. */
+            osvId: string;
+            /** @description Other ids of the same vulnerability (CVE, GHSA, …). */
+            aliases: string[];
+            summary: string | null;
+            /** @description From its CVSS vector (v4 over v3), else the database’s own rating, else medium. */
+            severity: components["schemas"]["FindingSeverity"];
+            /**
+             * Format: date-time
+             * @description The record’s `modified`: an import replaces it only with a newer one.
+             */
+            modified: string;
+            /** Format: date-time */
+            published: string | null;
+            packages: components["schemas"]["AdvisoryPackage"][];
+            /** Format: date-time */
+            importedAt: string;
+        };
+        AdvisoryPage: {
+            items: components["schemas"]["Advisory"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description An advisory with its OSV record, as imported. */
+        AdvisoryDetail: {
+            /** Format: uuid */
+            id: string;
+            /** @description The OSV id, e.g. `GHSA-c2qf-rxjj-qqgw`. */
+            osvId: string;
+            /** @description Other ids of the same vulnerability (CVE, GHSA, …). */
+            aliases: string[];
+            summary: string | null;
+            /** @description From its CVSS vector (v4 over v3), else the database’s own rating, else medium. */
+            severity: components["schemas"]["FindingSeverity"];
+            /**
+             * Format: date-time
+             * @description The record’s `modified`: an import replaces it only with a newer one.
+             */
+            modified: string;
+            /** Format: date-time */
+            published: string | null;
+            packages: components["schemas"]["AdvisoryPackage"][];
+            /** Format: date-time */
+            importedAt: string;
+            /** @description The OSV record (https://ossf.github.io/osv-schema/). Objects and arrays nest at most 16 levels deep. */
+            record: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @description The severity of the finding a failure opens.
@@ -12484,6 +12624,220 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AlertList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    importAdvisories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An OSV record (https://ossf.github.io/osv-schema/) or an array of them. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never> | Record<string, never>[];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvisoryImport"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAdvisories: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                /** @description Only records naming this OSV ecosystem. */
+                ecosystem?: string;
+                /** @description Only records naming this package (with `ecosystem`, in it). */
+                package?: string;
+                /** @description Only the record with this id or alias. */
+                id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvisoryPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getAdvisory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The OSV id (e.g. `GHSA-c2qf-rxjj-qqgw`) or an alias of it (e.g. `CVE-2022-25883`). */
+                idOrAlias: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvisoryDetail"];
                 };
             };
             /** @description Invalid input; `errors` names each failing field. */

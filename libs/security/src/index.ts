@@ -1,9 +1,14 @@
 /**
  * libs/security (layer 4): software bills of materials, advisories and what they affect, endpoint
- * scans and the security gate. So far its pure parts, without Nest or a database: reading SBOMs
- * into components (`sbom/`), matching package versions against OSV records (`advisories/`), and
- * matching an SBOM's components against many records (`vulnerabilities/`).
+ * scans and the security gate. So far: the advisory database (`advisories/`, imported by API), and
+ * pure parts without Nest or a database: reading SBOMs into components (`sbom/`), matching package
+ * versions against OSV records (`advisories/osv-match.ts`), and matching an SBOM's components
+ * against many records (`vulnerabilities/`).
  */
+export { SecurityModule } from './security.module';
+export { SecurityApiModule } from './security-api.module';
+export { AdvisoriesService } from './advisories/advisories.service';
+export { SecurityErrors } from './security.errors';
 export type { PackageVersion } from './packages';
 export * from './sbom';
 export { matchAdvisory, type MatchEvidence, type MatchResult } from './advisories/osv-match';

@@ -363,7 +363,16 @@ describe('the OpenAPI document says what the server takes', () => {
   it('closes every request body schema: members the server would refuse are forbidden in the document', async () => {
     const bodies = operations().filter(({ operation }) => operation.requestBody);
     expect(bodies.length).toBeGreaterThan(20);
-    for (const { operation } of bodies) {
+    // Documents in another standard's format (OSV records), which the handler checks against that
+    // standard's schema one by one: the document says which shape of JSON is taken.
+    const foreign = bodies.filter(
+      ({ operation }) =>
+        !(operation.requestBody!.content['application/json'].schema as { $ref?: string }).$ref,
+    );
+    expect(foreign.map(({ operation }) => (operation as { operationId?: string }).operationId)).toEqual([
+      'importAdvisories',
+    ]);
+    for (const { operation } of bodies.filter((body) => !foreign.includes(body))) {
       const ref = (operation.requestBody!.content['application/json'].schema as { $ref: string }).$ref;
       const schema = document.components.schemas[ref.split('/').pop()!];
       expect({ ref, additionalProperties: schema.additionalProperties }).toEqual({

@@ -7,7 +7,14 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiExtraModels, ApiHeader, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOperation,
+  ApiResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { CONCURRENCY_FIELDS } from '../database/versioning';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
@@ -31,6 +38,12 @@ export interface OperationOptions {
    * sets the content-type; the body is sent as the handler returns it.
    */
   produces?: { contentType: string; schema?: Record<string, unknown> };
+  /**
+   * A request body that is not one of our input classes (a document in another standard's format,
+   * checked by the handler against that standard's schema): its JSON schema for OpenAPI. The
+   * handler takes it as `@Body() body: unknown` and validates it itself.
+   */
+  accepts?: { schema: Record<string, unknown>; description?: string };
 }
 
 const problemResponse = (status: number, description: string) =>
@@ -81,6 +94,15 @@ export function Operation(options: OperationOptions): MethodDecorator {
     }),
     ApiExtraModels(ProblemDetailsModel),
     HttpCode(status),
+    ...(options.accepts
+      ? [
+          ApiBody({
+            required: true,
+            description: options.accepts.description,
+            schema: options.accepts.schema,
+          }),
+        ]
+      : []),
     ...(options.response && responseSchema
       ? [
           ApiResponse({ status, type: options.response, description: 'Success.', headers }),

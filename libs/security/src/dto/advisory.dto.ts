@@ -1,0 +1,103 @@
+import { Args, Model, PageArgs, PageOf, Prop } from '@opsplane/core';
+import { FINDING_SEVERITIES, FindingSeverity } from '@opsplane/findings';
+
+@Model('AdvisoryPackage', 'A package an advisory names, as OSV names it.')
+export class AdvisoryPackageModel {
+  @Prop.string({ description: 'OSV ecosystem, e.g. `npm`, `PyPI`, `Maven`, `Go`.' })
+  ecosystem: string;
+
+  @Prop.string({ description: 'As OSV names it in that ecosystem (`@scope/name`, `group:artifact`, …).' })
+  name: string;
+}
+
+@Model('Advisory', 'An OSV record in the advisory database, as last imported.')
+export class AdvisoryModel {
+  @Prop.uuid()
+  id: string;
+
+  @Prop.string({ description: 'The OSV id, e.g. `GHSA-c2qf-rxjj-qqgw`.' })
+  osvId: string;
+
+  @Prop.string({ isArray: true, description: 'Other ids of the same vulnerability (CVE, GHSA, …).' })
+  aliases: string[];
+
+  @Prop.string({ nullable: true })
+  summary: string | null;
+
+  @Prop.enum(FINDING_SEVERITIES, 'FindingSeverity', {
+    description: 'From its CVSS vector (v4 over v3), else the database’s own rating, else medium.',
+  })
+  severity: FindingSeverity;
+
+  @Prop.date({ description: 'The record’s `modified`: an import replaces it only with a newer one.' })
+  modified: Date;
+
+  @Prop.date({ nullable: true })
+  published: Date | null;
+
+  @Prop.nested(() => AdvisoryPackageModel, { isArray: true })
+  packages: AdvisoryPackageModel[];
+
+  @Prop.date()
+  importedAt: Date;
+}
+
+@Model('AdvisoryDetail', 'An advisory with its OSV record, as imported.')
+export class AdvisoryDetailModel extends AdvisoryModel {
+  @Prop.json({ description: 'The OSV record (https://ossf.github.io/osv-schema/).' })
+  record: Record<string, unknown>;
+}
+
+export const AdvisoryPage = PageOf(AdvisoryModel, 'AdvisoryPage');
+
+@Args()
+export class ListAdvisoriesArgs extends PageArgs {
+  @Prop.string({ optional: true, maxLength: 100, description: 'Only records naming this OSV ecosystem.' })
+  ecosystem?: string;
+
+  @Prop.string({
+    optional: true,
+    maxLength: 300,
+    description: 'Only records naming this package (with `ecosystem`, in it).',
+  })
+  package?: string;
+
+  @Prop.string({ optional: true, maxLength: 200, description: 'Only the record with this id or alias.' })
+  id?: string;
+}
+
+@Model('AdvisoryRejection', 'A record the import skipped, and why.')
+export class AdvisoryRejectionModel {
+  @Prop.int({ min: 0, description: 'Its position in the import (0 for a single record).' })
+  index: number;
+
+  @Prop.string({ nullable: true, description: 'Its `id`, when it has a string one.' })
+  osvId: string | null;
+
+  @Prop.string({ description: 'The first failing rule of the OSV schema: a JSON pointer and what fails.' })
+  reason: string;
+}
+
+@Model('AdvisoryImport', 'What an import did, record by record counted.')
+export class AdvisoryImportModel {
+  @Prop.int({ min: 0 })
+  received: number;
+
+  @Prop.int({ min: 0, description: 'New to the database.' })
+  added: number;
+
+  @Prop.int({ min: 0, description: 'Replaced by a newer `modified`.' })
+  updated: number;
+
+  @Prop.int({ min: 0, description: 'Already there with this `modified` or a newer one.' })
+  unchanged: number;
+
+  @Prop.int({ min: 0, description: 'Withdrawn records: removed from the database (OSV: ignore them).' })
+  withdrawn: number;
+
+  @Prop.nested(() => AdvisoryRejectionModel, {
+    isArray: true,
+    description: 'Records that fail the OSV schema, skipped; the rest are imported.',
+  })
+  rejected: AdvisoryRejectionModel[];
+}

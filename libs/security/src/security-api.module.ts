@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AdvisoriesController } from './advisories/advisories.controller';
+import { AdvisoriesResolver } from './advisories/advisories.resolver';
+import { SecurityModule } from './security.module';
+
+/** REST and GraphQL for security; the API process imports this, the worker only SecurityModule. */
+@Module({
+  imports: [SecurityModule],
+  controllers: [AdvisoriesController],
+  providers: [AdvisoriesResolver],
+})
+export class SecurityApiModule {}

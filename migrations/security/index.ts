@@ -1,0 +1,5 @@
+import { MigrationClass } from '../combine';
+import { CreateAdvisories1764233100000 } from './1764233100000-CreateAdvisories';
+
+/** libs/security's migrations, oldest first. Add new ones at the end; never edit one that has shipped. */
+export const SECURITY_MIGRATIONS: MigrationClass[] = [CreateAdvisories1764233100000];
