@@ -403,6 +403,40 @@ describe('bad input', () => {
       expectProblem(response, 415, 'request.unsupported_media_type');
     });
 
+    it('refuses a lone UTF-16 surrogate escape (not Unicode, and PostgreSQL cannot store it), REST and GraphQL', async () => {
+      const slug = unique('bad');
+      const lone = `{"slug":"${slug}","name":"x\\ud800","ownerTeam":"qa"}`;
+      expectProblem(
+        await admin().post('/v1/services').set('content-type', 'application/json').send(lone),
+        400,
+        'request.invalid_encoding',
+        ['body'],
+      );
+      expect(await listed('services', slug)).toEqual([]);
+      // In variables, and written inside the GraphQL document itself.
+      const variables = `{"query":"mutation($name: String!) { createService(input: {slug: \\"${slug}\\", name: $name, ownerTeam: \\"qa\\"}) { id } }","variables":{"name":"\\udc00"}}`;
+      expectProblem(
+        await admin().post('/graphql').set('content-type', 'application/json').send(variables),
+        400,
+        'request.invalid_encoding',
+      );
+      // graphql-js refuses the escape in a document itself.
+      expectGraphQLRefusal(
+        await gql(
+          `mutation { createService(input: {slug: "${slug}", name: "x\\ud800", ownerTeam: "qa"}) { id } }`,
+        ),
+        'GRAPHQL_PARSE_FAILED',
+        ['Invalid Unicode escape sequence'],
+      );
+      expect(await listed('services', slug)).toEqual([]);
+      // A pair is an ordinary character.
+      await admin()
+        .post('/v1/services')
+        .set('content-type', 'application/json')
+        .send(`{"slug":"${slug}","name":"x\\ud83d\\ude00","ownerTeam":"qa"}`)
+        .expect(201);
+    });
+
     it('GraphQL: malformed JSON, a non-JSON body and an unparsable document are 4xx, never 500', async () => {
       expectProblem(
         await admin().post('/graphql').set('content-type', 'application/json').send('{"query": '),

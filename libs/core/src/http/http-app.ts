@@ -10,7 +10,13 @@ import { sendProblem } from '../errors/problem-details.filter';
 import { toProblemDetails } from '../errors/problem-details';
 import { AppError, CommonErrors } from '../errors/app-error';
 import { capConnectionsPerAddress, frameworkErrorFor, onClientError, RouteMethods } from './framework-edges';
-import { assertUtf8, assertUtf8Charset, findJsonLimitBreach, jsonLimitError } from './json-body';
+import {
+  assertNoLoneSurrogate,
+  assertUtf8,
+  assertUtf8Charset,
+  findJsonLimitBreach,
+  jsonLimitError,
+} from './json-body';
 import { newRequestId } from './request-id';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -93,7 +99,15 @@ export async function createHttpApp(
       const text = body.toString('utf8');
       const breach = findJsonLimitBreach(text, jsonLimits);
       if (breach) throw jsonLimitError(breach, jsonLimits);
-      void parseJson(request as FastifyRequest, text, done);
+      void parseJson(request as FastifyRequest, text, (error: Error | null, parsed?: unknown) => {
+        if (error) return done(error);
+        try {
+          assertNoLoneSurrogate(text, parsed);
+        } catch (refused) {
+          return done(refused as Error);
+        }
+        done(null, parsed);
+      });
     });
     capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp);
   }

@@ -1,4 +1,4 @@
-import { assertUtf8Charset, findJsonLimitBreach, JsonLimits } from './json-body';
+import { assertNoLoneSurrogate, assertUtf8Charset, findJsonLimitBreach, JsonLimits } from './json-body';
 
 const limits: JsonLimits = { maxDepth: 3, maxKeys: 2, maxStringLength: 5 };
 const breach = (text: string) => findJsonLimitBreach(text, limits);
@@ -36,6 +36,24 @@ describe('findJsonLimitBreach', () => {
   it('leaves text it cannot follow to the parser', () => {
     expect(breach('{"a":"unterminated')).toBeUndefined();
     expect(breach('}}}]]')).toBeUndefined();
+  });
+});
+
+describe('assertNoLoneSurrogate', () => {
+  const check = (text: string) => () => assertNoLoneSurrogate(text, JSON.parse(text));
+
+  it('refuses a surrogate escape without its pair, in a value or a key, however deep', () => {
+    expect(check('{"a":"x\\ud800"}')).toThrow(/unpaired UTF-16 surrogate/);
+    expect(check('{"a":"\\udc00x"}')).toThrow(/unpaired/);
+    expect(check('[1,{"b":["\\uDBFF"]}]')).toThrow(/unpaired/);
+    expect(check('{"k\\ud83d":1}')).toThrow(/unpaired/);
+  });
+
+  it('takes a pair written as escapes, an emoji sent as UTF-8, and an escaped backslash before "ud800"', () => {
+    expect(check('{"a":"\\ud83d\\ude00"}')).not.toThrow();
+    expect(check('{"a":"😀"}')).not.toThrow();
+    expect(check('{"a":"\\\\ud800"}')).not.toThrow();
+    expect(check('{"a":"plain"}')).not.toThrow();
   });
 });
 

@@ -94,6 +94,42 @@ export function assertUtf8(body: Buffer): void {
     });
 }
 
+/** A surrogate code unit without its pair: not Unicode text. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * UTF-8 bytes cannot carry a surrogate, but a JSON escape can (`"\ud800"`), and PostgreSQL refuses
+ * such a string in jsonb: every body that reached an audited write or a jsonb column failed there,
+ * a 500. Refused here instead. Only a text with a surrogate escape in it is walked (the regex over
+ * the text finds none in almost every body), and the walk has no recursion: the limits scan has
+ * bounded the depth, not the stack a recursive walk would need.
+ */
+export function assertNoLoneSurrogate(text: string, parsed: unknown): void {
+  if (!/\\u[dD][89a-fA-F]/.test(text)) return;
+  const pending: unknown[] = [parsed];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) throw loneSurrogateError();
+    } else if (Array.isArray(value)) {
+      for (const element of value) pending.push(element);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, member] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) throw loneSurrogateError();
+        pending.push(member);
+      }
+    }
+  }
+}
+
+function loneSurrogateError(): AppError {
+  return new AppError(
+    CommonErrors.invalidEncoding,
+    'The request body has a string with an unpaired UTF-16 surrogate escape (such as \\ud800 alone): not Unicode text.',
+    { errors: [{ path: 'body', message: 'must be Unicode text: a surrogate escape needs its pair' }] },
+  );
+}
+
 /** JSON is UTF-8 (RFC 8259 §8.1); a body declared in another charset would be misread. */
 export function assertUtf8Charset(contentType: string | undefined): void {
   const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
