@@ -21,10 +21,10 @@ import {
   AdvisoryRejectionModel,
   ListAdvisoriesArgs,
 } from '../dto/advisory.dto';
-import { pep503 } from '../sbom/purl';
 import { SecurityErrors } from '../security.errors';
 import { AdvisoryEntity, AdvisoryPackageEntity } from './advisory.entity';
 import type { OsvRecord } from './osv-record';
+import { comparablePackageName } from './osv-match';
 import { osvSchemaErrors } from './osv-schema';
 import { assessSeverity } from './severity';
 
@@ -163,7 +163,7 @@ export class AdvisoriesService {
       if (args.package) conditions.push('p.name = :package');
       query.andWhere(`EXISTS (SELECT 1 FROM advisory_packages AS p WHERE ${conditions.join(' AND ')})`, {
         ecosystem: args.ecosystem,
-        package: args.ecosystem === 'PyPI' && args.package ? pep503(args.package) : args.package,
+        package: args.package && comparablePackageName(args.ecosystem ?? '', args.package),
       });
     }
     if (args.id) query.andWhere('(advisory.osvId = :id OR :id = ANY(advisory.aliases))', { id: args.id });
@@ -226,7 +226,7 @@ function packagesOf(record: OsvRecord): { ecosystem: string; name: string }[] {
   for (const affected of record.affected ?? []) {
     if (!affected.package) continue;
     const { ecosystem } = affected.package;
-    const name = ecosystem === 'PyPI' ? pep503(affected.package.name) : affected.package.name;
+    const name = comparablePackageName(ecosystem, affected.package.name);
     seen.set(`${ecosystem}\u0000${name}`, { ecosystem, name });
   }
   return [...seen.values()];

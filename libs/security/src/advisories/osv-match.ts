@@ -182,10 +182,14 @@ type RangeOutcome =
 
 function namesPackage(affectedPackage: { ecosystem: string; name: string }, pkg: PackageVersion): boolean {
   if (pkg.ecosystem === null || affectedPackage.ecosystem !== pkg.ecosystem) return false;
-  return comparableName(pkg.ecosystem, affectedPackage.name) === comparableName(pkg.ecosystem, pkg.name);
+  return (
+    comparablePackageName(pkg.ecosystem, affectedPackage.name) ===
+    comparablePackageName(pkg.ecosystem, pkg.name)
+  );
 }
 
-function comparableName(ecosystem: string, name: string): string {
+/** A package name as matching compares it: PyPI's PEP 503-normalised, every other as written. */
+export function comparablePackageName(ecosystem: string, name: string): string {
   return ecosystem === 'PyPI' ? pep503(name) : name;
 }
 

@@ -1,7 +1,6 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import osvSchema from '../schemas/osv-schema.validation.schema.json';
-import type { OsvRecord } from './osv-record';
 
 /** One failing rule of the OSV schema: where (a JSON pointer into the record) and what. */
 export interface OsvSchemaError {
@@ -20,10 +19,6 @@ export function osvSchemaErrors(record: unknown): OsvSchemaError[] {
   compiled ??= compile();
   if (compiled(record)) return [];
   return (compiled.errors ?? []).slice(0, 5).map(toError);
-}
-
-export function isOsvRecord(record: unknown): record is OsvRecord {
-  return osvSchemaErrors(record).length === 0;
 }
 
 function compile(): ValidateFunction {

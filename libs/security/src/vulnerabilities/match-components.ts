@@ -1,10 +1,14 @@
 import type { FindingSeverity } from '@opsplane/findings';
-import { matchAdvisory, type MatchEvidence, type UnsupportedReason } from '../advisories/osv-match';
+import {
+  comparablePackageName,
+  matchAdvisory,
+  type MatchEvidence,
+  type UnsupportedReason,
+} from '../advisories/osv-match';
 import type { OsvRecord } from '../advisories/osv-record';
 import { assessSeverity, type SeverityAssessment } from '../advisories/severity';
 import { ecosystemComparator } from '../advisories/versions';
 import type { PackageVersion } from '../packages';
-import { pep503 } from '../sbom/purl';
 
 /**
  * One vulnerability of one component: every advisory record known for it (a GHSA and the CVE it
@@ -111,8 +115,7 @@ export function matchComponents<C>(
 
 /** The key a record's package and a component share; PyPI names compare PEP 503-normalised. */
 function packageKey(pkg: { ecosystem: string | null; name: string }): string {
-  const name = pkg.ecosystem === 'PyPI' ? pep503(pkg.name) : pkg.name;
-  return `${pkg.ecosystem}\u0000${name}`;
+  return `${pkg.ecosystem}\u0000${comparablePackageName(pkg.ecosystem ?? '', pkg.name)}`;
 }
 
 /**
