@@ -88,6 +88,7 @@ describe('MIGRATIONS', () => {
       'AddAuditChainCheckpoints1764232900000',
       'KeepResultsOnIntervals1764233000000',
       'CreateAdvisories1764233100000',
+      'CreateSboms1764233200000',
     ]);
   });
 });

@@ -1364,6 +1364,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/releases/{releaseId}/sbom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SBOM attached to a release: what was read, and what its latest scan found */
+        get: operations["getSbom"];
+        /**
+         * Attach an SBOM to a release (replacing the one it has)
+         * @description CycloneDX JSON 1.2–1.7 or SPDX 2.3 JSON, told apart by content and checked against that version’s official JSON schema: a document that fails is refused (400 `sbom.invalid`, `errors` naming the failing rules and their paths) and nothing is stored. The same SBOM again (same canonical JSON) changes nothing; another replaces it (`sbom.replaced`). Either way a new SBOM is scanned for vulnerabilities at once (a job: see `lastScan`). Up to SECURITY_SBOM_MAX_BYTES (16 MiB by default), this route’s own body limit.
+         */
+        put: operations["attachSbom"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/releases/{releaseId}/sbom/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The SBOM document as it was uploaded, with its content type */
+        get: operations["getSbomDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/releases/{releaseId}/sbom/components": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The components of a release’s SBOM, in document order
+         * @description e.g. `package=lodash&ecosystem=npm`, or `matching=no_ecosystem` for what cannot be matched.
+         */
+        get: operations["listSbomComponents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/compliance/controls": {
         parameters: {
             query?: never;
@@ -3864,6 +3922,103 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** @description What the SBOM says it describes. */
+        SbomSubjectComponent: {
+            name: string;
+            version: string | null;
+            purl: string | null;
+        };
+        /** @description Something in the SBOM that could not be read; the rest was. */
+        SbomProblem: {
+            /** @description JSON pointer into the document. */
+            path: string;
+            /** @description `invalid_purl` or `subject_not_in_graph`. */
+            code: string;
+            message: string;
+        };
+        /** @description An advisory naming a component whose version could not be compared. */
+        SbomUnevaluated: {
+            /** Format: uuid */
+            componentId: string;
+            advisoryId: string;
+            reason: string;
+        };
+        /** @description What the latest vulnerability scan of the release found. */
+        SbomScanSummary: {
+            /** Format: date-time */
+            scannedAt: string;
+            /** @description `sbom_upload`, `advisories_changed`, `schedule` or `manual`. */
+            trigger: string;
+            /** @description Components matched against advisories. */
+            evaluated: number;
+            /** @description Components that could not be: no ecosystem, or one without a version order. */
+            unsupported: number;
+            /** @description Vulnerabilities found (one per component and alias group). */
+            vulnerabilities: number;
+            opened: number;
+            reopened: number;
+            resolved: number;
+            /** @description The first 50. */
+            unevaluated: components["schemas"]["SbomUnevaluated"][];
+        };
+        /** @description The SBOM attached to a release. */
+        Sbom: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            releaseId: string;
+            /** @description `cyclonedx` or `spdx`. */
+            format: string;
+            /** @description e.g. `1.6` (CycloneDX) or `2.3` (SPDX). */
+            specVersion: string;
+            /** @description SHA-256 (hex) of the document’s canonical JSON: the same SBOM re-serialised has the same hash, and uploading it again changes nothing. */
+            sha256: string;
+            subject: components["schemas"]["SbomSubjectComponent"] | null;
+            /** @description Whether it states a dependency graph (then components say direct or transitive). */
+            hasDependencyGraph: boolean;
+            componentCount: number;
+            problems: components["schemas"]["SbomProblem"][];
+            /** @description The content type it was uploaded as. */
+            mediaType: string;
+            uploadedBy: string;
+            /** Format: date-time */
+            uploadedAt: string;
+            /** @description Null until the first scan (queued by the upload) has run. */
+            lastScan: components["schemas"]["SbomScanSummary"] | null;
+        };
+        /** @enum {string} */
+        ComponentMatching: "evaluated" | "no_ecosystem" | "no_version_order" | "no_version";
+        /** @description A component of a release’s SBOM. */
+        SbomComponent: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            releaseId: string;
+            /** @description CycloneDX `bom-ref` or SPDX `SPDXID`. */
+            ref: string | null;
+            name: string;
+            /** @description CycloneDX `group` (npm scope, Maven groupId). */
+            group: string | null;
+            version: string | null;
+            /** @description Canonical purl, without `#subpath`. */
+            purl: string | null;
+            /** @description OSV ecosystem (`npm`, `PyPI`, `Maven`, `Go`, …). */
+            ecosystem: string | null;
+            /** @description The name as OSV spells it: `@scope/name`, `group:artifact`, PEP 503 for PyPI. */
+            packageName: string;
+            licenses: string[];
+            /** @description CycloneDX `scope`. */
+            scope: string | null;
+            /** @description `direct` or `transitive`, where the SBOM’s dependency graph says; null when it does not. */
+            dependency: string | null;
+            /** @description `evaluated`: matched against advisories; `no_ecosystem` (no purl, or one OSV has no ecosystem for), `no_version_order` (an ecosystem whose versions this server cannot compare: only SEMVER ranges apply) and `no_version` are reported, never silently skipped. */
+            matching: components["schemas"]["ComponentMatching"];
+        };
+        SbomComponentPage: {
+            items: components["schemas"]["SbomComponent"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
         /**
          * @description The severity of the finding a failure opens.
          * @enum {string}
@@ -4519,7 +4674,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5431,7 +5586,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5717,7 +5872,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -5967,7 +6122,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6253,7 +6408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6488,7 +6643,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6750,7 +6905,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -6853,7 +7008,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7234,7 +7389,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7503,7 +7658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7673,7 +7828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7785,7 +7940,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -7906,7 +8061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8152,7 +8307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8498,7 +8653,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8666,7 +8821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -8937,7 +9092,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9120,7 +9275,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9302,7 +9457,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9402,7 +9557,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -9794,7 +9949,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10038,7 +10193,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10418,7 +10573,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10599,7 +10754,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10753,7 +10908,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -10998,7 +11153,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11110,7 +11265,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11283,7 +11438,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11450,7 +11605,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11767,7 +11922,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -11888,7 +12043,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12000,7 +12155,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12144,7 +12299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12325,7 +12480,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12732,7 +12887,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -12838,6 +12993,311 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdvisoryDetail"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getSbom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sbom"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    attachSbom: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        /** @description A CycloneDX (1.2–1.7) or SPDX 2.3 JSON document. */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/vnd.cyclonedx+json": Record<string, never>;
+                "application/spdx+json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Sbom"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getSbomDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                    "application/vnd.cyclonedx+json": Record<string, never>;
+                    "application/spdx+json": Record<string, never>;
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listSbomComponents: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                /** @description Only components of this package (as OSV names it; PyPI names compared PEP 503-normalised). */
+                package?: string;
+                /** @description Only components of this OSV ecosystem. */
+                ecosystem?: string;
+                matching?: components["schemas"]["ComponentMatching"];
+            };
+            header?: never;
+            path: {
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SbomComponentPage"];
                 };
             };
             /** @description Invalid input; `errors` names each failing field. */
@@ -13026,7 +13486,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -13209,7 +13669,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -13504,7 +13964,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -13694,7 +14154,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -13837,7 +14297,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Body is not JSON (or not UTF-8). */
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
             415: {
                 headers: {
                     [name: string]: unknown;

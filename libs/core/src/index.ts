@@ -72,6 +72,7 @@ export {
   isInInstantRange,
 } from './schema/fields';
 export { Operation, ApiIfMatch, IfMatchVersion } from './http/rest.decorators';
+export type { DocumentBodyOptions, ProviderLookup } from './http/document-body';
 export { etagOf } from './http/etag.interceptor';
 export { Idempotent } from './http/idempotency.interceptor';
 export { IdParam, nullableUuidArg, uuidParam } from './http/params';

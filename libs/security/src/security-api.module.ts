@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AdvisoriesController } from './advisories/advisories.controller';
 import { AdvisoriesResolver } from './advisories/advisories.resolver';
+import { SbomsController } from './sboms/sboms.controller';
+import { SbomsResolver } from './sboms/sboms.resolver';
 import { SecurityModule } from './security.module';
 
 /** REST and GraphQL for security; the API process imports this, the worker only SecurityModule. */
 @Module({
   imports: [SecurityModule],
-  controllers: [AdvisoriesController],
-  providers: [AdvisoriesResolver],
+  controllers: [AdvisoriesController, SbomsController],
+  providers: [AdvisoriesResolver, SbomsResolver],
 })
 export class SecurityApiModule {}

@@ -1,12 +1,22 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FindingsModule } from '@opsplane/findings';
+import { ReleasesModule } from '@opsplane/releases';
 import { AdvisoriesService } from './advisories/advisories.service';
 import { AdvisoryEntity, AdvisoryPackageEntity } from './advisories/advisory.entity';
+import { SbomComponentEntity, SbomEntity } from './sboms/sbom.entity';
+import { SbomsService } from './sboms/sboms.service';
+import { VulnerabilityScanJobs } from './vulnerabilities/vulnerability-scan.jobs';
+import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans.service';
 
-/** Security: the advisory database so far. The API is in SecurityApiModule. */
+/** Security: the advisory database, releases' SBOMs and their vulnerability scans. The API is in SecurityApiModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AdvisoryEntity, AdvisoryPackageEntity])],
-  providers: [AdvisoriesService],
-  exports: [AdvisoriesService],
+  imports: [
+    TypeOrmModule.forFeature([AdvisoryEntity, AdvisoryPackageEntity, SbomEntity, SbomComponentEntity]),
+    ReleasesModule,
+    FindingsModule,
+  ],
+  providers: [AdvisoriesService, SbomsService, VulnerabilityScansService, VulnerabilityScanJobs],
+  exports: [AdvisoriesService, SbomsService, VulnerabilityScansService],
 })
 export class SecurityModule {}

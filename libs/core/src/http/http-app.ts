@@ -18,6 +18,7 @@ import {
   jsonLimitError,
 } from './json-body';
 import { newRequestId } from './request-id';
+import { DOCUMENT_MEDIA_TYPES, documentBodyOf, parseDocumentBody, takesDocument } from './document-body';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
@@ -94,6 +95,8 @@ export async function createHttpApp(
       // DELETE and friends have no body to give; a client sending the content type anyway (as
       // curl scripts do) sends nothing wrong.
       if (body.length === 0 && BODYLESS_METHODS.has(request.method)) return done(null, undefined);
+      // A document route reads its format itself (see document-body.ts).
+      if (takesDocument(request as FastifyRequest)) return done(null, body);
       assertUtf8Charset(request.headers['content-type']);
       assertUtf8(body);
       const text = body.toString('utf8');
@@ -109,11 +112,24 @@ export async function createHttpApp(
         done(null, parsed);
       });
     });
+    for (const mediaType of DOCUMENT_MEDIA_TYPES)
+      fastify.addContentTypeParser(mediaType, { parseAs: 'buffer' }, (request, body, done) => {
+        try {
+          done(null, parseDocumentBody(request, body as Buffer));
+        } catch (refused) {
+          done(refused as Error, undefined);
+        }
+      });
     capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp);
   }
 
   const routes = new RouteMethods();
-  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.addHook('onRoute', (route) => {
+    routes.add(route.method, route.url);
+    // A document route's own body limit, from config (see document-body.ts).
+    const limitBytes = documentBodyOf(route.config)?.limitBytes;
+    if (limitBytes) route.bodyLimit = limitBytes((type) => app.get(type, { strict: false }));
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     // Only requests no route matched pay for this.

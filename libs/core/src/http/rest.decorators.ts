@@ -9,6 +9,7 @@ import {
 import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBody,
+  ApiConsumes,
   ApiExtraModels,
   ApiHeader,
   ApiOperation,
@@ -20,6 +21,7 @@ import { AppError, CommonErrors } from '../errors/app-error';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
 import { ProblemDetailsModel } from '../errors/problem-details.model';
 import { EtagInterceptor } from './etag.interceptor';
+import { DocumentBodyOptions, documentBodyConfig } from './document-body';
 import { jsonSchemaOf } from '../schema/fields';
 
 export interface OperationOptions {
@@ -34,16 +36,17 @@ export interface OperationOptions {
   problems?: number[];
   /**
    * A success body that is not one of our models (a CSV, an HTML page, a document in another
-   * standard's format): its media type and schema (a string by default) for OpenAPI. The handler
+   * standard's format): its media type (or the types it may be) and schema (a string by default) for OpenAPI. The handler
    * sets the content-type; the body is sent as the handler returns it.
    */
-  produces?: { contentType: string; schema?: Record<string, unknown> };
+  produces?: { contentType: string | string[]; schema?: Record<string, unknown> };
   /**
    * A request body that is not one of our input classes (a document in another standard's format,
    * checked by the handler against that standard's schema): its JSON schema for OpenAPI. The
-   * handler takes it as `@Body() body: unknown` and validates it itself.
+   * handler takes it as `@Body() body: unknown` and validates it itself. With `document`, the
+   * handler gets the bytes as sent (a `Buffer`), in JSON or the media types named (document-body.ts).
    */
-  accepts?: { schema: Record<string, unknown>; description?: string };
+  accepts?: { schema: Record<string, unknown>; description?: string; document?: DocumentBodyOptions };
 }
 
 const problemResponse = (status: number, description: string) =>
@@ -61,7 +64,7 @@ export const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflicts with the current state (e.g. a slug already taken).',
   412: 'If-Match does not match the current version.',
   413: 'Body larger than the configured limit.',
-  415: 'Body is not JSON (or not UTF-8).',
+  415: 'Body is not JSON (or not UTF-8), or not a media type the operation takes.',
   422: 'Idempotency-Key reused with a different request.',
   500: 'Unexpected server error; quote requestId when reporting it.',
 };
@@ -103,6 +106,12 @@ export function Operation(options: OperationOptions): MethodDecorator {
           }),
         ]
       : []),
+    ...(options.accepts?.document
+      ? [
+          documentBodyConfig(options.accepts.document),
+          ApiConsumes('application/json', ...options.accepts.document.mediaTypes),
+        ]
+      : []),
     ...(options.response && responseSchema
       ? [
           ApiResponse({ status, type: options.response, description: 'Success.', headers }),
@@ -114,9 +123,11 @@ export function Operation(options: OperationOptions): MethodDecorator {
             ApiResponse({
               status,
               description: 'Success.',
-              content: {
-                [options.produces.contentType]: { schema: options.produces.schema ?? { type: 'string' } },
-              },
+              content: Object.fromEntries(
+                [options.produces.contentType]
+                  .flat()
+                  .map((type) => [type, { schema: options.produces!.schema ?? { type: 'string' } }]),
+              ),
             }),
           ]
         : [ApiResponse({ status, description: 'Success.' })]),

@@ -27,6 +27,7 @@ import type { OsvRecord } from './osv-record';
 import { comparablePackageName } from './osv-match';
 import { osvSchemaErrors } from './osv-schema';
 import { assessSeverity } from './severity';
+import { VulnerabilityScansService } from '../vulnerabilities/vulnerability-scans.service';
 
 /** Records written per statement: a batch of jsonb rows well under PostgreSQL's parameter limits. */
 const BATCH = 500;
@@ -42,6 +43,7 @@ export class AdvisoriesService {
     private readonly transactions: Transactions,
     private readonly changes: ChangeRecorder,
     private readonly clock: Clock,
+    private readonly scans: VulnerabilityScansService,
   ) {}
 
   /** Imports one record or an array of them (as a request body, or read from a file). */
@@ -73,11 +75,12 @@ export class AdvisoriesService {
     const live = [...valid.values()].filter((record) => !record.withdrawn);
     const withdrawn = [...valid.values()].filter((record) => record.withdrawn).map((record) => record.id);
 
+    const importedAt = this.clock.now();
     const outcome = await this.transactions.run(async (manager) => {
       let added = 0;
       let updated = 0;
       for (let start = 0; start < live.length; start += BATCH) {
-        const written = await this.upsert(manager, live.slice(start, start + BATCH));
+        const written = await this.upsert(manager, live.slice(start, start + BATCH), importedAt);
         added += written.filter((row) => row.added).length;
         updated += written.filter((row) => !row.added).length;
       }
@@ -95,13 +98,19 @@ export class AdvisoriesService {
         withdrawn: removed,
         rejected,
       };
-      if (added + updated + counts.withdrawn > 0)
+      if (added + updated + counts.withdrawn > 0) {
         await this.changes.record(manager, actor, {
           action: 'advisories.imported',
           targetType: 'advisory_import',
           targetId: newId(),
           after: { ...counts, rejected: rejected.length },
         });
+        // New advisories find old releases: those deployed now are scanned again.
+        await this.scans.queueRescanFor(manager, {
+          changedSince: added + updated > 0 ? importedAt : undefined,
+          withdrawn: counts.withdrawn > 0 ? withdrawn : [],
+        });
+      }
       return counts;
     });
     return outcome;
@@ -114,8 +123,8 @@ export class AdvisoriesService {
   private async upsert(
     manager: EntityManager,
     records: OsvRecord[],
+    now: Date,
   ): Promise<{ id: string; osvId: string; added: boolean }[]> {
-    const now = this.clock.now();
     const rows = records.map((record) => ({
       id: newId(),
       osv_id: record.id,

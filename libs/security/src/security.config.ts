@@ -1,0 +1,21 @@
+import { defineConfig } from '@opsplane/core';
+
+/** The security lib's settings (SECURITY_*), injectable by this class. */
+export class SecurityConfig {
+  /**
+   * The largest SBOM an upload takes, in bytes: this route's own body limit, above the API's
+   * (HTTP_BODY_LIMIT_BYTES), since an application's SBOM runs to megabytes. 16 MiB by default.
+   */
+  sbomMaxBytes: number;
+  /**
+   * When every release deployed anywhere is scanned again against the advisory database (daily
+   * by default). Uploads and advisory imports scan what they concern at once; this catches the rest.
+   */
+  vulnerabilityScanCron: string;
+}
+
+// Read by loadConfig with core's areas, once this file is loaded (index.ts exports the class).
+defineConfig(SecurityConfig, (read) => ({
+  sbomMaxBytes: read.int('SECURITY_SBOM_MAX_BYTES', 16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  vulnerabilityScanCron: read.string('SECURITY_VULNERABILITY_SCAN_CRON', '30 3 * * *'),
+}));
