@@ -1422,6 +1422,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/security/exposure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which releases running where contain a package, or are affected by an advisory
+         * @description Answered from what runs where now (each environment’s current release of each service), e.g. `package=lodash&ecosystem=npm`, `purl=pkg:npm/lodash@4.17.19`, or `advisory=CVE-2021-23337` (by the releases’ unresolved vulnerability findings, so as of their latest scans). Give package or purl, advisory, or both (releases that are both).
+         */
+        get: operations["listExposure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/compliance/controls": {
         parameters: {
             query?: never;
@@ -4016,6 +4036,69 @@ export interface components {
         };
         SbomComponentPage: {
             items: components["schemas"]["SbomComponent"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        /** @description Where it runs. */
+        ExposedEnvironment: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+            /** @description development | testing | staging | production | other */
+            tier: string;
+            isProtected: boolean;
+        };
+        /** @description Whose release it is. */
+        ExposedService: {
+            /** Format: uuid */
+            id: string;
+            slug: string;
+            name: string;
+        };
+        /** @description A component of the release that is the package asked about. */
+        ExposedComponent: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            group: string | null;
+            version: string | null;
+            purl: string | null;
+            dependency: string | null;
+        };
+        /** @description A vulnerability finding of the release for the advisory asked about. */
+        ExposedFinding: {
+            /** Format: uuid */
+            id: string;
+            /** @description The vulnerability’s primary id (its CVE when it has one). */
+            vulnerabilityId: string;
+            title: string;
+            severity: components["schemas"]["FindingSeverity"];
+            status: components["schemas"]["FindingStatus"];
+            /** @description The affected component’s purl. */
+            purl: string | null;
+        };
+        /** @description A release running in an environment now that contains the package or is affected by the advisory. */
+        Exposure: {
+            environment: components["schemas"]["ExposedEnvironment"];
+            service: components["schemas"]["ExposedService"];
+            /** Format: uuid */
+            releaseId: string;
+            releaseVersion: string;
+            /**
+             * Format: uuid
+             * @description The deployment that put it there.
+             */
+            deploymentId: string;
+            /** Format: date-time */
+            deployedAt: string;
+            /** @description With `package` or `purl`: the release’s components that are it. */
+            components: components["schemas"]["ExposedComponent"][];
+            /** @description With `advisory`: the release’s unresolved findings of it (open, triaged or accepted). */
+            findings: components["schemas"]["ExposedFinding"][];
+        };
+        ExposurePage: {
+            items: components["schemas"]["Exposure"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
@@ -13329,6 +13412,79 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listExposure: {
+        parameters: {
+            query?: {
+                /** @description Page size, default 25. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, sent with the same filters (`limit` may change); with other filters it is refused (400 `pagination.invalid_cursor`). */
+                cursor?: string;
+                /** @description Releases containing this package, as OSV names it (`lodash`, `@babel/core`, `org.yaml:snakeyaml`). */
+                package?: string;
+                /** @description With `package`: in this OSV ecosystem. */
+                ecosystem?: string;
+                /** @description With `package`: at this version. */
+                version?: string;
+                /** @description Releases containing the component of this purl (with a version: that version; without: any). */
+                purl?: string;
+                /** @description Releases affected by this advisory: an OSV id or an alias (`CVE-2021-23337`, `GHSA-35jh-r3h4-6jhm`), by their unresolved vulnerability findings. */
+                advisory?: string;
+                /** @description Only in this environment. */
+                environmentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExposurePage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ import { FindingEntity, FindingSlaPolicyEntity } from './finding.entity';
 import { FindingReports } from './finding-reports';
 import { FindingsService } from './findings.service';
 import { FindingsSweep } from './findings-sweep.job';
+import { UnresolvedFindingsGauge } from './unresolved-findings.gauge';
 
 /**
  * Findings: one lifecycle for what compliance, security and performance scans find. Scanning libs
@@ -12,7 +13,7 @@ import { FindingsSweep } from './findings-sweep.job';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([FindingEntity, FindingSlaPolicyEntity])],
-  providers: [FindingsService, FindingReports, FindingsSweep],
+  providers: [FindingsService, FindingReports, FindingsSweep, UnresolvedFindingsGauge],
   exports: [FindingsService, FindingReports],
 })
 export class FindingsModule {}

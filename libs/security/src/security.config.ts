@@ -1,4 +1,5 @@
 import { defineConfig } from '@opsplane/core';
+import { FINDING_SEVERITIES, FindingSeverity } from '@opsplane/findings';
 
 /** The security lib's settings (SECURITY_*), injectable by this class. */
 export class SecurityConfig {
@@ -12,10 +13,17 @@ export class SecurityConfig {
    * by default). Uploads and advisory imports scan what they concern at once; this catches the rest.
    */
   vulnerabilityScanCron: string;
+  /**
+   * The security gate refuses a deployment to a protected environment while the release has
+   * unresolved vulnerability findings at this severity or worse past their SLA (`critical` by
+   * default); `off` turns the gate off.
+   */
+  gateSeverity: FindingSeverity | 'off';
 }
 
 // Read by loadConfig with core's areas, once this file is loaded (index.ts exports the class).
 defineConfig(SecurityConfig, (read) => ({
   sbomMaxBytes: read.int('SECURITY_SBOM_MAX_BYTES', 16 * 1024 * 1024, 1024, 512 * 1024 * 1024),
   vulnerabilityScanCron: read.string('SECURITY_VULNERABILITY_SCAN_CRON', '30 3 * * *'),
+  gateSeverity: read.oneOf('SECURITY_GATE_SEVERITY', 'critical', [...FINDING_SEVERITIES, 'off'] as const),
 }));

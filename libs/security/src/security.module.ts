@@ -3,9 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { FindingsModule } from '@opsplane/findings';
 import { ReleasesModule } from '@opsplane/releases';
 import { AdvisoriesService } from './advisories/advisories.service';
+import { AdvisoryGauges } from './advisories/advisory.gauges';
 import { AdvisoryEntity, AdvisoryPackageEntity } from './advisories/advisory.entity';
 import { SbomComponentEntity, SbomEntity } from './sboms/sbom.entity';
 import { SbomsService } from './sboms/sboms.service';
+import { SecurityGate } from './vulnerabilities/security.gate';
 import { VulnerabilityScanJobs } from './vulnerabilities/vulnerability-scan.jobs';
 import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans.service';
 
@@ -16,7 +18,14 @@ import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans
     ReleasesModule,
     FindingsModule,
   ],
-  providers: [AdvisoriesService, SbomsService, VulnerabilityScansService, VulnerabilityScanJobs],
+  providers: [
+    AdvisoriesService,
+    SbomsService,
+    VulnerabilityScansService,
+    VulnerabilityScanJobs,
+    SecurityGate,
+    AdvisoryGauges,
+  ],
   exports: [AdvisoriesService, SbomsService, VulnerabilityScansService],
 })
 export class SecurityModule {}

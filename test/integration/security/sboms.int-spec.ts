@@ -320,4 +320,115 @@ describe('SBOMs and vulnerability scans', () => {
       'CVE-2026-99999',
     );
   });
+
+  it('answers which releases running where contain a package or are affected by an advisory', async () => {
+    const environment = async (tier: string, rank: number) =>
+      (
+        await t
+          .http(t.tokens.admin)
+          .post('/v1/environments')
+          .send({ slug: unique('env'), name: `Env ${tier}`, tier, rank, isProtected: tier === 'production' })
+          .expect(201)
+      ).body as { id: string; slug: string };
+    const staging = await environment('staging', 0);
+    const production = await environment('production', 0);
+    const web = await createService(t);
+    const api = await createService(t);
+    const webRelease = await createRelease(t, web.id);
+    const apiRelease = await createRelease(t, api.id);
+    await attach(webRelease.id, sbomBytes('cern-lhc-vdm-editor.cdx-1.2.bom.json')).expect(200);
+    await attach(apiRelease.id, sbomBytes('dtrack-apiserver-4.5.0.cdx.bom.json')).expect(200);
+    await scanned(webRelease.id);
+    await scanned(apiRelease.id);
+    await finishedDeployment(t, webRelease.id, staging.id);
+    await finishedDeployment(t, webRelease.id, production.id);
+    await finishedDeployment(t, apiRelease.id, production.id);
+
+    const exposure = async (query: Record<string, string>) =>
+      (await t.http(t.tokens.viewer).get('/v1/security/exposure').query(query).expect(200)).body.items as {
+        environment: { id: string; tier: string };
+        service: { id: string };
+        releaseId: string;
+        components: { name: string; version: string; purl: string }[];
+        findings: { vulnerabilityId: string; severity: string; status: string }[];
+      }[];
+    const inOurs = (rows: Awaited<ReturnType<typeof exposure>>) =>
+      rows.filter((row) => [staging.id, production.id].includes(row.environment.id));
+
+    const minimist = inOurs(await exposure({ package: 'minimist', ecosystem: 'npm' }));
+    expect(minimist.map((row) => row.environment.tier).sort()).toEqual(['production', 'staging']);
+    expect(minimist.every((row) => row.releaseId === webRelease.id)).toBe(true);
+    expect(minimist[0].components).toEqual([
+      expect.objectContaining({ name: 'minimist', version: '0.0.8', purl: 'pkg:npm/minimist@0.0.8' }),
+    ]);
+    expect(minimist[0].findings).toEqual([]);
+    // By purl, with and without the version; in one environment.
+    expect(inOurs(await exposure({ purl: 'pkg:npm/minimist@0.0.8' }))).toHaveLength(2);
+    expect(inOurs(await exposure({ purl: 'pkg:npm/minimist@9.9.9' }))).toEqual([]);
+    const inProduction = await exposure({ purl: 'pkg:npm/minimist', environmentId: production.id });
+    expect(inProduction.map((row) => row.releaseId)).toEqual([webRelease.id]);
+
+    // By advisory, under an alias too: the releases' unresolved findings of it.
+    const affected = inOurs(await exposure({ advisory: 'GHSA-xvch-5gv4-984h' }));
+    expect(affected.map((row) => row.environment.tier).sort()).toEqual(['production', 'staging']);
+    expect(affected[0].findings).toEqual([
+      expect.objectContaining({ vulnerabilityId: 'CVE-2021-44906', status: 'open' }),
+    ]);
+    expect(inOurs(await exposure({ advisory: 'CVE-2021-44906' }))).toHaveLength(2);
+    // The Maven release contains snakeyaml, and no fixture advisory affects it.
+    const maven = await exposure({ package: 'org.yaml:snakeyaml', environmentId: production.id });
+    expect(maven.map((row) => row.releaseId)).toEqual([apiRelease.id]);
+    expect(
+      await exposure({
+        advisory: 'CVE-2021-44906',
+        environmentId: production.id,
+        package: 'org.yaml:snakeyaml',
+      }),
+    ).toEqual([]);
+
+    // GraphQL asks the same.
+    const graphql = await t.graphql<{
+      exposure: { items: { releaseId: string; environment: { slug: string } }[] };
+    }>(
+      `query($env: ID) { exposure(package: "ws", ecosystem: "npm", environmentId: $env) {
+         items { releaseId environment { slug } components { version } findings { vulnerabilityId } } } }`,
+      { env: production.id },
+      t.tokens.viewer,
+    );
+    expect(graphql.errors).toBeUndefined();
+    expect(graphql.data!.exposure.items).toEqual([
+      expect.objectContaining({ releaseId: webRelease.id, environment: { slug: production.slug } }),
+    ]);
+
+    // What to look for is required; a purl must be one.
+    const none = await t.http(t.tokens.viewer).get('/v1/security/exposure').expect(400);
+    expect(none.body.errors).toEqual([expect.objectContaining({ path: 'package' })]);
+    const badPurl = await t
+      .http(t.tokens.viewer)
+      .get('/v1/security/exposure')
+      .query({ purl: 'lodash' })
+      .expect(400);
+    expect(badPurl.body.errors).toEqual([expect.objectContaining({ path: 'purl' })]);
+  });
+
+  it('serves unresolved findings by kind and severity, and the advisory database, on /metrics', async () => {
+    const text = (await t.http().get('/metrics').expect(200)).text;
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1]);
+    const { items } = (
+      await t
+        .http(t.tokens.viewer)
+        .get('/v1/findings')
+        .query({ kind: 'vulnerability', severity: 'high', unresolved: true, limit: 200 })
+        .expect(200)
+    ).body as { items: unknown[] };
+    expect(items.length).toBeGreaterThan(0);
+    expect(value(/^opsplane_findings_unresolved\{kind="vulnerability",severity="high"\} (\d+)$/m)).toBe(
+      items.length,
+    );
+    expect(value(/^opsplane_findings_unresolved\{kind="endpoint",severity="critical"\} (\d+)$/m)).toBe(0);
+    const advisories = (await t.http(t.tokens.viewer).get('/v1/advisories').query({ limit: 200 }).expect(200))
+      .body.items as unknown[];
+    expect(value(/^opsplane_advisories (\d+)$/m)).toBe(advisories.length);
+    expect(value(/^opsplane_advisories_last_import_age_seconds ([\d.e+-]+)$/m)).toBeGreaterThanOrEqual(0);
+  });
 });
