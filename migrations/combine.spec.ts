@@ -89,6 +89,7 @@ describe('MIGRATIONS', () => {
       'KeepResultsOnIntervals1764233000000',
       'CreateAdvisories1764233100000',
       'CreateSboms1764233200000',
+      'CreateAdvisorySources1764233300000',
     ]);
   });
 });

@@ -1317,8 +1317,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import OSV records: one, or an array of them
-         * @description Each record is checked against the OSV schema; one that fails is skipped and named in `rejected`, the rest are imported. A record replaces the stored one only if its `modified` is newer; a withdrawn one is removed. Importing the same records again changes nothing. Recorded as `advisories.imported`.
+         * Import OSV records: one, an array of them, or a zip of an ecosystem export
+         * @description Each record is checked against the OSV schema; one that fails is skipped and named in `rejected`, the rest are imported. A record replaces the stored one only if its `modified` is newer; a withdrawn one is removed. Importing the same records again changes nothing. Recorded as `advisories.imported`, and the releases deployed anywhere that the changed records concern are scanned again. A zip (`application/zip`, one JSON file per record, as OSV publishes `<ecosystem>/all.zip`) is streamed to disk and read entry by entry, up to SECURITY_ADVISORY_ZIP_MAX_BYTES; a JSON body is bounded like any other.
          */
         post: operations["importAdvisories"];
         delete?: never;
@@ -1339,6 +1339,26 @@ export interface paths {
          * @description e.g. `ecosystem=npm&package=lodash`, or `id=CVE-2021-23337` (an OSV id or an alias).
          */
         get: operations["listAdvisories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advisories/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The URLs the advisory database is synced from, and what each last sync saw
+         * @description SECURITY_ADVISORY_SYNC_URLS, synced on SECURITY_ADVISORY_SYNC_CRON (`security.advisory_sync`; run it now with POST /v1/job-types/security.advisory_sync/run).
+         */
+        get: operations["listAdvisorySources"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3861,8 +3881,10 @@ export interface components {
         };
         /** @description A record the import skipped, and why. */
         AdvisoryRejection: {
-            /** @description Its position in the import (0 for a single record). */
+            /** @description Its position in the import (0 for a single record; the entry’s, for a zip). */
             index: number;
+            /** @description Its file in the zip; null for a JSON import. */
+            entry: string | null;
             /** @description Its `id`, when it has a string one. */
             osvId: string | null;
             /** @description The first failing rule of the OSV schema: a JSON pointer and what fails. */
@@ -3879,8 +3901,9 @@ export interface components {
             unchanged: number;
             /** @description Withdrawn records: removed from the database (OSV: ignore them). */
             withdrawn: number;
-            /** @description Records that fail the OSV schema, skipped; the rest are imported. */
+            /** @description Records that fail the OSV schema (or zip entries that are not JSON), skipped; the rest are imported. The first 1,000; `rejectedCount` counts them all. */
             rejected: components["schemas"]["AdvisoryRejection"][];
+            rejectedCount: number;
         };
         /** @description A package an advisory names, as OSV names it. */
         AdvisoryPackage: {
@@ -3915,6 +3938,34 @@ export interface components {
             items: components["schemas"]["Advisory"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        /** @description A URL the advisory database is synced from, and what its last sync saw. */
+        AdvisorySource: {
+            url: string;
+            /** @description `imported`, `not_modified` (HTTP 304) or `failed`; null before the first sync. */
+            lastStatus: string | null;
+            /** @description Why the last sync failed. */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description The last sync attempt.
+             */
+            checkedAt: string | null;
+            /**
+             * Format: date-time
+             * @description The last sync that imported a changed document.
+             */
+            syncedAt: string | null;
+            /** @description The ETag the next sync sends in If-None-Match. */
+            etag: string | null;
+            /** @description The Last-Modified the next sync sends in If-Modified-Since. */
+            lastModified: string | null;
+            /** @description What the last import of it did. */
+            lastImport: components["schemas"]["AdvisoryImport"] | null;
+        };
+        /** @description The configured sources (SECURITY_ADVISORY_SYNC_URLS), in order. */
+        AdvisorySourceList: {
+            items: components["schemas"]["AdvisorySource"][];
         };
         /** @description An advisory with its OSV record, as imported. */
         AdvisoryDetail: {
@@ -12918,10 +12969,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description An OSV record (https://ossf.github.io/osv-schema/) or an array of them. */
+        /** @description An OSV record (https://ossf.github.io/osv-schema/), an array of them, or a zip of them. */
         requestBody: {
             content: {
                 "application/json": Record<string, never> | Record<string, never>[];
+                "application/zip": string;
             };
         };
         responses: {
@@ -13017,6 +13069,62 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdvisoryPage"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listAdvisorySources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvisorySourceList"];
                 };
             };
             /** @description Invalid input; `errors` names each failing field. */

@@ -8,6 +8,7 @@
 export { SecurityModule } from './security.module';
 export { SecurityApiModule } from './security-api.module';
 export { AdvisoriesService } from './advisories/advisories.service';
+export { AdvisorySyncService } from './advisories/advisory-sync.service';
 export { SecurityErrors } from './security.errors';
 export { SecurityConfig } from './security.config';
 export { SbomsService } from './sboms/sboms.service';

@@ -4,6 +4,9 @@ import { FindingsModule } from '@opsplane/findings';
 import { ReleasesModule } from '@opsplane/releases';
 import { AdvisoriesService } from './advisories/advisories.service';
 import { AdvisoryGauges } from './advisories/advisory.gauges';
+import { AdvisorySourceEntity } from './advisories/advisory-source.entity';
+import { AdvisorySyncJob } from './advisories/advisory-sync.job';
+import { AdvisorySyncService } from './advisories/advisory-sync.service';
 import { AdvisoryEntity, AdvisoryPackageEntity } from './advisories/advisory.entity';
 import { SbomComponentEntity, SbomEntity } from './sboms/sbom.entity';
 import { SbomsService } from './sboms/sboms.service';
@@ -14,7 +17,13 @@ import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans
 /** Security: the advisory database, releases' SBOMs and their vulnerability scans. The API is in SecurityApiModule. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AdvisoryEntity, AdvisoryPackageEntity, SbomEntity, SbomComponentEntity]),
+    TypeOrmModule.forFeature([
+      AdvisoryEntity,
+      AdvisoryPackageEntity,
+      AdvisorySourceEntity,
+      SbomEntity,
+      SbomComponentEntity,
+    ]),
     ReleasesModule,
     FindingsModule,
   ],
@@ -25,7 +34,9 @@ import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans
     VulnerabilityScanJobs,
     SecurityGate,
     AdvisoryGauges,
+    AdvisorySyncService,
+    AdvisorySyncJob,
   ],
-  exports: [AdvisoriesService, SbomsService, VulnerabilityScansService],
+  exports: [AdvisoriesService, AdvisorySyncService, SbomsService, VulnerabilityScansService],
 })
 export class SecurityModule {}

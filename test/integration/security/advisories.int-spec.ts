@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildZip } from '../../../libs/security/src/advisories/zip/zip-writer.testing';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 const OSV = join(__dirname, '../../fixtures/security/osv');
@@ -12,7 +13,8 @@ const GHSA = readdirSync(OSV)
 describe('the advisory database', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Small enough to test the zip limit with a few KB.
+    t = await createTestApp({ SECURITY_ADVISORY_ZIP_MAX_BYTES: '65536' });
   });
   afterAll(() => t.close());
 
@@ -31,6 +33,7 @@ describe('the advisory database', () => {
       unchanged: 0,
       withdrawn: 0,
       rejected: [],
+      rejectedCount: 0,
     });
     const again = await importing(GHSA).expect(200);
     expect(again.body).toMatchObject({ added: 0, updated: 0, unchanged: 8 });
@@ -102,8 +105,8 @@ describe('the advisory database', () => {
     ]).expect(200);
     expect(response.body).toMatchObject({ received: 3, added: 1 });
     expect(response.body.rejected).toEqual([
-      { index: 1, osvId: 'OSV-TEST-BROKEN', reason: expect.stringContaining('/modified') },
-      { index: 2, osvId: null, reason: expect.stringContaining('/id') },
+      { index: 1, entry: null, osvId: 'OSV-TEST-BROKEN', reason: expect.stringContaining('/modified') },
+      { index: 2, entry: null, osvId: null, reason: expect.stringContaining('/id') },
     ]);
     await t.http(t.tokens.viewer).get('/v1/advisories/OSV-TEST-0001').expect(200);
     await t.http(t.tokens.viewer).get('/v1/advisories/OSV-TEST-BROKEN').expect(404);
@@ -151,4 +154,47 @@ describe('the advisory database', () => {
       packages: [{ name: 'Moment.js' }, { name: 'moment' }],
     });
   });
+
+  it('imports a zip of OSV records as OSV publishes them, naming entries that are not records', async () => {
+    const records = GHSA.map((record) => ({
+      ...record,
+      id: `${record.id as string}-zip`.replace('GHSA-', 'OSV-'),
+      aliases: [],
+    }));
+    const zip = buildZip([
+      ...records.map((record) => ({ name: `${record.id}.json`, data: JSON.stringify(record) })),
+      { name: 'docs/', data: '' },
+      { name: 'README.md', data: 'not a record' },
+      { name: 'BROKEN-1.json', data: '{"id": ' },
+    ]);
+    const sending = (body: Buffer) =>
+      t.http(t.tokens.admin).post('/v1/advisories/import').set('content-type', 'application/zip').send(body);
+    const first = await sending(zip).expect(200);
+    expect(first.body).toMatchObject({ received: 9, added: 8, rejectedCount: 1 });
+    expect(first.body.rejected).toEqual([
+      { index: 8, entry: 'BROKEN-1.json', osvId: null, reason: expect.stringContaining('not_json') },
+    ]);
+    await t.http(t.tokens.viewer).get(`/v1/advisories/${records[0].id}`).expect(200);
+    const again = await sending(zip).expect(200);
+    expect(again.body).toMatchObject({ added: 0, updated: 0, unchanged: 8 });
+
+    // Not a zip; larger than SECURITY_ADVISORY_ZIP_MAX_BYTES (64 KiB here): refused, nothing imported.
+    const notZip = await sending(Buffer.from('{"id":"x"}')).expect(400);
+    expect(notZip.body.code).toBe('advisory.invalid_zip');
+    const big = buildZip(
+      Array.from({ length: 40 }, (_, i) => ({
+        name: `OSV-BIG-${i}.json`,
+        data: JSON.stringify({ ...records[0], id: `OSV-BIG-${i}`, details: randomText(4000) }),
+        method: 0,
+      })),
+    );
+    expect(big.length).toBeGreaterThan(65_536);
+    const tooLarge = await sending(big).expect(413);
+    expect(tooLarge.body.code).toBe('request.too_large');
+    await t.http(t.tokens.viewer).get('/v1/advisories/OSV-BIG-0').expect(404);
+  });
 });
+
+function randomText(length: number): string {
+  return Array.from({ length }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+}

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -18,7 +19,7 @@ import {
   jsonLimitError,
 } from './json-body';
 import { newRequestId } from './request-id';
-import { DOCUMENT_MEDIA_TYPES, documentBodyOf, parseDocumentBody, takesDocument } from './document-body';
+import { acceptDocumentBody, DOCUMENT_MEDIA_TYPES, documentBodyOf, takesJsonAsBytes } from './document-body';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
@@ -96,7 +97,7 @@ export async function createHttpApp(
       // curl scripts do) sends nothing wrong.
       if (body.length === 0 && BODYLESS_METHODS.has(request.method)) return done(null, undefined);
       // A document route reads its format itself (see document-body.ts).
-      if (takesDocument(request as FastifyRequest)) return done(null, body);
+      if (takesJsonAsBytes(request as FastifyRequest)) return done(null, body);
       assertUtf8Charset(request.headers['content-type']);
       assertUtf8(body);
       const text = body.toString('utf8');
@@ -112,14 +113,24 @@ export async function createHttpApp(
         done(null, parsed);
       });
     });
-    for (const mediaType of DOCUMENT_MEDIA_TYPES)
-      fastify.addContentTypeParser(mediaType, { parseAs: 'buffer' }, (request, body, done) => {
-        try {
-          done(null, parseDocumentBody(request, body as Buffer));
-        } catch (refused) {
-          done(refused as Error, undefined);
-        }
-      });
+    for (const [mediaType, as] of DOCUMENT_MEDIA_TYPES)
+      if (as === 'bytes')
+        fastify.addContentTypeParser(mediaType, { parseAs: 'buffer' }, (request, body, done) => {
+          try {
+            done(null, acceptDocumentBody(request, body));
+          } catch (refused) {
+            done(refused as Error, undefined);
+          }
+        });
+      // The stream itself, unread: the handler reads it within its own bound.
+      else
+        fastify.addContentTypeParser(mediaType, (request: FastifyRequest, payload: Readable, done) => {
+          try {
+            done(null, acceptDocumentBody(request, payload));
+          } catch (refused) {
+            done(refused as Error, undefined);
+          }
+        });
     capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp);
   }
 

@@ -1,6 +1,6 @@
 import { OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem-details';
-import { PROBLEM_DESCRIPTIONS } from './rest.decorators';
+import { DOCUMENT_SCHEMA_EXTENSION, PROBLEM_DESCRIPTIONS } from './rest.decorators';
 
 type Schema = Record<string, unknown>;
 
@@ -15,6 +15,8 @@ type Schema = Record<string, unknown>;
  *   parameter that `nullable` would invite clients to send what the server refuses.
  * - The body parser answers any operation that takes a body with 413 (too large) or 415 (not
  *   JSON, or not UTF-8) before the operation's own code runs.
+ * And a document route's own media types get their own schema (a zip is no JSON object), which
+ * Nest's decorators cannot say per media type.
  */
 export function applyRequestRules(document: OpenAPIObject): OpenAPIObject {
   const schemas = (document.components?.schemas ?? {}) as Record<string, Schema>;
@@ -43,6 +45,13 @@ export function applyRequestRules(document: OpenAPIObject): OpenAPIObject {
       responses?: Record<string, unknown>;
     }[]) {
       if (!operation || typeof operation !== 'object') continue;
+      const own = (operation as Record<string, unknown>)[DOCUMENT_SCHEMA_EXTENSION] as
+        { mediaTypes: string[]; schema: Schema } | undefined;
+      if (own) {
+        delete (operation as Record<string, unknown>)[DOCUMENT_SCHEMA_EXTENSION];
+        const content = (operation.requestBody as { content: Record<string, { schema?: unknown }> }).content;
+        for (const mediaType of own.mediaTypes) content[mediaType] = { schema: own.schema };
+      }
       for (const parameter of (operation.parameters ?? []) as { in?: string; schema?: Schema }[])
         if (parameter.in === 'query' && parameter.schema) delete parameter.schema.nullable;
       const content = (

@@ -10,6 +10,7 @@ import { RouteSchema } from '@nestjs/platform-fastify';
 import {
   ApiBody,
   ApiConsumes,
+  ApiExtension,
   ApiExtraModels,
   ApiHeader,
   ApiOperation,
@@ -110,6 +111,14 @@ export function Operation(options: OperationOptions): MethodDecorator {
       ? [
           documentBodyConfig(options.accepts.document),
           ApiConsumes('application/json', ...options.accepts.document.mediaTypes),
+          ...(options.accepts.document.schema
+            ? [
+                ApiExtension(DOCUMENT_SCHEMA_EXTENSION, {
+                  mediaTypes: options.accepts.document.mediaTypes,
+                  schema: options.accepts.document.schema,
+                }),
+              ]
+            : []),
         ]
       : []),
     ...(options.response && responseSchema
@@ -134,6 +143,9 @@ export function Operation(options: OperationOptions): MethodDecorator {
     ...problems.map((code) => problemResponse(code, PROBLEM_DESCRIPTIONS[code] ?? 'Error.')),
   );
 }
+
+/** Where a document route's own media-type schema waits for `applyRequestRules` to place it. */
+export const DOCUMENT_SCHEMA_EXTENSION = 'x-opsplane-document-schema';
 
 /** An ETag this API returned: the version, quoted, optionally weak. */
 const IF_MATCH_PATTERN = /^(?:W\/)?"(\d{1,9})"$/;

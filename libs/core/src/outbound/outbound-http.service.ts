@@ -1,4 +1,5 @@
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import { createWriteStream } from 'node:fs';
 import {
   Agent as HttpAgent,
   ClientRequest,
@@ -31,6 +32,12 @@ export interface OutboundRequestOptions {
   connectTimeoutMs?: number;
   /** Bytes of the body kept; default OUTBOUND_MAX_RESPONSE_BYTES. */
   maxResponseBytes?: number;
+  /**
+   * Write the body to this file instead of keeping it as text (a download too large for memory:
+   * an advisory export). `body` is then empty; past `maxResponseBytes` the download stops and
+   * `truncated` says so.
+   */
+  saveTo?: string;
 }
 
 export interface OutboundResponse {
@@ -262,22 +269,39 @@ export class OutboundHttp implements OnApplicationShutdown {
       });
       request.on('response', (response: IncomingMessage) => {
         const chunks: Buffer[] = [];
+        const file = options.saveTo ? createWriteStream(options.saveTo) : undefined;
         let kept = 0;
         let truncated = false;
         const finish = () => {
           done();
-          resolve({
+          const answer = {
             status: response.statusCode ?? 0,
             headers: response.headers,
             body: Buffer.concat(chunks).toString('utf8'),
             truncated,
-          });
+          };
+          if (!file) return resolve(answer);
+          file.end(() => resolve(answer));
         };
+        file?.on('error', (error) => {
+          response.destroy();
+          request.destroy();
+          done();
+          reject(new OutboundError('network', `could not save the response: ${error.message}`));
+        });
         response.on('data', (chunk: Buffer) => {
           if (truncated) return;
           const room = maxBytes - kept;
+          const keep = (part: Buffer) => {
+            if (!file) return void chunks.push(part);
+            // Back-pressure: a slow disk pauses the download rather than filling memory.
+            if (!file.write(part)) {
+              response.pause();
+              file.once('drain', () => response.resume());
+            }
+          };
           if (chunk.length > room) {
-            chunks.push(chunk.subarray(0, room));
+            keep(chunk.subarray(0, room));
             kept = maxBytes;
             truncated = true;
             // Enough read: drop the rest and the connection.
@@ -286,7 +310,7 @@ export class OutboundHttp implements OnApplicationShutdown {
             finish();
             return;
           }
-          chunks.push(chunk);
+          keep(chunk);
           kept += chunk.length;
         });
         response.on('end', finish);

@@ -3,6 +3,7 @@ import {
   Actor,
   AppError,
   assertValid,
+  CommonErrors,
   ChangeRecorder,
   Clock,
   insertRows,
@@ -13,6 +14,7 @@ import {
   toPage,
   Transactions,
 } from '@opsplane/core';
+import { Readable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import {
   AdvisoryDetailModel,
@@ -27,10 +29,35 @@ import type { OsvRecord } from './osv-record';
 import { comparablePackageName } from './osv-match';
 import { osvSchemaErrors } from './osv-schema';
 import { assessSeverity } from './severity';
+import { SecurityConfig } from '../security.config';
+import { OsvZipError, readOsvZip, SpooledFile, spoolToTempFile, SpoolTooLargeError } from './zip';
 import { VulnerabilityScansService } from '../vulnerabilities/vulnerability-scans.service';
 
 /** Records written per statement: a batch of jsonb rows well under PostgreSQL's parameter limits. */
 const BATCH = 500;
+
+/** Rejections named in an import's answer; `rejectedCount` counts them all. */
+const MAX_REJECTIONS_LISTED = 1000;
+
+/** One record read from an import (a body's element, a zip's entry), or why none could be. */
+type Incoming =
+  | { index: number; entry: string | null; record: unknown }
+  | { index: number; entry: string | null; problem: string };
+
+/** Zip entries as import items: records, and entries that are not (directories, other files skipped). */
+async function* zipEntries(path: string): AsyncGenerator<Incoming> {
+  let index = 0;
+  for await (const entry of readOsvZip(path, ZIP_LIMITS)) {
+    if ('skipped' in entry) continue;
+    yield 'record' in entry
+      ? { index, entry: entry.name, record: entry.record }
+      : { index, entry: entry.name, problem: `${entry.error}: ${entry.message}` };
+    index++;
+  }
+}
+
+/** An OSV record is a few KB; the largest real ones (kernel CVEs) stay far below 4 MiB. */
+const ZIP_LIMITS = { maxEntryBytes: 4 * 1024 * 1024, maxEntries: 2_000_000 };
 
 /**
  * The advisory database: OSV records imported (one, or many at once), each replacing the stored
@@ -44,9 +71,10 @@ export class AdvisoriesService {
     private readonly changes: ChangeRecorder,
     private readonly clock: Clock,
     private readonly scans: VulnerabilityScansService,
+    private readonly config: SecurityConfig,
   ) {}
 
-  /** Imports one record or an array of them (as a request body, or read from a file). */
+  /** Imports one record or an array of them (a JSON request body). */
   async import(actor: Actor, body: unknown): Promise<AdvisoryImportModel> {
     const records = Array.isArray(body) ? (body as unknown[]) : [body];
     assertValid(
@@ -54,66 +82,141 @@ export class AdvisoriesService {
         ? [{ path: 'body', message: 'must be an OSV record or a non-empty array of them' }]
         : [],
     );
-    const rejected: AdvisoryRejectionModel[] = [];
-    // One record per id: the newest `modified` of those sent.
-    const valid = new Map<string, OsvRecord>();
-    records.forEach((record, index) => {
-      const [problem] = osvSchemaErrors(record);
-      if (problem) {
-        const id = (record as { id?: unknown }).id;
-        rejected.push({
-          index,
-          osvId: typeof id === 'string' ? id : null,
-          reason: `${problem.path || '(record)'} ${problem.message}`,
-        });
-        return;
-      }
-      const osv = record as OsvRecord;
-      const earlier = valid.get(osv.id);
-      if (!earlier || Date.parse(earlier.modified) < Date.parse(osv.modified)) valid.set(osv.id, osv);
-    });
-    const live = [...valid.values()].filter((record) => !record.withdrawn);
-    const withdrawn = [...valid.values()].filter((record) => record.withdrawn).map((record) => record.id);
+    return this.importAll(
+      actor,
+      records.map((record, index) => ({ index, entry: null, record })),
+    );
+  }
 
+  /**
+   * Imports a zip of OSV records as OSV publishes ecosystem exports (one JSON file per record),
+   * streamed to a temporary file (a zip is read from its end) and read one entry at a time, so
+   * neither the upload nor the export is held in memory whole.
+   */
+  async importZip(actor: Actor, upload: Readable): Promise<AdvisoryImportModel> {
+    const maxBytes = this.config.advisoryZipMaxBytes;
+    let spooled: SpooledFile;
+    try {
+      spooled = await spoolToTempFile(upload, { maxBytes });
+    } catch (error) {
+      if (error instanceof SpoolTooLargeError)
+        throw new AppError(
+          CommonErrors.tooLarge,
+          `The zip is larger than SECURITY_ADVISORY_ZIP_MAX_BYTES (${maxBytes} bytes).`,
+        );
+      throw error;
+    }
+    try {
+      return await this.importZipFile(actor, spooled.path);
+    } finally {
+      await spooled.cleanup();
+    }
+  }
+
+  /** Imports a zip file of OSV records (an upload, or a sync's download). */
+  async importZipFile(actor: Actor, path: string, origin?: { url: string }): Promise<AdvisoryImportModel> {
+    try {
+      return await this.importAll(actor, zipEntries(path), origin);
+    } catch (error) {
+      if (error instanceof OsvZipError)
+        throw new AppError(
+          SecurityErrors.advisoryZipInvalid,
+          `Not a readable zip of OSV records: ${error.message}`,
+        );
+      throw error;
+    }
+  }
+
+  /**
+   * The one import: records checked against the OSV schema (failing ones skipped and named),
+   * written in batches as they are read, all in one transaction with one `advisories.imported`
+   * change, and the rescan of the deployed releases they concern queued in it. (One transaction:
+   * an import is all or nothing; the price is that the outbox relay waits for its commit.)
+   */
+  private async importAll(
+    actor: Actor,
+    incoming: Iterable<Incoming> | AsyncIterable<Incoming>,
+    origin?: { url: string },
+  ): Promise<AdvisoryImportModel> {
     const importedAt = this.clock.now();
-    const outcome = await this.transactions.run(async (manager) => {
-      let added = 0;
-      let updated = 0;
-      for (let start = 0; start < live.length; start += BATCH) {
-        const written = await this.upsert(manager, live.slice(start, start + BATCH), importedAt);
-        added += written.filter((row) => row.added).length;
-        updated += written.filter((row) => !row.added).length;
+    return this.transactions.run(async (manager) => {
+      const counts = { received: 0, added: 0, updated: 0, live: 0 };
+      const rejected: AdvisoryRejectionModel[] = [];
+      let rejectedCount = 0;
+      const reject = (item: Incoming, osvId: string | null, reason: string) => {
+        rejectedCount++;
+        if (rejected.length < MAX_REJECTIONS_LISTED)
+          rejected.push({ index: item.index, entry: item.entry, osvId, reason });
+      };
+      // One record per id in a batch: the newest `modified` of those read.
+      let batch = new Map<string, OsvRecord>();
+      const withdrawn = new Map<string, string>();
+      const flush = async () => {
+        const written = await this.upsert(manager, [...batch.values()], importedAt);
+        counts.live += batch.size;
+        counts.added += written.filter((row) => row.added).length;
+        counts.updated += written.filter((row) => !row.added).length;
+        batch = new Map();
+      };
+      for await (const item of incoming) {
+        counts.received++;
+        if ('problem' in item) {
+          reject(item, null, item.problem);
+          continue;
+        }
+        const [problem] = osvSchemaErrors(item.record);
+        if (problem) {
+          const id = (item.record as { id?: unknown } | null)?.id;
+          reject(
+            item,
+            typeof id === 'string' ? id : null,
+            `${problem.path || '(record)'} ${problem.message}`,
+          );
+          continue;
+        }
+        const record = item.record as OsvRecord;
+        if (record.withdrawn) {
+          withdrawn.set(record.id, record.modified);
+          continue;
+        }
+        const earlier = batch.get(record.id);
+        if (!earlier || Date.parse(earlier.modified) < Date.parse(record.modified))
+          batch.set(record.id, record);
+        if (batch.size >= BATCH) await flush();
       }
-      // TypeORM answers a DELETE with [rows, count].
-      const [, removed] = withdrawn.length
-        ? await manager.query<[unknown[], number]>('DELETE FROM advisories WHERE osv_id = ANY($1)', [
-            withdrawn,
-          ])
+      if (batch.size > 0) await flush();
+      // A withdrawal removes the record it withdraws, not a newer one imported since.
+      const [, removed] = withdrawn.size
+        ? await manager.query<[unknown[], number]>(
+            `DELETE FROM advisories AS advisory USING unnest($1::text[], $2::timestamptz[]) AS gone(id, modified)
+              WHERE advisory.osv_id = gone.id AND advisory.modified <= gone.modified`,
+            [[...withdrawn.keys()], [...withdrawn.values()]],
+          )
         : [[], 0];
-      const counts: AdvisoryImportModel = {
-        received: records.length,
-        added,
-        updated,
-        unchanged: live.length - added - updated,
+      const result: AdvisoryImportModel = {
+        received: counts.received,
+        added: counts.added,
+        updated: counts.updated,
+        unchanged: counts.live - counts.added - counts.updated,
         withdrawn: removed,
         rejected,
+        rejectedCount,
       };
-      if (added + updated + counts.withdrawn > 0) {
+      if (result.added + result.updated + result.withdrawn > 0) {
         await this.changes.record(manager, actor, {
           action: 'advisories.imported',
           targetType: 'advisory_import',
           targetId: newId(),
-          after: { ...counts, rejected: rejected.length },
+          after: { ...result, rejected: rejectedCount, ...(origin && { url: origin.url }) },
         });
         // New advisories find old releases: those deployed now are scanned again.
         await this.scans.queueRescanFor(manager, {
-          changedSince: added + updated > 0 ? importedAt : undefined,
-          withdrawn: counts.withdrawn > 0 ? withdrawn : [],
+          changedSince: result.added + result.updated > 0 ? importedAt : undefined,
+          withdrawn: result.withdrawn > 0 ? [...withdrawn.keys()] : [],
         });
       }
-      return counts;
+      return result;
     });
-    return outcome;
   }
 
   /**

@@ -68,8 +68,14 @@ export class ListAdvisoriesArgs extends PageArgs {
 
 @Model('AdvisoryRejection', 'A record the import skipped, and why.')
 export class AdvisoryRejectionModel {
-  @Prop.int({ min: 0, description: 'Its position in the import (0 for a single record).' })
+  @Prop.int({
+    min: 0,
+    description: 'Its position in the import (0 for a single record; the entry’s, for a zip).',
+  })
   index: number;
+
+  @Prop.string({ nullable: true, description: 'Its file in the zip; null for a JSON import.' })
+  entry: string | null;
 
   @Prop.string({ nullable: true, description: 'Its `id`, when it has a string one.' })
   osvId: string | null;
@@ -97,7 +103,48 @@ export class AdvisoryImportModel {
 
   @Prop.nested(() => AdvisoryRejectionModel, {
     isArray: true,
-    description: 'Records that fail the OSV schema, skipped; the rest are imported.',
+    description:
+      'Records that fail the OSV schema (or zip entries that are not JSON), skipped; the rest are imported. The ' +
+      'first 1,000; `rejectedCount` counts them all.',
   })
   rejected: AdvisoryRejectionModel[];
+
+  @Prop.int({ min: 0 })
+  rejectedCount: number;
+}
+
+@Model('AdvisorySource', 'A URL the advisory database is synced from, and what its last sync saw.')
+export class AdvisorySourceModel {
+  @Prop.string()
+  url: string;
+
+  @Prop.string({
+    nullable: true,
+    description: '`imported`, `not_modified` (HTTP 304) or `failed`; null before the first sync.',
+  })
+  lastStatus: string | null;
+
+  @Prop.string({ nullable: true, description: 'Why the last sync failed.' })
+  lastError: string | null;
+
+  @Prop.date({ nullable: true, description: 'The last sync attempt.' })
+  checkedAt: Date | null;
+
+  @Prop.date({ nullable: true, description: 'The last sync that imported a changed document.' })
+  syncedAt: Date | null;
+
+  @Prop.string({ nullable: true, description: 'The ETag the next sync sends in If-None-Match.' })
+  etag: string | null;
+
+  @Prop.string({ nullable: true, description: 'The Last-Modified the next sync sends in If-Modified-Since.' })
+  lastModified: string | null;
+
+  @Prop.nested(() => AdvisoryImportModel, { nullable: true, description: 'What the last import of it did.' })
+  lastImport: AdvisoryImportModel | null;
+}
+
+@Model('AdvisorySourceList', 'The configured sources (SECURITY_ADVISORY_SYNC_URLS), in order.')
+export class AdvisorySourceList {
+  @Prop.nested(() => AdvisorySourceModel, { isArray: true })
+  items: AdvisorySourceModel[];
 }
