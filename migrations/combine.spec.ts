@@ -90,6 +90,7 @@ describe('MIGRATIONS', () => {
       'CreateAdvisories1764233100000',
       'CreateSboms1764233200000',
       'CreateAdvisorySources1764233300000',
+      'CreateEndpointScanResults1764233400000',
     ]);
   });
 });

@@ -1462,6 +1462,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/environments/{idOrSlug}/endpoint-scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest scan of each of the environment’s endpointUrls */
+        get: operations["listEndpointScans"];
+        put?: never;
+        /**
+         * Scan the environment’s endpointUrls now (a job)
+         * @description TLS versions offered, the certificate (chain, host name, days to expiry), security headers and version leaks of each URL, through the outbound SSRF policy. Also scheduled (SECURITY_ENDPOINT_SCAN_CRON).
+         */
+        post: operations["scanEndpoints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/compliance/controls": {
         parameters: {
             query?: never;
@@ -4152,6 +4173,95 @@ export interface components {
             items: components["schemas"]["Exposure"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        /** @description An endpoint scan queued. */
+        EndpointScanRequest: {
+            /** Format: uuid */
+            environmentId: string;
+            /**
+             * Format: uuid
+             * @description The scan’s job (GET /v1/jobs/{id}); null when one is queued already, which this joins.
+             */
+            jobId: string | null;
+        };
+        /** @description Why an endpoint was not reached. */
+        EndpointFailure: {
+            /** @description `refused_by_policy`, `timeout`, `connection_refused`, `dns`, `tls`, `network`, … */
+            kind: string;
+            message: string;
+        };
+        /** @description The certificate an endpoint presented. */
+        EndpointCertificate: {
+            subject: string;
+            issuer: string;
+            /** @description As OpenSSL prints them: `DNS:example.com`, `IP Address:192.0.2.1`. */
+            subjectAltNames: string[];
+            /** @description ISO 8601. */
+            validFrom: string;
+            /** @description ISO 8601. */
+            validTo: string;
+            /** @description Whole days from the scan to validTo; negative once expired. */
+            daysToExpiry: number;
+            notYetValid: boolean;
+            /** @description The URL’s host is among the names it is issued for. */
+            hostnameMatches: boolean;
+            /** @description The chain verifies to a trusted root (public, or SECURITY_ENDPOINT_SCAN_CA_FILE). */
+            chainValid: boolean;
+            /** @description OpenSSL’s reason when it does not, e.g. `CERT_HAS_EXPIRED`. */
+            chainError: string | null;
+            selfSigned: boolean;
+            fingerprint256: string;
+        };
+        /** @description What the TLS probe found. */
+        EndpointTls: {
+            /** @description Versions offered, oldest first, e.g. `["TLSv1.2", "TLSv1.3"]`. */
+            protocols: string[];
+            /** @description Versions this server’s OpenSSL cannot speak, so could not test. */
+            untestable: string[];
+            certificate: components["schemas"]["EndpointCertificate"] | null;
+        };
+        /** @description One check of the response headers. */
+        EndpointHeaderCheck: {
+            /** @description `hsts`, `csp`, `content_type_options`, `framing`, `referrer_policy` or `leaking_header`. */
+            id: string;
+            /** @description `pass` or `fail`. */
+            status: string;
+            /** @description The header judged (lower-case); empty for a passing leak check. */
+            header: string;
+            message: string;
+            value: string | null;
+        };
+        /** @description A problem of an endpoint: each is a finding of kind `endpoint` on the environment. */
+        EndpointProblem: {
+            /** @description `endpoint_refused`, `tls_missing`, `tls_protocol_outdated`, `tls_unreachable`, `certificate_expired`, `certificate_expiring`, `certificate_not_yet_valid`, `certificate_chain_invalid`, `certificate_hostname_mismatch`, `header_missing_or_weak`, `header_leaks_version`. */
+            code: string;
+            severity: components["schemas"]["FindingSeverity"];
+            /** @description Stable from scan to scan (the finding’s dedup key, with the URL). */
+            key: string;
+            title: string;
+            detail: string;
+        };
+        /** @description The latest scan of one URL of an environment. */
+        EndpointScanResult: {
+            url: string;
+            /** Format: date-time */
+            scannedAt: string;
+            /** @description false when nothing answered, or the URL is refused by the outbound policy. */
+            reachable: boolean;
+            failure: components["schemas"]["EndpointFailure"] | null;
+            /** @description Null for a plain http URL. */
+            tls: components["schemas"]["EndpointTls"] | null;
+            /** @description Response headers of GET on the URL, names lower-case. Objects and arrays nest at most 16 levels deep. */
+            headers: {
+                [key: string]: unknown;
+            } | null;
+            status: number | null;
+            headerChecks: components["schemas"]["EndpointHeaderCheck"][];
+            problems: components["schemas"]["EndpointProblem"][];
+        };
+        /** @description The latest scan of each of the environment’s endpointUrls, in their order. */
+        EndpointScanResultList: {
+            items: components["schemas"]["EndpointScanResult"][];
         };
         /**
          * @description The severity of the finding a failure opens.
@@ -13593,6 +13703,142 @@ export interface operations {
             };
             /** @description The key’s role may not do this. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listEndpointScans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointScanResultList"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    scanEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The environment id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointScanRequest"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

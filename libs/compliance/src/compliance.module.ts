@@ -4,6 +4,7 @@ import { CatalogModule } from '@opsplane/catalog';
 import { FindingsModule } from '@opsplane/findings';
 import { IncidentsModule } from '@opsplane/incidents';
 import { ReleasesModule } from '@opsplane/releases';
+import { SecurityModule } from '@opsplane/security';
 import { ControlEntity, ControlVersionEntity, LibraryLoadEntity } from './controls/control.entity';
 import { ControlsService } from './controls/controls.service';
 import { StarterLibraryLoader } from './controls/starter-library.loader';
@@ -36,6 +37,7 @@ import { WaiversService } from './waivers/waivers.service';
       OutcomeIntervalEntity,
     ]),
     CatalogModule,
+    SecurityModule,
     FindingsModule,
     ReleasesModule,
     IncidentsModule,

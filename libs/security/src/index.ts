@@ -12,6 +12,8 @@ export { AdvisorySyncService } from './advisories/advisory-sync.service';
 export { SecurityErrors } from './security.errors';
 export { SecurityConfig } from './security.config';
 export { SbomsService } from './sboms/sboms.service';
+export { EndpointScansService } from './endpoints/endpoint-scans.service';
+export type { EndpointScanResult } from './endpoints/endpoint-scan-result';
 export { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans.service';
 export type { PackageVersion } from './packages';
 export * from './sbom';

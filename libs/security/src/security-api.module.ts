@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { CatalogModule } from '@opsplane/catalog';
 import { AdvisoriesController } from './advisories/advisories.controller';
 import { AdvisoriesResolver } from './advisories/advisories.resolver';
+import { EndpointScansController } from './endpoints/endpoint-scans.controller';
+import { EndpointScansResolver } from './endpoints/endpoint-scans.resolver';
 import { ExposureController } from './exposure/exposure.controller';
 import { ExposureResolver } from './exposure/exposure.resolver';
 import { SbomsController } from './sboms/sboms.controller';
@@ -10,8 +13,8 @@ import { SecurityModule } from './security.module';
 
 /** REST and GraphQL for security; the API process imports this, the worker only SecurityModule. */
 @Module({
-  imports: [SecurityModule],
-  controllers: [AdvisoriesController, SbomsController, ExposureController],
-  providers: [AdvisoriesResolver, SbomsResolver, ExposureResolver, ExposureService],
+  imports: [SecurityModule, CatalogModule],
+  controllers: [AdvisoriesController, SbomsController, ExposureController, EndpointScansController],
+  providers: [AdvisoriesResolver, SbomsResolver, ExposureResolver, ExposureService, EndpointScansResolver],
 })
 export class SecurityApiModule {}

@@ -31,6 +31,21 @@ export class SecurityConfig {
    * default); `off` turns the gate off.
    */
   gateSeverity: FindingSeverity | 'off';
+  /** When every environment's endpointUrls are scanned (TLS, certificate, headers); daily by default. */
+  endpointScanCron: string;
+  /** Hosts scanned at once; URLs of one host are scanned one after another. */
+  endpointScanConcurrency: number;
+  /** Time for each handshake and each request of an endpoint scan, in milliseconds. */
+  endpointScanTimeoutMs: number;
+  /** A certificate expiring within this many days is a medium finding (time to renew)… */
+  certificateExpiryWarnDays: number;
+  /** …and within this many a high one (renewal is late). */
+  certificateExpiryFailDays: number;
+  /**
+   * A PEM file of CA certificates trusted besides the public roots, for endpoints whose
+   * certificates an internal CA issues; unset, only the public roots.
+   */
+  endpointScanCaFile: string | undefined;
 }
 
 // Read by loadConfig with core's areas, once this file is loaded (index.ts exports the class).
@@ -44,5 +59,11 @@ defineConfig(SecurityConfig, (read) => ({
   advisorySyncCron: read.string('SECURITY_ADVISORY_SYNC_CRON', '15 */6 * * *'),
   advisorySyncTimeoutMs: read.int('SECURITY_ADVISORY_SYNC_TIMEOUT_MS', 600_000, 1000, 3_600_000),
   vulnerabilityScanCron: read.string('SECURITY_VULNERABILITY_SCAN_CRON', '30 3 * * *'),
+  endpointScanCron: read.string('SECURITY_ENDPOINT_SCAN_CRON', '0 4 * * *'),
+  endpointScanConcurrency: read.int('SECURITY_ENDPOINT_SCAN_CONCURRENCY', 4, 1, 64),
+  endpointScanTimeoutMs: read.int('SECURITY_ENDPOINT_SCAN_TIMEOUT_MS', 10_000, 100, 120_000),
+  certificateExpiryWarnDays: read.int('SECURITY_CERTIFICATE_EXPIRY_WARN_DAYS', 30, 1, 365),
+  certificateExpiryFailDays: read.int('SECURITY_CERTIFICATE_EXPIRY_FAIL_DAYS', 14, 0, 365),
+  endpointScanCaFile: read.optional('SECURITY_ENDPOINT_SCAN_CA_FILE'),
   gateSeverity: read.oneOf('SECURITY_GATE_SEVERITY', 'critical', [...FINDING_SEVERITIES, 'off'] as const),
 }));

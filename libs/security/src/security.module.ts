@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '@opsplane/catalog';
 import { FindingsModule } from '@opsplane/findings';
 import { ReleasesModule } from '@opsplane/releases';
 import { AdvisoriesService } from './advisories/advisories.service';
@@ -8,6 +9,9 @@ import { AdvisorySourceEntity } from './advisories/advisory-source.entity';
 import { AdvisorySyncJob } from './advisories/advisory-sync.job';
 import { AdvisorySyncService } from './advisories/advisory-sync.service';
 import { AdvisoryEntity, AdvisoryPackageEntity } from './advisories/advisory.entity';
+import { EndpointScanResultEntity } from './endpoints/endpoint-scan-result.entity';
+import { EndpointScanJobs } from './endpoints/endpoint-scan.jobs';
+import { EndpointScansService } from './endpoints/endpoint-scans.service';
 import { SbomComponentEntity, SbomEntity } from './sboms/sbom.entity';
 import { SbomsService } from './sboms/sboms.service';
 import { SecurityGate } from './vulnerabilities/security.gate';
@@ -23,7 +27,9 @@ import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans
       AdvisorySourceEntity,
       SbomEntity,
       SbomComponentEntity,
+      EndpointScanResultEntity,
     ]),
+    CatalogModule,
     ReleasesModule,
     FindingsModule,
   ],
@@ -36,7 +42,15 @@ import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans
     AdvisoryGauges,
     AdvisorySyncService,
     AdvisorySyncJob,
+    EndpointScansService,
+    EndpointScanJobs,
   ],
-  exports: [AdvisoriesService, AdvisorySyncService, SbomsService, VulnerabilityScansService],
+  exports: [
+    AdvisoriesService,
+    AdvisorySyncService,
+    EndpointScansService,
+    SbomsService,
+    VulnerabilityScansService,
+  ],
 })
 export class SecurityModule {}

@@ -10,8 +10,10 @@ import {
   FreezePeriodsService,
   PromotionPoliciesService,
 } from '@opsplane/releases';
+import { EndpointScansService } from '@opsplane/security';
 import {
   DeploymentInput,
+  EndpointInput,
   EnvironmentInputs,
   FindingInput,
   IncidentInput,
@@ -29,7 +31,8 @@ const INCIDENTS_DAYS = 90;
 /**
  * Assembles what a check sees of one subject, as JSON (the evidence stores exactly this), through
  * the other libs' own services: catalog, findings, releases, incidents. Lists are newest first and
- * capped by INPUT_LIMITS. `endpoints` stays empty until endpoint scans record results.
+ * capped by INPUT_LIMITS. `endpoints` are the latest endpoint scans of the environment's URLs
+ * (security's), one per URL scanned so far.
  */
 @Injectable()
 export class SubjectInputs {
@@ -44,6 +47,7 @@ export class SubjectInputs {
     private readonly postmortems: PostmortemsService,
     private readonly apiKeys: ApiKeysService,
     private readonly auditLog: AuditLogService,
+    private readonly endpointScans: EndpointScansService,
   ) {}
 
   /** Install-wide inputs, read once per scan. */
@@ -71,11 +75,12 @@ export class SubjectInputs {
     platform: PlatformInput,
     now: Date,
   ): Promise<EnvironmentInputs> {
-    const [findings, deployments, policies, incidents] = await Promise.all([
+    const [findings, deployments, policies, incidents, endpoints] = await Promise.all([
       this.openFindings('environment', environment.id),
       this.recentDeployments(environment.id, now),
       this.policies(environment.id, now),
       this.recentIncidents({ environmentId: environment.id }, now),
+      this.endpoints(environment),
     ]);
     return json({
       environment: {
@@ -88,7 +93,7 @@ export class SubjectInputs {
         endpointUrls: environment.endpointUrls,
         facts: environment.facts,
       },
-      endpoints: [],
+      endpoints,
       findings,
       deployments,
       incidents,
@@ -96,6 +101,27 @@ export class SubjectInputs {
       platform,
       now: now.toISOString(),
     });
+  }
+
+  /** What a check sees of each endpoint scan: the facts, not the scan's own verdicts. */
+  private async endpoints(environment: EnvironmentModel): Promise<EndpointInput[]> {
+    const results = await this.endpointScans.latest(environment);
+    return results.slice(0, INPUT_LIMITS.endpoints).map((result) => ({
+      url: result.url,
+      scannedAt: result.scannedAt,
+      reachable: result.reachable,
+      tls: result.tls && {
+        protocols: result.tls.protocols,
+        certificate: result.tls.certificate && {
+          validFrom: result.tls.certificate.validFrom,
+          validTo: result.tls.certificate.validTo,
+          daysToExpiry: result.tls.certificate.daysToExpiry,
+          hostnameMatches: result.tls.certificate.hostnameMatches,
+          issuer: result.tls.certificate.issuer,
+        },
+      },
+      headers: result.headers,
+    }));
   }
 
   async service(service: ServiceModel, platform: PlatformInput, now: Date): Promise<ServiceInputs> {

@@ -38,6 +38,13 @@ export interface OutboundRequestOptions {
    * `truncated` says so.
    */
   saveTo?: string;
+  /**
+   * For https, certificates other than the public roots: `ca` (PEM) to trust instead of Node's
+   * store, or `acceptInvalidCertificates` to read the answer of a server whose certificate does not
+   * verify (an endpoint scan reads the headers of a self-signed endpoint, having reported the
+   * certificate). Such a request gets a connection of its own, never a pooled one.
+   */
+  tls?: { ca?: string[]; acceptInvalidCertificates?: boolean };
 }
 
 export interface OutboundResponse {
@@ -134,6 +141,22 @@ export class OutboundHttp implements OnApplicationShutdown {
       throw new AppError(OutboundErrors.urlRefused, `${field} ${message}.`, {
         errors: [{ path: field, message }],
       });
+    }
+  }
+
+  /**
+   * The URL checked by the policy and its host resolved to one checked address, for a caller that
+   * connects itself (the endpoint scan's TLS handshakes): connect to `address`, never resolve the
+   * host again. Failures are returned, as `request` returns them.
+   */
+  async checkedTarget(
+    url: string,
+  ): Promise<{ ok: true; url: URL; address: string; family: 4 | 6 } | OutboundFailure> {
+    const started = performance.now();
+    try {
+      return { ok: true, ...(await this.resolve(url)) };
+    } catch (error) {
+      return { ok: false, ...toFailure(error), durationMs: elapsed(started) };
     }
   }
 
@@ -241,7 +264,13 @@ export class OutboundHttp implements OnApplicationShutdown {
           method: options.method ?? 'GET',
           headers,
           lookup,
-          agent: this.agentFor(url.protocol, address),
+          ...(options.tls && url.protocol === 'https:'
+            ? {
+                agent: false,
+                ...(options.tls.ca && { ca: options.tls.ca }),
+                rejectUnauthorized: !options.tls.acceptInvalidCertificates,
+              }
+            : { agent: this.agentFor(url.protocol, address) }),
           // Redirects are not followed (node:http never does); no decompression either.
         });
       } catch (error) {

@@ -3,10 +3,13 @@ import { FINDING_SEVERITIES, FindingSeverity } from '@opsplane/findings';
 
 @Model('AdvisoryPackage', 'A package an advisory names, as OSV names it.')
 export class AdvisoryPackageModel {
-  @Prop.string({ description: 'OSV ecosystem, e.g. `npm`, `PyPI`, `Maven`, `Go`.' })
+  @Prop.string({ maxLength: 100_000, description: 'OSV ecosystem, e.g. `npm`, `PyPI`, `Maven`, `Go`.' })
   ecosystem: string;
 
-  @Prop.string({ description: 'As OSV names it in that ecosystem (`@scope/name`, `group:artifact`, …).' })
+  @Prop.string({
+    maxLength: 100_000,
+    description: 'As OSV names it in that ecosystem (`@scope/name`, `group:artifact`, …).',
+  })
   name: string;
 }
 
@@ -15,13 +18,17 @@ export class AdvisoryModel {
   @Prop.uuid()
   id: string;
 
-  @Prop.string({ description: 'The OSV id, e.g. `GHSA-c2qf-rxjj-qqgw`.' })
+  @Prop.string({ maxLength: 100_000, description: 'The OSV id, e.g. `GHSA-c2qf-rxjj-qqgw`.' })
   osvId: string;
 
-  @Prop.string({ isArray: true, description: 'Other ids of the same vulnerability (CVE, GHSA, …).' })
+  @Prop.string({
+    maxLength: 100_000,
+    isArray: true,
+    description: 'Other ids of the same vulnerability (CVE, GHSA, …).',
+  })
   aliases: string[];
 
-  @Prop.string({ nullable: true })
+  @Prop.string({ maxLength: 100_000, nullable: true })
   summary: string | null;
 
   @Prop.enum(FINDING_SEVERITIES, 'FindingSeverity', {
@@ -74,13 +81,20 @@ export class AdvisoryRejectionModel {
   })
   index: number;
 
-  @Prop.string({ nullable: true, description: 'Its file in the zip; null for a JSON import.' })
+  @Prop.string({
+    maxLength: 100_000,
+    nullable: true,
+    description: 'Its file in the zip; null for a JSON import.',
+  })
   entry: string | null;
 
-  @Prop.string({ nullable: true, description: 'Its `id`, when it has a string one.' })
+  @Prop.string({ maxLength: 100_000, nullable: true, description: 'Its `id`, when it has a string one.' })
   osvId: string | null;
 
-  @Prop.string({ description: 'The first failing rule of the OSV schema: a JSON pointer and what fails.' })
+  @Prop.string({
+    maxLength: 100_000,
+    description: 'The first failing rule of the OSV schema: a JSON pointer and what fails.',
+  })
   reason: string;
 }
 
@@ -115,16 +129,17 @@ export class AdvisoryImportModel {
 
 @Model('AdvisorySource', 'A URL the advisory database is synced from, and what its last sync saw.')
 export class AdvisorySourceModel {
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   url: string;
 
   @Prop.string({
+    maxLength: 100_000,
     nullable: true,
     description: '`imported`, `not_modified` (HTTP 304) or `failed`; null before the first sync.',
   })
   lastStatus: string | null;
 
-  @Prop.string({ nullable: true, description: 'Why the last sync failed.' })
+  @Prop.string({ maxLength: 100_000, nullable: true, description: 'Why the last sync failed.' })
   lastError: string | null;
 
   @Prop.date({ nullable: true, description: 'The last sync attempt.' })
@@ -133,10 +148,18 @@ export class AdvisorySourceModel {
   @Prop.date({ nullable: true, description: 'The last sync that imported a changed document.' })
   syncedAt: Date | null;
 
-  @Prop.string({ nullable: true, description: 'The ETag the next sync sends in If-None-Match.' })
+  @Prop.string({
+    maxLength: 100_000,
+    nullable: true,
+    description: 'The ETag the next sync sends in If-None-Match.',
+  })
   etag: string | null;
 
-  @Prop.string({ nullable: true, description: 'The Last-Modified the next sync sends in If-Modified-Since.' })
+  @Prop.string({
+    maxLength: 100_000,
+    nullable: true,
+    description: 'The Last-Modified the next sync sends in If-Modified-Since.',
+  })
   lastModified: string | null;
 
   @Prop.nested(() => AdvisoryImportModel, { nullable: true, description: 'What the last import of it did.' })

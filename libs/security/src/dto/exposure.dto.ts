@@ -6,13 +6,13 @@ export class ExposedEnvironmentModel {
   @Prop.uuid()
   id: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   slug: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   name: string;
 
-  @Prop.string({ description: 'development | testing | staging | production | other' })
+  @Prop.string({ maxLength: 100_000, description: 'development | testing | staging | production | other' })
   tier: string;
 
   @Prop.bool()
@@ -24,10 +24,10 @@ export class ExposedServiceModel {
   @Prop.uuid()
   id: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   slug: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   name: string;
 }
 
@@ -36,19 +36,19 @@ export class ExposedComponentModel {
   @Prop.uuid()
   id: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   name: string;
 
-  @Prop.string({ nullable: true })
+  @Prop.string({ maxLength: 100_000, nullable: true })
   group: string | null;
 
-  @Prop.string({ nullable: true })
+  @Prop.string({ maxLength: 100_000, nullable: true })
   version: string | null;
 
-  @Prop.string({ nullable: true })
+  @Prop.string({ maxLength: 100_000, nullable: true })
   purl: string | null;
 
-  @Prop.string({ nullable: true })
+  @Prop.string({ maxLength: 100_000, nullable: true })
   dependency: string | null;
 }
 
@@ -57,10 +57,13 @@ export class ExposedFindingModel {
   @Prop.uuid()
   id: string;
 
-  @Prop.string({ description: 'The vulnerability’s primary id (its CVE when it has one).' })
+  @Prop.string({
+    maxLength: 100_000,
+    description: 'The vulnerability’s primary id (its CVE when it has one).',
+  })
   vulnerabilityId: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   title: string;
 
   @Prop.enum(FINDING_SEVERITIES, 'FindingSeverity')
@@ -69,7 +72,7 @@ export class ExposedFindingModel {
   @Prop.enum(FINDING_STATUSES, 'FindingStatus')
   status: FindingStatus;
 
-  @Prop.string({ nullable: true, description: 'The affected component’s purl.' })
+  @Prop.string({ maxLength: 100_000, nullable: true, description: 'The affected component’s purl.' })
   purl: string | null;
 }
 
@@ -87,7 +90,7 @@ export class ExposureModel {
   @Prop.uuid()
   releaseId: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   releaseVersion: string;
 
   @Prop.uuid({ description: 'The deployment that put it there.' })

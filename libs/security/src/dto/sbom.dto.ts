@@ -3,25 +3,25 @@ import { COMPONENT_MATCHING, ComponentMatching } from '../sboms/sbom.entity';
 
 @Model('SbomSubjectComponent', 'What the SBOM says it describes.')
 export class SbomSubjectModel {
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   name: string;
 
-  @Prop.string({ nullable: true })
+  @Prop.string({ maxLength: 100_000, nullable: true })
   version: string | null;
 
-  @Prop.string({ nullable: true })
+  @Prop.string({ maxLength: 100_000, nullable: true })
   purl: string | null;
 }
 
 @Model('SbomProblem', 'Something in the SBOM that could not be read; the rest was.')
 export class SbomProblemModel {
-  @Prop.string({ description: 'JSON pointer into the document.' })
+  @Prop.string({ maxLength: 100_000, description: 'JSON pointer into the document.' })
   path: string;
 
-  @Prop.string({ description: '`invalid_purl` or `subject_not_in_graph`.' })
+  @Prop.string({ maxLength: 100_000, description: '`invalid_purl` or `subject_not_in_graph`.' })
   code: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   message: string;
 }
 
@@ -30,10 +30,10 @@ export class SbomUnevaluatedModel {
   @Prop.uuid()
   componentId: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   advisoryId: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   reason: string;
 }
 
@@ -42,7 +42,10 @@ export class SbomScanSummaryModel {
   @Prop.date()
   scannedAt: Date;
 
-  @Prop.string({ description: '`sbom_upload`, `advisories_changed`, `schedule` or `manual`.' })
+  @Prop.string({
+    maxLength: 100_000,
+    description: '`sbom_upload`, `advisories_changed`, `schedule` or `manual`.',
+  })
   trigger: string;
 
   @Prop.int({ min: 0, description: 'Components matched against advisories.' })
@@ -78,13 +81,14 @@ export class SbomModel {
   @Prop.uuid()
   releaseId: string;
 
-  @Prop.string({ description: '`cyclonedx` or `spdx`.' })
+  @Prop.string({ maxLength: 100_000, description: '`cyclonedx` or `spdx`.' })
   format: string;
 
-  @Prop.string({ description: 'e.g. `1.6` (CycloneDX) or `2.3` (SPDX).' })
+  @Prop.string({ maxLength: 100_000, description: 'e.g. `1.6` (CycloneDX) or `2.3` (SPDX).' })
   specVersion: string;
 
   @Prop.string({
+    maxLength: 100_000,
     description:
       'SHA-256 (hex) of the document’s canonical JSON: the same SBOM re-serialised has the same hash, and ' +
       'uploading it again changes nothing.',
@@ -105,10 +109,10 @@ export class SbomModel {
   @Prop.nested(() => SbomProblemModel, { isArray: true })
   problems: SbomProblemModel[];
 
-  @Prop.string({ description: 'The content type it was uploaded as.' })
+  @Prop.string({ maxLength: 100_000, description: 'The content type it was uploaded as.' })
   mediaType: string;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   uploadedBy: string;
 
   @Prop.date()
@@ -129,36 +133,46 @@ export class SbomComponentModel {
   @Prop.uuid()
   releaseId: string;
 
-  @Prop.string({ nullable: true, description: 'CycloneDX `bom-ref` or SPDX `SPDXID`.' })
+  @Prop.string({ maxLength: 100_000, nullable: true, description: 'CycloneDX `bom-ref` or SPDX `SPDXID`.' })
   ref: string | null;
 
-  @Prop.string()
+  @Prop.string({ maxLength: 100_000 })
   name: string;
 
-  @Prop.string({ nullable: true, description: 'CycloneDX `group` (npm scope, Maven groupId).' })
+  @Prop.string({
+    maxLength: 100_000,
+    nullable: true,
+    description: 'CycloneDX `group` (npm scope, Maven groupId).',
+  })
   group: string | null;
 
-  @Prop.string({ nullable: true })
+  @Prop.string({ maxLength: 100_000, nullable: true })
   version: string | null;
 
-  @Prop.string({ nullable: true, description: 'Canonical purl, without `#subpath`.' })
+  @Prop.string({ maxLength: 100_000, nullable: true, description: 'Canonical purl, without `#subpath`.' })
   purl: string | null;
 
-  @Prop.string({ nullable: true, description: 'OSV ecosystem (`npm`, `PyPI`, `Maven`, `Go`, …).' })
+  @Prop.string({
+    maxLength: 100_000,
+    nullable: true,
+    description: 'OSV ecosystem (`npm`, `PyPI`, `Maven`, `Go`, …).',
+  })
   ecosystem: string | null;
 
   @Prop.string({
+    maxLength: 100_000,
     description: 'The name as OSV spells it: `@scope/name`, `group:artifact`, PEP 503 for PyPI.',
   })
   packageName: string;
 
-  @Prop.string({ isArray: true })
+  @Prop.string({ maxLength: 100_000, isArray: true })
   licenses: string[];
 
-  @Prop.string({ nullable: true, description: 'CycloneDX `scope`.' })
+  @Prop.string({ maxLength: 100_000, nullable: true, description: 'CycloneDX `scope`.' })
   scope: string | null;
 
   @Prop.string({
+    maxLength: 100_000,
     nullable: true,
     description: '`direct` or `transitive`, where the SBOM’s dependency graph says; null when it does not.',
   })
