@@ -91,6 +91,7 @@ describe('MIGRATIONS', () => {
       'CreateSboms1764233200000',
       'CreateAdvisorySources1764233300000',
       'CreateEndpointScanResults1764233400000',
+      'CreateVulnerabilityAnalyses1764233500000',
     ]);
   });
 });

@@ -1483,6 +1483,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/findings/{id}/vex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The VEX analysis of a vulnerability finding */
+        get: operations["getVulnerabilityAnalysis"];
+        /**
+         * Triage a vulnerability finding with a VEX analysis
+         * @description CycloneDX analysis: state, justification (required with not_affected), responses, detail. The finding moves with it (in_triage, exploitable → triaged; not_affected, false_positive → false_positive with the justification; resolved → resolved, reopened if a later scan still sees it). Recorded as `finding.vex_analysed`, beside the status change.
+         */
+        put: operations["analyseVulnerability"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/releases/{releaseId}/vex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The release’s vulnerabilities and their analyses as a CycloneDX 1.6 VEX document
+         * @description Every vulnerability finding of the release but those a scan resolved, each with its analysis (none when not triaged yet), affecting the SBOM component it was found in. Valid against the CycloneDX 1.6 schema.
+         */
+        get: operations["exportReleaseVex"];
+        put?: never;
+        /**
+         * Apply a CycloneDX VEX document’s analyses to the release’s findings
+         * @description CycloneDX 1.4–1.6 JSON, checked against its schema (400 `vex.invalid` naming the failing rules). A statement applies to each finding whose vulnerability it names (id or references) and, when its `affects` resolve to purls, whose component is one of them; statements matching none are listed in `unmatched`, unreadable ones in `problems`.
+         */
+        post: operations["importReleaseVex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/services/{idOrSlug}/security-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the service’s releases carry VEX analyses forward */
+        get: operations["getServiceSecuritySettings"];
+        /** Opt the service’s releases in (or out of) carrying VEX analyses forward */
+        put: operations["updateServiceSecuritySettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/compliance/controls": {
         parameters: {
             query?: never;
@@ -4050,6 +4113,8 @@ export interface components {
             opened: number;
             reopened: number;
             resolved: number;
+            /** @description New findings given an earlier release’s VEX analysis (services that carry them). */
+            carried: number;
             /** @description The first 50. */
             unevaluated: components["schemas"]["SbomUnevaluated"][];
         };
@@ -4262,6 +4327,85 @@ export interface components {
         /** @description The latest scan of each of the environment’s endpointUrls, in their order. */
         EndpointScanResultList: {
             items: components["schemas"]["EndpointScanResult"][];
+        };
+        /**
+         * @description CycloneDX impact analysis state. The finding moves with it: in_triage and exploitable → triaged, not_affected and false_positive → false_positive, resolved and resolved_with_pedigree → resolved.
+         * @enum {string}
+         */
+        VexState: "in_triage" | "exploitable" | "not_affected" | "false_positive" | "resolved" | "resolved_with_pedigree";
+        /** @enum {string} */
+        VexResponse: "can_not_fix" | "will_not_fix" | "update" | "rollback" | "workaround_available";
+        VexAnalysisInput: {
+            /** @description CycloneDX impact analysis state. The finding moves with it: in_triage and exploitable → triaged, not_affected and false_positive → false_positive, resolved and resolved_with_pedigree → resolved. */
+            state: components["schemas"]["VexState"];
+            /** @description Required with not_affected, refused with any other state. */
+            justification?: components["schemas"]["FindingJustification"] | null;
+            responses?: components["schemas"]["VexResponse"][] | null;
+            /** @description How it was assessed: the impact statement. */
+            detail?: string | null;
+        };
+        /**
+         * @description `manual`, `carried` (from an earlier release of the service: see carriedFrom) or `vex_import`.
+         * @enum {string}
+         */
+        VexAnalysisOrigin: "manual" | "carried" | "vex_import";
+        /** @description The VEX analysis of a vulnerability finding. */
+        VexAnalysis: {
+            /** Format: uuid */
+            findingId: string;
+            state: components["schemas"]["VexState"];
+            justification: components["schemas"]["FindingJustification"] | null;
+            responses: components["schemas"]["VexResponse"][];
+            detail: string | null;
+            /** @description `manual`, `carried` (from an earlier release of the service: see carriedFrom) or `vex_import`. */
+            origin: components["schemas"]["VexAnalysisOrigin"];
+            /**
+             * Format: uuid
+             * @description The finding (of an earlier release) whose analysis this carries.
+             */
+            carriedFrom: string | null;
+            analysedBy: string;
+            /** Format: date-time */
+            analysedAt: string;
+        };
+        /** @description The analysis, and the finding as it moved with it. */
+        VexAnalysisResult: {
+            analysis: components["schemas"]["VexAnalysis"];
+            finding: components["schemas"]["Finding"];
+        };
+        /** @description A statement of the VEX no finding of the release matched. */
+        VexImportUnmatched: {
+            /** @description JSON pointer to the entry. */
+            path: string;
+            vulnerabilityId: string;
+        };
+        /** @description Something in the VEX that was not applied, and why. */
+        VexImportProblem: {
+            path: string;
+            code: string;
+            message: string;
+        };
+        /** @description What importing a VEX document into a release did. */
+        VexImport: {
+            /** @description Statements read (vulnerabilities with an analysis). */
+            statements: number;
+            /** @description Findings whose analysis the VEX set. */
+            applied: number;
+            unmatched: components["schemas"]["VexImportUnmatched"][];
+            problems: components["schemas"]["VexImportProblem"][];
+        };
+        /** @description A service’s security settings. */
+        ServiceSecuritySettings: {
+            /** Format: uuid */
+            serviceId: string;
+            carryAnalyses: boolean;
+            updatedBy: string | null;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        ServiceSecuritySettingsInput: {
+            /** @description Carry VEX analyses to later releases: a new finding of a package and vulnerability an earlier release of the service had analysed gets that analysis (origin carried) and its status. */
+            carryAnalyses: boolean;
         };
         /**
          * @description The severity of the finding a failure opens.
@@ -13839,6 +13983,496 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getVulnerabilityAnalysis: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VexAnalysis"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    analyseVulnerability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VexAnalysisInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VexAnalysisResult"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflicts with the current state (e.g. a slug already taken). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    exportReleaseVex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.cyclonedx+json": Record<string, never>;
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    importReleaseVex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                releaseId: string;
+            };
+            cookie?: never;
+        };
+        /** @description A CycloneDX VEX document (JSON). */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+                "application/vnd.cyclonedx+json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VexImport"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getServiceSecuritySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceSecuritySettings"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unexpected server error; quote requestId when reporting it. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    updateServiceSecuritySettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service id (UUID) or slug. */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceSecuritySettingsInput"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceSecuritySettings"];
+                };
+            };
+            /** @description Invalid input; `errors` names each failing field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, unknown, revoked or expired API key. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key’s role may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Body is not JSON (or not UTF-8), or not a media type the operation takes. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

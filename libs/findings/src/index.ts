@@ -14,6 +14,8 @@ export { FindingModel } from './dto/finding.model';
 export { FindingSummaryModel } from './dto/finding-summary.model';
 export { FindingSlaPolicyModel } from './dto/sla-policy.dto';
 export {
+  FINDING_JUSTIFICATIONS,
+  FindingJustification,
   FINDING_KINDS,
   FINDING_SEVERITIES,
   FINDING_STATUSES,

@@ -13,6 +13,7 @@ export { SecurityErrors } from './security.errors';
 export { SecurityConfig } from './security.config';
 export { SbomsService } from './sboms/sboms.service';
 export { EndpointScansService } from './endpoints/endpoint-scans.service';
+export { VulnerabilityAnalysesService } from './vex/vulnerability-analyses.service';
 export type { EndpointScanResult } from './endpoints/endpoint-scan-result';
 export { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans.service';
 export type { PackageVersion } from './packages';

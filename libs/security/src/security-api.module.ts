@@ -10,11 +10,26 @@ import { SbomsController } from './sboms/sboms.controller';
 import { SbomsResolver } from './sboms/sboms.resolver';
 import { ExposureService } from './exposure/exposure.service';
 import { SecurityModule } from './security.module';
+import { VexController } from './vex/vex.controller';
+import { VexResolver } from './vex/vex.resolver';
 
 /** REST and GraphQL for security; the API process imports this, the worker only SecurityModule. */
 @Module({
   imports: [SecurityModule, CatalogModule],
-  controllers: [AdvisoriesController, SbomsController, ExposureController, EndpointScansController],
-  providers: [AdvisoriesResolver, SbomsResolver, ExposureResolver, ExposureService, EndpointScansResolver],
+  controllers: [
+    AdvisoriesController,
+    SbomsController,
+    ExposureController,
+    EndpointScansController,
+    VexController,
+  ],
+  providers: [
+    AdvisoriesResolver,
+    SbomsResolver,
+    ExposureResolver,
+    ExposureService,
+    EndpointScansResolver,
+    VexResolver,
+  ],
 })
 export class SecurityApiModule {}

@@ -13,6 +13,11 @@ import { EndpointScanResultEntity } from './endpoints/endpoint-scan-result.entit
 import { EndpointScanJobs } from './endpoints/endpoint-scan.jobs';
 import { EndpointScansService } from './endpoints/endpoint-scans.service';
 import { SbomComponentEntity, SbomEntity } from './sboms/sbom.entity';
+import { VulnerabilityAnalysesService } from './vex/vulnerability-analyses.service';
+import {
+  ServiceSecuritySettingsEntity,
+  VulnerabilityAnalysisEntity,
+} from './vex/vulnerability-analysis.entity';
 import { SbomsService } from './sboms/sboms.service';
 import { SecurityGate } from './vulnerabilities/security.gate';
 import { VulnerabilityScanJobs } from './vulnerabilities/vulnerability-scan.jobs';
@@ -28,6 +33,8 @@ import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans
       SbomEntity,
       SbomComponentEntity,
       EndpointScanResultEntity,
+      VulnerabilityAnalysisEntity,
+      ServiceSecuritySettingsEntity,
     ]),
     CatalogModule,
     ReleasesModule,
@@ -44,6 +51,7 @@ import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans
     AdvisorySyncJob,
     EndpointScansService,
     EndpointScanJobs,
+    VulnerabilityAnalysesService,
   ],
   exports: [
     AdvisoriesService,
@@ -51,6 +59,7 @@ import { VulnerabilityScansService } from './vulnerabilities/vulnerability-scans
     EndpointScansService,
     SbomsService,
     VulnerabilityScansService,
+    VulnerabilityAnalysesService,
   ],
 })
 export class SecurityModule {}

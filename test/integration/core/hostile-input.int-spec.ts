@@ -372,6 +372,7 @@ describe('the OpenAPI document says what the server takes', () => {
     expect(foreign.map(({ operation }) => (operation as { operationId?: string }).operationId)).toEqual([
       'importAdvisories',
       'attachSbom',
+      'importReleaseVex',
     ]);
     for (const { operation } of bodies.filter((body) => !foreign.includes(body))) {
       const ref = (operation.requestBody!.content['application/json'].schema as { $ref: string }).$ref;

@@ -69,6 +69,12 @@ export class SbomScanSummaryModel {
   @Prop.int({ min: 0 })
   resolved: number;
 
+  @Prop.int({
+    min: 0,
+    description: 'New findings given an earlier release’s VEX analysis (services that carry them).',
+  })
+  carried: number;
+
   @Prop.nested(() => SbomUnevaluatedModel, { isArray: true, description: 'The first 50.' })
   unevaluated: SbomUnevaluatedModel[];
 }

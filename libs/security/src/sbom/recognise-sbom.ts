@@ -125,8 +125,12 @@ function isSpdx3(document: Record<string, unknown>): boolean {
   return contexts.some((entry) => typeof entry === 'string' && entry.includes('spdx.org/rdf/3'));
 }
 
-/** Without recursion, which is the point: one stack entry per open object or array. */
-function isDeeperThan(root: object, maxDepth: number): boolean {
+/**
+ * Whether a parsed document nests deeper than `maxDepth` (schema validation walks recursively, and
+ * some 1,000 levels exhaust the stack). Without recursion, which is the point: one stack entry per
+ * open object or array.
+ */
+export function isDeeperThan(root: object, maxDepth: number): boolean {
   const stack: [value: object, depth: number][] = [[root, 1]];
   for (let entry = stack.pop(); entry; entry = stack.pop()) {
     const [value, depth] = entry;

@@ -27,6 +27,8 @@ export interface SbomScanSummary {
   opened: number;
   reopened: number;
   resolved: number;
+  /** New findings given an earlier release's VEX analysis (services that carry them). */
+  carried: number;
   /** Advisories naming a component whose version could not be compared, with why (first 50). */
   unevaluated: { componentId: string; advisoryId: string; reason: string }[];
 }

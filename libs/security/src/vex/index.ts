@@ -1,0 +1,43 @@
+/** CycloneDX VEX: triage analyses, exported with a release's findings and imported from others' documents. Pure. */
+export {
+  checkVexAnalysis,
+  VEX_JUSTIFICATIONS,
+  VEX_RESPONSES,
+  VEX_STATES,
+  type VexAnalysis,
+  type VexAnalysisCheck,
+  type VexAnalysisError,
+  type VexJustification,
+  type VexResponse,
+  type VexState,
+} from './vex-analysis';
+export {
+  CYCLONEDX_SCORE_METHODS,
+  CYCLONEDX_SEVERITIES,
+  exportVex,
+  VEX_TOOL_NAME,
+  type CycloneDxScoreMethod,
+  type CycloneDxSeverity,
+  type CycloneDxVexComponent,
+  type CycloneDxVexDocument,
+  type CycloneDxVexVulnerability,
+  type VexExportComponent,
+  type VexExportInput,
+  type VexExportRating,
+  type VexExportVulnerability,
+  type VulnerabilitySource,
+} from './vex-export';
+export {
+  parseBomLink,
+  readVex,
+  VEX_SPEC_VERSIONS,
+  type BomLink,
+  type VexAffect,
+  type VexProblem,
+  type VexProblemCode,
+  type VexReadResult,
+  type VexRejection,
+  type VexRejectionReason,
+  type VexSpecVersion,
+  type VexStatement,
+} from './vex-import';
