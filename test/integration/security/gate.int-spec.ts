@@ -1,5 +1,6 @@
 import { FixedClock } from '@opsplane/core';
 import { eventually } from '../../support/eventually';
+import { WebhookReceiver } from '../../support/webhook-receiver';
 import { createTestApp, TestApp, unique } from '../../support/test-app';
 import { createRelease, createService, reportStatus } from '../releases/fixtures';
 
@@ -13,9 +14,12 @@ const DAY = 86_400_000;
 describe('security gate', () => {
   const clock = new FixedClock(new Date('2035-05-01T08:00:00.000Z'));
   let t: TestApp;
+  const receiver = new WebhookReceiver();
   beforeAll(async () => {
+    await receiver.start();
     t = await createTestApp(
       {
+        OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
         JOBS_ENABLED: 'true',
         JOBS_POLL_INTERVAL_MS: '500',
         COMPLIANCE_SCAN_CRON: '0 0 29 2 *',
@@ -25,7 +29,10 @@ describe('security gate', () => {
       { clock },
     );
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+  });
 
   const environment = async (isProtected: boolean) =>
     (
@@ -134,5 +141,25 @@ describe('security gate', () => {
       })
       .expect(200);
     await deploy(t.tokens.operator, release.id, production.id).expect(201);
+  });
+
+  it('delivers its events by webhook: advisories.imported, finding.opened, security.scan.completed', async () => {
+    const url = `${receiver.base}/ok?security`;
+    await t
+      .http(t.tokens.admin)
+      .post('/v1/webhooks')
+      .send({ url, eventTypes: ['advisories.*', 'finding.opened', 'security.scan.completed', 'sbom.*'] })
+      .expect(201);
+    const { release } = await vulnerableRelease();
+    const types = () =>
+      receiver.to(url).map((sent) => JSON.parse(sent.body) as { type: string; subject: { id: string } });
+    await eventually(
+      () =>
+        ['advisories.imported', 'sbom.attached', 'finding.opened', 'security.scan.completed'].every((type) =>
+          types().some((event) => event.type === type),
+        ),
+      'the events delivered',
+    );
+    expect(types().find((event) => event.type === 'security.scan.completed')!.subject.id).toBe(release.id);
   });
 });
