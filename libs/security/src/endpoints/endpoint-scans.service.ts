@@ -47,7 +47,7 @@ export class EndpointScansService {
     private readonly config: SecurityConfig,
   ) {
     this.ca = config.endpointScanCaFile
-      ? [...rootCertificates, readFileSync(config.endpointScanCaFile, 'utf8')]
+      ? [...rootCertificates, readCaFile(config.endpointScanCaFile)]
       : undefined;
   }
 
@@ -233,6 +233,15 @@ export class EndpointScansService {
       expiryWarnDays: this.config.certificateExpiryWarnDays,
       expiryFailDays: this.config.certificateExpiryFailDays,
     };
+  }
+}
+
+/** Read once at start: a file that cannot be read stops the start, naming the variable. */
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`SECURITY_ENDPOINT_SCAN_CA_FILE (${path}) cannot be read: ${(error as Error).message}`);
   }
 }
 
