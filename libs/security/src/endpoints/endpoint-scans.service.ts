@@ -241,7 +241,9 @@ function readCaFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`SECURITY_ENDPOINT_SCAN_CA_FILE (${path}) cannot be read: ${(error as Error).message}`);
+    throw new Error(`SECURITY_ENDPOINT_SCAN_CA_FILE (${path}) cannot be read: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
