@@ -17,6 +17,7 @@ export {
   GateDecision,
   GatePhase,
   GateResult,
+  overrideOf,
 } from './gates/deployment-gate';
 export {
   ReleaseModel,

@@ -1,6 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Transactions } from '@opsplane/core';
-import { DeploymentGate, DeploymentGateContext, DeploymentGates, GateDecision } from '@opsplane/releases';
+import {
+  DeploymentGate,
+  DeploymentGateContext,
+  DeploymentGates,
+  GateDecision,
+  overrideOf,
+} from '@opsplane/releases';
 
 export const COMPLIANCE_GATE = 'compliance';
 
@@ -33,40 +39,20 @@ export class ComplianceGate implements DeploymentGate, OnModuleInit {
     this.gates.register(this);
   }
 
-  async evaluate({
-    environment,
-    phase,
-    deployment,
-    overrides,
-    actor,
-  }: DeploymentGateContext): Promise<GateDecision> {
+  async evaluate(context: DeploymentGateContext): Promise<GateDecision> {
+    const { environment } = context;
     if (!environment.isProtected)
       return { passed: true, reason: `${environment.slug} is not protected; compliance does not gate it.` };
-    let failing = await this.failingEnforced(environment.id);
+    const failing = await this.failingEnforced(environment.id);
     if (failing.length === 0)
       return { passed: true, reason: `No enforced control fails on ${environment.slug}.` };
-    const override = overrides[this.name];
-    if (override)
-      return {
-        passed: true,
-        overridden: true,
-        reason: `${describe(failing)} overridden by ${actor.name} (${actor.id}): ${override}`,
-      };
-    const atRequest = deployment?.gateOverrides.find((o) => o.gate === this.name);
-    if (phase === 'start' && deployment && atRequest) {
-      const requestedAt = deployment.requestedAt.getTime();
-      failing = failing.filter((f) => f.since.getTime() > requestedAt);
-      if (failing.length === 0)
-        return {
-          passed: true,
-          overridden: true,
-          reason: `Covered by the override at request by ${atRequest.by}: ${atRequest.reason}`,
-        };
-    }
+    const overridden = overrideOf(this.name, context, failing, (f) => f.since, describe);
+    if ('decision' in overridden) return overridden.decision;
+    const remaining = overridden.remaining;
     return {
       passed: false,
       reason:
-        `${describe(failing)} on protected environment ${environment.slug}. Fix and rescan ` +
+        `${describe(remaining)} on protected environment ${environment.slug}. Fix and rescan ` +
         `(POST /v1/compliance/scans), waive, or an admin may override with gateOverrides [{ gate: "compliance", reason }].`,
     };
   }

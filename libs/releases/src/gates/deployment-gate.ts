@@ -61,6 +61,43 @@ export interface DeploymentGate {
   evaluate(context: DeploymentGateContext): Promise<GateDecision>;
 }
 
+/**
+ * The override rule every overridable gate follows, once: an admin's override now passes the gate;
+ * an override given at the request also covers the start, but only for the problems known then
+ * (those `since` no later than the request), so a problem that appeared after it refuses the start
+ * until overridden again. Answers the decision when an override passes the gate, else the
+ * problems left to refuse with.
+ */
+export function overrideOf<P>(
+  gate: string,
+  { overrides, actor, phase, deployment }: DeploymentGateContext,
+  problems: P[],
+  since: (problem: P) => Date,
+  describe: (problems: P[]) => string,
+): { decision: GateDecision } | { remaining: P[] } {
+  const override = overrides[gate];
+  if (override)
+    return {
+      decision: {
+        passed: true,
+        overridden: true,
+        reason: `${describe(problems)} overridden by ${actor.name} (${actor.id}): ${override}`,
+      },
+    };
+  const atRequest = deployment?.gateOverrides.find((given) => given.gate === gate);
+  if (phase !== 'start' || !deployment || !atRequest) return { remaining: problems };
+  const requestedAt = deployment.requestedAt.getTime();
+  const remaining = problems.filter((problem) => since(problem).getTime() > requestedAt);
+  if (remaining.length > 0) return { remaining };
+  return {
+    decision: {
+      passed: true,
+      overridden: true,
+      reason: `Covered by the override at request by ${atRequest.by}: ${atRequest.reason}`,
+    },
+  };
+}
+
 export interface GateResult extends GateDecision {
   gate: string;
 }

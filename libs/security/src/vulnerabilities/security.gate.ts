@@ -1,7 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Transactions } from '@opsplane/core';
 import { FINDING_SEVERITIES } from '@opsplane/findings';
-import { DeploymentGate, DeploymentGateContext, DeploymentGates, GateDecision } from '@opsplane/releases';
+import {
+  DeploymentGate,
+  DeploymentGateContext,
+  DeploymentGates,
+  GateDecision,
+  overrideOf,
+} from '@opsplane/releases';
 import { SecurityConfig } from '../security.config';
 import { VULNERABILITY_SOURCE } from './vulnerability-scan.job-types';
 
@@ -39,15 +45,8 @@ export class SecurityGate implements DeploymentGate, OnModuleInit {
     this.gates.register(this);
   }
 
-  async evaluate({
-    environment,
-    release,
-    now,
-    overrides,
-    actor,
-    phase,
-    deployment,
-  }: DeploymentGateContext): Promise<GateDecision> {
+  async evaluate(context: DeploymentGateContext): Promise<GateDecision> {
+    const { environment, release, now } = context;
     const threshold = this.config.gateSeverity;
     if (threshold === 'off')
       return { passed: true, reason: 'The security gate is off (SECURITY_GATE_SEVERITY).' };
@@ -56,34 +55,19 @@ export class SecurityGate implements DeploymentGate, OnModuleInit {
         passed: true,
         reason: `${environment.slug} is not protected; the security gate does not apply.`,
       };
-    let overdue = await this.overdue(release.id, FINDING_SEVERITIES.indexOf(threshold), now);
+    const overdue = await this.overdue(release.id, FINDING_SEVERITIES.indexOf(threshold), now);
     if (overdue.length === 0)
       return {
         passed: true,
         reason: `Release ${release.version} has no unresolved ${threshold}-or-worse vulnerability past its SLA.`,
       };
-    const override = overrides[this.name];
-    if (override)
-      return {
-        passed: true,
-        overridden: true,
-        reason: `${describe(overdue)} overridden by ${actor.name} (${actor.id}): ${override}`,
-      };
-    // An override at the request covers the start too, but only for what was overdue then.
-    const atRequest = deployment?.gateOverrides.find((o) => o.gate === this.name);
-    if (phase === 'start' && deployment && atRequest) {
-      overdue = overdue.filter((f) => f.slaDueAt.getTime() > deployment.requestedAt.getTime());
-      if (overdue.length === 0)
-        return {
-          passed: true,
-          overridden: true,
-          reason: `Covered by the override at request by ${atRequest.by}: ${atRequest.reason}`,
-        };
-    }
+    const overridden = overrideOf(this.name, context, overdue, (f) => f.slaDueAt, describe);
+    if ('decision' in overridden) return overridden.decision;
+    const remaining = overridden.remaining;
     return {
       passed: false,
       reason:
-        `Release ${release.version} has ${describe(overdue)}, on protected environment ${environment.slug}. ` +
+        `Release ${release.version} has ${describe(remaining)}, on protected environment ${environment.slug}. ` +
         'Fix and deploy a release without them, triage them (accepted risk, false positive), or an admin may ' +
         'override with gateOverrides [{ gate: "security", reason }].',
     };
