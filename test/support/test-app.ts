@@ -45,13 +45,20 @@ export interface TestApp {
  * The real API application (Fastify, Apollo, the test file's own database), not listening on a port.
  * `clock` pins "now" for rules that depend on time (pass a FixedClock and move it in the test).
  */
+const NEVER = '0 0 29 2 *';
+
 export async function createTestApp(env: Env = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   // The starter library of controls only where a test asks for it: elsewhere its 30-odd audited
   // creates would be noise in every file's audit log and outbox.
+  // The security scans' schedules never come unless a test sets them (29 February at midnight): at
+  // their real times (04:00, 03:30, :15) they would scan every test's environments and releases.
   const config = loadConfig({
     ...process.env,
     JOBS_ENABLED: 'false',
     COMPLIANCE_STARTER_LIBRARY: 'false',
+    SECURITY_VULNERABILITY_SCAN_CRON: NEVER,
+    SECURITY_ENDPOINT_SCAN_CRON: NEVER,
+    SECURITY_ADVISORY_SYNC_CRON: NEVER,
     ...env,
   });
   const app = await createApiApp(config, createRootLogger(config.log), { clock: options.clock });

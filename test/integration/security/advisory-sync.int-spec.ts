@@ -61,6 +61,8 @@ describe('advisory sync from URLs', () => {
     t = await createTestApp({
       OUTBOUND_ALLOW_CIDRS: '127.0.0.1/32',
       LOG_LEVEL: 'error',
+      // Its default (tests default to never; no job runs here anyway: JOBS_ENABLED is off).
+      SECURITY_ADVISORY_SYNC_CRON: '15 */6 * * *',
       SECURITY_ADVISORY_SYNC_URLS: [
         `${base}/npm/all.zip`,
         `${base}/records.json?token=abc`,
